@@ -1,0 +1,67 @@
+import type { PoolConnection } from '@mypay/db';
+import { AppError } from '../errors.ts';
+
+export type LedgerEntryType =
+  | 'OPENING'
+  | 'PAYOUT_DEBIT'
+  | 'PAYOUT_REFUND'
+  | 'PAYMENT_CREDIT'
+  | 'PAYMENT_REFUND'
+  | 'ADJUSTMENT';
+
+export interface BalanceChange {
+  merchantId: string;
+  type: LedgerEntryType;
+  /** Signed change of `available`, in paisa. */
+  amount: number;
+  /** Signed change of `pending` (payouts in flight); not a ledger movement. */
+  pendingDelta?: number;
+  payoutId?: string | null;
+  transactionId?: string | null;
+  description?: string | null;
+}
+
+/**
+ * The only way `available` changes: one conditional UPDATE (it can never take the balance
+ * below zero, and it never loses a concurrent update because the row lock serialises
+ * writers without a read-then-write race) followed by the ledger entry, both on the
+ * caller's transaction. 0 rows matched → INSUFFICIENT_BALANCE (the caller's transaction
+ * is then rolled back, so nothing else it wrote survives).
+ *
+ * Returns the balance after the change.
+ */
+export async function changeBalance(conn: PoolConnection, change: BalanceChange): Promise<number> {
+  const pendingDelta = change.pendingDelta ?? 0;
+  const result = await conn.query(
+    `UPDATE MerchantBalance
+        SET available = available + ?, pending = pending + ?, version = version + 1, updatedAt = NOW(3)
+      WHERE merchantId = ? AND available + ? >= 0 AND pending + ? >= 0`,
+    [change.amount, pendingDelta, change.merchantId, change.amount, pendingDelta],
+  );
+  if (result.affectedRows === 0) {
+    if (change.amount < 0) {
+      throw new AppError('INSUFFICIENT_BALANCE', 'the available balance is lower than the amount');
+    }
+    throw new Error(`balance row missing or pending would go negative for merchant ${change.merchantId}`);
+  }
+  if (change.amount === 0) {
+    const rows = await conn.query('SELECT available FROM MerchantBalance WHERE merchantId = ?', [change.merchantId]);
+    return Number(rows[0].available);
+  }
+  // balanceAfter is read from the row this transaction has just locked and updated.
+  await conn.query(
+    `INSERT INTO LedgerEntry (merchantId, type, amount, balanceAfter, payoutId, transactionId, description, createdAt)
+     SELECT ?, ?, ?, available, ?, ?, ?, NOW(3) FROM MerchantBalance WHERE merchantId = ?`,
+    [
+      change.merchantId,
+      change.type,
+      change.amount,
+      change.payoutId ?? null,
+      change.transactionId ?? null,
+      change.description ?? null,
+      change.merchantId,
+    ],
+  );
+  const rows = await conn.query('SELECT balanceAfter FROM LedgerEntry WHERE id = LAST_INSERT_ID()');
+  return Number(rows[0].balanceAfter);
+}

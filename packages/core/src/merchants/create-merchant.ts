@@ -1,0 +1,39 @@
+import { type Db, withSqlTransaction } from '@mypay/db';
+import { hashPassword } from '../crypto.ts';
+import { newId } from '../ids.ts';
+import { changeBalance } from '../ledger/change-balance.ts';
+
+export interface CreateMerchantInput {
+  name: string;
+  email: string;
+  password: string;
+  /** Opening balance in paisa, written as an OPENING ledger entry. */
+  openingBalance: number;
+  id?: string;
+}
+
+/** Merchant, its balance row and its opening ledger entry, in one transaction. */
+export async function createMerchant(db: Db, input: CreateMerchantInput): Promise<{ id: string }> {
+  const id = input.id ?? newId('mer');
+  const passwordHash = await hashPassword(input.password);
+  await withSqlTransaction(db.pool, async (conn) => {
+    await conn.query(
+      `INSERT INTO Merchant (id, name, email, passwordHash, status, createdAt, updatedAt)
+       VALUES (?, ?, ?, ?, 'ACTIVE', NOW(3), NOW(3))`,
+      [id, input.name, input.email.toLowerCase(), passwordHash],
+    );
+    await conn.query(
+      "INSERT INTO MerchantBalance (merchantId, currency, available, pending, version, updatedAt) VALUES (?, 'PKR', 0, 0, 0, NOW(3))",
+      [id],
+    );
+    if (input.openingBalance > 0) {
+      await changeBalance(conn, {
+        merchantId: id,
+        type: 'OPENING',
+        amount: input.openingBalance,
+        description: 'Opening balance',
+      });
+    }
+  });
+  return { id };
+}

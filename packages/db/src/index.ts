@@ -1,0 +1,212 @@
+import { PrismaMariaDb } from '@prisma/adapter-mariadb';
+import * as mariadb from 'mariadb';
+import { PrismaClient } from './generated/prisma/client.ts';
+
+export * from './generated/prisma/client.ts';
+export { mariadb };
+
+export type Pool = mariadb.Pool;
+export type PoolConnection = mariadb.PoolConnection;
+
+export interface DatabaseLocation {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+/** Parses `mysql://user:pass@host:port/db` (also `mariadb://`). Throws with a readable message. */
+export function parseDatabaseUrl(url: string): DatabaseLocation {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error('DATABASE_URL is not a URL (expected mysql://user:pass@host:port/db)');
+  }
+  if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
+    throw new Error(`DATABASE_URL must start with mysql:// (got ${parsed.protocol}//)`);
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!database) throw new Error('DATABASE_URL names no database (add /<name> after the host)');
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username || 'root'),
+    password: decodeURIComponent(parsed.password),
+    database,
+  };
+}
+
+export interface Db {
+  prisma: PrismaClient;
+  /** The same pool Prisma uses, for the few hot paths written as plain SQL. */
+  pool: mariadb.Pool;
+  location: DatabaseLocation;
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  connectionLimit?: number;
+  /** Fail fast when the database is away instead of queueing for long. */
+  acquireTimeoutMs?: number;
+}
+
+export function createPool(location: DatabaseLocation, options: CreateDbOptions = {}): mariadb.Pool {
+  return mariadb.createPool({
+    host: location.host,
+    port: location.port,
+    user: location.user,
+    password: location.password,
+    database: location.database,
+    connectionLimit: options.connectionLimit ?? 10,
+    acquireTimeout: options.acquireTimeoutMs ?? 5_000,
+    connectTimeout: 3_000,
+    // BIGINT columns (balances, ledger ids) come back as numbers: every value we
+    // store stays far below Number.MAX_SAFE_INTEGER.
+    bigIntAsNumber: true,
+    insertIdAsNumber: true,
+    decimalAsNumber: true,
+    // Timestamps are written and read in UTC whatever the server's zone.
+    timezone: 'Z',
+    // Prisma's adapter defaults; keep them for the shared pool.
+    prepareCacheLength: 0,
+  });
+}
+
+/** One Prisma client (driver adapter) and its pool for a process. */
+export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
+  const location = parseDatabaseUrl(databaseUrl);
+  const pool = createPool(location, options);
+  const adapter = new PrismaMariaDb(pool, { database: location.database });
+  const prisma = new PrismaClient({ adapter });
+  let closed = false;
+  return {
+    prisma,
+    pool,
+    location,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect().catch(() => {});
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+/** A one-line description of a connection failure, naming host and database, never a stack. */
+export function describeConnectionError(location: DatabaseLocation, error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  const reason = e?.code ?? e?.message?.split('\n')[0] ?? String(error);
+  return `cannot reach database "${location.database}" at ${location.host}:${location.port} (${reason})`;
+}
+
+/** Checks that the database answers; throws an Error whose message is describeConnectionError's. */
+export async function pingDatabase(db: Db, timeoutMs = 3_000): Promise<void> {
+  try {
+    await withTimeout(db.pool.query('SELECT 1'), timeoutMs);
+  } catch (error) {
+    throw new Error(describeConnectionError(db.location, error));
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+const RETRYABLE_SQL_ERRNOS = new Set([1213 /* deadlock */, 1205 /* lock wait timeout */]);
+
+/** True for errors a transaction should simply be retried on (deadlock, lock wait timeout). */
+export function isRetryableTxError(error: unknown): boolean {
+  const e = error as { errno?: number; code?: string; cause?: unknown; meta?: { code?: string } };
+  if (e?.errno !== undefined && RETRYABLE_SQL_ERRNOS.has(e.errno)) return true;
+  if (e?.code === 'P2034') return true; // Prisma: write conflict or deadlock
+  const text = String((e as { message?: string })?.message ?? '');
+  if (/deadlock|lock wait timeout/i.test(text)) return true;
+  return e?.cause ? isRetryableTxError(e.cause) : false;
+}
+
+/**
+ * Runs `fn` in one database transaction on a pooled connection (plain SQL), retrying the
+ * whole transaction on deadlocks up to `attempts` times. Rolls back on any thrown error.
+ */
+export async function withSqlTransaction<T>(
+  pool: mariadb.Pool,
+  fn: (conn: mariadb.PoolConnection) => Promise<T>,
+  attempts = 3,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const conn = await pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      const result = await fn(conn);
+      await conn.commit();
+      return result;
+    } catch (error) {
+      await conn.rollback().catch(() => {});
+      if (attempt < attempts && isRetryableTxError(error)) continue;
+      throw error;
+    } finally {
+      conn.release();
+    }
+  }
+}
+
+/**
+ * Prisma interactive transaction with a bounded retry on deadlocks.
+ */
+export async function withTransaction<T>(
+  prisma: PrismaClient,
+  fn: (tx: TransactionClient) => Promise<T>,
+  attempts = 3,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prisma.$transaction(fn, { maxWait: 5_000, timeout: 15_000 });
+    } catch (error) {
+      if (attempt < attempts && isRetryableTxError(error)) continue;
+      throw error;
+    }
+  }
+}
+
+export type TransactionClient = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** Thrown by a read-modify-write step whose compare-and-set matched no row. */
+export class VersionConflictError extends Error {
+  constructor(message = 'the row changed since it was read') {
+    super(message);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/**
+ * Optimistic lock: runs `fn` (read, compute, `UPDATE … WHERE version = ?`) and retries it
+ * when it throws VersionConflictError, at most `attempts` times; the last conflict is rethrown
+ * for the caller to turn into a 409.
+ */
+export async function withOptimisticLock<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof VersionConflictError && attempt < attempts) {
+        await new Promise((r) => setTimeout(r, Math.min(50, 2 ** attempt) * Math.random()));
+        continue;
+      }
+      throw error;
+    }
+  }
+}
