@@ -6,6 +6,8 @@ import { resolveDatabaseUrl } from '@mypay/core';
  * scripts/test.sh (or CI); here we only bring its schema and reference data up to date.
  */
 export default function setup(): void {
+  // Unit-only runs (no database at hand) can skip this: MYPAY_SKIP_DB_SETUP=1.
+  if (process.env.MYPAY_SKIP_DB_SETUP === '1') return;
   const env = {
     ...process.env,
     NODE_ENV: 'test',

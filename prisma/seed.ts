@@ -1,0 +1,67 @@
+import { commonEnvShape, loadConfigOrExit, resolveDatabaseUrl, SEED_ADMIN } from '@mypay/core';
+import { createDb, describeConnectionError } from '@mypay/db';
+import { z } from 'zod';
+import { runSeed } from './seed-runner.ts';
+
+const seedEnv = z
+  .object({
+    NODE_ENV: commonEnvShape.NODE_ENV,
+    DATABASE_URL: commonEnvShape.DATABASE_URL,
+    SEED_ADMIN_PASSWORD: z.string().optional(),
+    SEED_PAYOUT_API_KEY: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,128}$/, 'must be 16–128 printable characters without spaces')
+      .optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production' });
+    const password = env.SEED_ADMIN_PASSWORD;
+    if (!password) {
+      ctx.addIssue({ code: 'custom', path: ['SEED_ADMIN_PASSWORD'], message: 'required in production' });
+    } else if (password.length < 12) {
+      ctx.addIssue({ code: 'custom', path: ['SEED_ADMIN_PASSWORD'], message: 'must be at least 12 characters' });
+    } else if (password === SEED_ADMIN.devPassword || /CHANGE_ME/i.test(password)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SEED_ADMIN_PASSWORD'],
+        message: 'must not be the default or a placeholder',
+      });
+    }
+  });
+
+async function main(): Promise<void> {
+  const env = loadConfigOrExit(seedEnv, 'seed');
+  const db = createDb(resolveDatabaseUrl(env), { connectionLimit: 2 });
+  try {
+    const report = await runSeed(db, {
+      production: env.NODE_ENV === 'production',
+      adminPassword: env.SEED_ADMIN_PASSWORD,
+      payoutApiKey: env.SEED_PAYOUT_API_KEY,
+      newPayoutKey: process.argv.includes('--new-payout-key'),
+    });
+    if (report.created.length === 0 && report.updated.length === 0 && !report.generatedPayoutKey) {
+      console.log('seed: nothing to do, the database already holds the seed data');
+    } else {
+      for (const line of report.created) console.log(`seed: created ${line}`);
+      for (const line of report.updated) console.log(`seed: updated ${line}`);
+    }
+    for (const note of report.notes) console.log(`seed: ${note}`);
+    if (report.generatedPayoutKey) {
+      console.log(`\nPayout API key (scope payout, shown once): ${report.generatedPayoutKey}\n`);
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const message =
+      code &&
+      /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ER_ACCESS_DENIED_ERROR|ER_BAD_DB_ERROR|ER_GET_CONNECTION_TIMEOUT)$/.test(code)
+        ? describeConnectionError(db.location, error)
+        : (error as Error).message.split('\n')[0];
+    console.error(`seed: ${message}`);
+    process.exitCode = 1;
+  } finally {
+    await db.close();
+  }
+}
+
+await main();
