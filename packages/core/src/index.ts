@@ -9,3 +9,4 @@ export * from './merchants/create-merchant.ts';
 export * from './money.ts';
 export * from './reference/seed-data.ts';
 export * from './webhooks/enqueue-event.ts';
+export * from './idempotency/idempotent-request.ts';

@@ -1,0 +1,71 @@
+import { AppError, type Logger } from '@mypay/core';
+import type { NextFunction, Request, Response } from 'express';
+import { z } from 'zod';
+import { isDatabaseUnavailableError } from './db-errors.ts';
+import { requestIdOf } from './request-id.ts';
+import { zodIssuesToDetails } from './validation.ts';
+
+export interface ErrorBody {
+  error: { code: string; message: string; requestId: string; details?: unknown[] };
+}
+
+/** Turns anything thrown into the one wire error shape; never HTML, never a stack. */
+export function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error instanceof z.ZodError) {
+    return new AppError('VALIDATION_ERROR', 'the request is not valid', zodIssuesToDetails(error));
+  }
+  const e = error as { type?: string; status?: number; statusCode?: number } | null;
+  // body-parser errors carry a `type`.
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return new AppError('INVALID_JSON', 'the request body is not valid JSON');
+    case 'entity.too.large':
+      return new AppError('PAYLOAD_TOO_LARGE', 'the request body is larger than the limit');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'the request body encoding is not supported');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new AppError('VALIDATION_ERROR', 'the request body could not be read');
+  }
+  if (isDatabaseUnavailableError(error)) {
+    return new AppError('DATABASE_UNAVAILABLE', 'the database is unavailable, try again shortly', undefined, {
+      'Retry-After': '1',
+    });
+  }
+  return null;
+}
+
+export function sendError(res: Response, requestId: string, error: AppError): void {
+  if (error.headers) for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  const body: ErrorBody = { error: { code: error.code, message: error.message, requestId } };
+  if (error.details && error.details.length > 0) body.error.details = error.details;
+  res.status(error.status).json(body);
+}
+
+/** The single error handler: AppError → its status; anything else → logged 500 with a generic message. */
+export function errorHandler(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const appError = toAppError(error);
+    const log = (req as Request & { log?: Logger }).log ?? logger;
+    if (res.headersSent) {
+      log.error({ err: error, requestId: requestIdOf(req) }, 'error after the response was sent');
+      return;
+    }
+    if (appError) {
+      if (appError.status >= 500) log.warn({ err: error, code: appError.code }, appError.message);
+      sendError(res, requestIdOf(req), appError);
+      return;
+    }
+    log.error({ err: error }, 'unhandled error');
+    sendError(res, requestIdOf(req), new AppError('INTERNAL_ERROR', 'something went wrong on our side'));
+  };
+}
+
+export function notFoundHandler() {
+  return (req: Request, res: Response) => {
+    sendError(res, requestIdOf(req), new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`));
+  };
+}

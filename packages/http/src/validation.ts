@@ -1,0 +1,32 @@
+import { AppError, type ErrorDetail } from '@mypay/core';
+import { type ZodType, z } from 'zod';
+
+/** One detail per bad field, named by its dotted path (`destination.accountNumber`). */
+export function zodIssuesToDetails(error: z.ZodError, prefix?: string): ErrorDetail[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    const field = [prefix, path].filter(Boolean).join('.') || prefix || '(root)';
+    return { field, message: issue.message, code: issue.code };
+  });
+}
+
+/** Parses `data` or throws 400 VALIDATION_ERROR naming each bad field. `where` prefixes paths, e.g. `query`. */
+export function parseOrThrow<S extends ZodType>(schema: S, data: unknown, where?: string): z.output<S> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  throw new AppError('VALIDATION_ERROR', 'the request is not valid', zodIssuesToDetails(result.error, where));
+}
+
+export const parseBody = <S extends ZodType>(schema: S, body: unknown) => {
+  // No body or a non-JSON content type: report the body as missing rather than every field.
+  if (body === undefined) {
+    throw new AppError('VALIDATION_ERROR', 'the request needs a JSON body (Content-Type: application/json)', [
+      { field: 'body', message: 'required' },
+    ]);
+  }
+  return parseOrThrow(schema, body);
+};
+export const parseQuery = <S extends ZodType>(schema: S, query: unknown) => parseOrThrow(schema, query);
+export const parseParams = <S extends ZodType>(schema: S, params: unknown) => parseOrThrow(schema, params);
+
+export { z };
