@@ -1,6 +1,9 @@
-import type { PoolConnection } from '@mypay/db';
+import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
+import { recordAudit } from '../audit/record-audit.ts';
 import { apiKeyPrefix, sha256Hex } from '../crypto.ts';
+import { AppError, notFound } from '../errors.ts';
 import { newId, randomHex } from '../ids.ts';
+import type { PortalActor, RequestContext } from './request-context.ts';
 
 export type ApiKeyScope = 'payout' | 'payment' | 'all';
 
@@ -29,4 +32,94 @@ export async function insertApiKey(
     [id, input.merchantId, input.name, prefix, sha256Hex(key), input.scope],
   );
   return { id, key, prefix, scope: input.scope, name: input.name };
+}
+
+export const API_KEY_SCOPES: readonly ApiKeyScope[] = ['payout', 'payment', 'all'];
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  prefix: string;
+  scope: ApiKeyScope;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/**
+ * A new key for a merchant, from the merchant portal or the admin portal; audited in the same
+ * transaction. The full key is in the result only: show it once.
+ */
+export async function createApiKey(
+  db: Db,
+  input: { merchantId: string; name: string; scope: ApiKeyScope; actor: PortalActor; context?: RequestContext },
+): Promise<CreatedApiKey> {
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > 100) {
+    throw new AppError('VALIDATION_ERROR', 'the key needs a name of 1–100 characters', [
+      { field: 'name', message: 'must be 1–100 characters' },
+    ]);
+  }
+  if (!API_KEY_SCOPES.includes(input.scope)) {
+    throw new AppError('VALIDATION_ERROR', 'unknown scope', [{ field: 'scope', message: 'payout, payment or all' }]);
+  }
+  return withSqlTransaction(db.pool, async (conn) => {
+    const created = await insertApiKey(conn, { merchantId: input.merchantId, name, scope: input.scope });
+    await recordAudit(conn, {
+      ...input.actor,
+      action: 'api_key.created',
+      targetType: 'api_key',
+      targetId: created.id,
+      merchantId: input.merchantId,
+      ip: input.context?.ip,
+      userAgent: input.context?.userAgent,
+      requestId: input.context?.requestId,
+      after: { name, prefix: created.prefix, scope: created.scope },
+    });
+    return created;
+  });
+}
+
+/** A merchant's keys, newest first (revoked ones included, marked). */
+export async function listApiKeys(db: Db, merchantId: string): Promise<ApiKeySummary[]> {
+  const rows = await db.prisma.apiKey.findMany({
+    where: { merchantId },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { id: true, name: true, prefix: true, scope: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  });
+  return rows;
+}
+
+/**
+ * Revokes one of the merchant's keys (NOT_FOUND for another merchant's key). Revoking twice
+ * is a no-op that returns the first revocation.
+ */
+export async function revokeApiKey(
+  db: Db,
+  input: { merchantId: string; keyId: string; actor: PortalActor; context?: RequestContext },
+): Promise<ApiKeySummary> {
+  return withSqlTransaction(db.pool, async (conn) => {
+    const rows = await conn.query(
+      'SELECT id, name, prefix, scope, createdAt, lastUsedAt, revokedAt FROM ApiKey WHERE id = ? AND merchantId = ? FOR UPDATE',
+      [input.keyId, input.merchantId],
+    );
+    const key = rows[0] as ApiKeySummary | undefined;
+    if (!key) throw notFound('API key');
+    if (key.revokedAt) return key;
+    const revokedAt = new Date();
+    await conn.query('UPDATE ApiKey SET revokedAt = ? WHERE id = ?', [revokedAt, key.id]);
+    await recordAudit(conn, {
+      ...input.actor,
+      action: 'api_key.revoked',
+      targetType: 'api_key',
+      targetId: key.id,
+      merchantId: input.merchantId,
+      ip: input.context?.ip,
+      userAgent: input.context?.userAgent,
+      requestId: input.context?.requestId,
+      before: { name: key.name, prefix: key.prefix, scope: key.scope, revokedAt: null },
+      after: { revokedAt: revokedAt.toISOString() },
+    });
+    return { ...key, revokedAt };
+  });
 }

@@ -1,0 +1,23 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { getCurrentMerchant } from '../../server/session.ts';
+import { LoginForm } from './login-form.tsx';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  if (await getCurrentMerchant()) redirect('/');
+  const { next } = await searchParams;
+  return (
+    <main>
+      <div className="panel login-box">
+        <h1>MyPay Sandbox</h1>
+        <p className="muted">Sign in to the merchant portal.</p>
+        <LoginForm next={next} />
+        <p className="muted" style={{ fontSize: '0.85rem', marginTop: '1rem' }}>
+          Test account: <code>test@mycodigital.io</code> / <code>test123456</code>
+        </p>
+      </div>
+    </main>
+  );
+}
