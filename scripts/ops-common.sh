@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# Shared helpers for the operations scripts (health-check, backup, rollback, schema-check,
+# pre-deploy-check, deploy-production). Sourced, not run.
+#
+# A "database target" is either a mysql:// URL (a server reachable from here, e.g. local
+# development or CI) or "compose" (the `mysql` service of the current Compose project, reached
+# with `docker compose exec`, using the root password that lives inside that container).
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  case "${1:-}" in
+    -h | --help)
+      echo "Usage: source scripts/ops-common.sh   (library for the scripts/*.sh operations scripts)"
+      exit 0
+      ;;
+  esac
+  echo "ops-common.sh is a library: source it from another script (--help for usage)" >&2
+  exit 2
+fi
+
+OPS_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# One private directory per run for temporary files, removed by ops_cleanup (each script traps
+# it on EXIT). Files are made inside it, so ones created in $(…) subshells are removed too.
+OPS_TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/mypay-ops.XXXXXX")"
+trap ops_cleanup EXIT
+OPS_LOG_FILE="${OPS_LOG_FILE:-}"
+
+ops_timestamp() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+# Messages go to stderr (stdout is for results such as --json), and to OPS_LOG_FILE if set.
+ops_emit() {
+  local line
+  line="$(ops_timestamp) $*"
+  printf '%s\n' "$line" >&2
+  if [[ -n "$OPS_LOG_FILE" ]]; then printf '%s\n' "$line" >>"$OPS_LOG_FILE"; fi
+}
+info() { ops_emit "INFO  $*"; }
+warn() { ops_emit "WARN  $*"; }
+error() { ops_emit "ERROR $*"; }
+die() {
+  error "$*"
+  exit "${OPS_DIE_STATUS:-1}"
+}
+
+ops_mktemp() {
+  mktemp "$OPS_TMPDIR/tmp.XXXXXX"
+}
+ops_cleanup() {
+  [[ -n "${OPS_TMPDIR:-}" ]] && rm -rf -- "$OPS_TMPDIR"
+  return 0
+}
+
+require_commands() {
+  local cmd missing=()
+  for cmd in "$@"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd"); done
+  [[ ${#missing[@]} -eq 0 ]] || die "missing required tools: ${missing[*]}"
+}
+
+# --- Docker Compose ------------------------------------------------------------------------
+# COMPOSE_PROJECT (default mypay-production) and ENV_FILE (default .env) select the stack.
+compose() {
+  local -a cmd
+  if [[ -n "${COMPOSE_BIN:-}" ]]; then
+    read -r -a cmd <<<"$COMPOSE_BIN"
+  elif docker compose version >/dev/null 2>&1; then
+    cmd=(docker compose)
+  elif command -v docker-compose >/dev/null 2>&1; then
+    cmd=(docker-compose)
+  else
+    die "neither 'docker compose' nor 'docker-compose' is available"
+  fi
+  "${cmd[@]}" --project-directory "$OPS_REPO_ROOT" -f "$OPS_REPO_ROOT/docker-compose.yml" \
+    -p "${COMPOSE_PROJECT:-mypay-production}" --env-file "${ENV_FILE:-$OPS_REPO_ROOT/.env}" "$@"
+}
+
+# --- Database URLs and clients ---------------------------------------------------------------
+urldecode() {
+  local encoded="${1//+/ }"
+  printf '%b' "${encoded//%/\\x}"
+}
+
+# Sets DB_USER DB_PASS DB_HOST DB_PORT DB_NAME from mysql://user:pass@host:port/db?params.
+parse_database_url() {
+  local url="$1" auth
+  local pattern='^(mysql|mariadb)://(([^@/]*)@)?([^/:?@]+)(:([0-9]+))?/([A-Za-z0-9_$-]+)([?].*)?$'
+  [[ "$url" =~ $pattern ]] || die "not a mysql://user:pass@host:port/db URL: $(redact_url "$url")"
+  auth="${BASH_REMATCH[3]}"
+  DB_HOST="${BASH_REMATCH[4]}"
+  DB_PORT="${BASH_REMATCH[6]:-3306}"
+  DB_NAME="${BASH_REMATCH[7]}"
+  DB_USER="$(urldecode "${auth%%:*}")"
+  DB_PASS=''
+  if [[ "$auth" == *:* ]]; then DB_PASS="$(urldecode "${auth#*:}")"; fi
+  [[ -n "$DB_USER" ]] || DB_USER=root
+}
+
+# The URL with its password replaced, for messages and logs.
+redact_url() {
+  local url="$1"
+  if [[ "$url" =~ ^([a-z]+://[^:@/]+:)[^@/]*@(.*)$ ]]; then
+    printf '%s***@%s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+  else
+    printf '%s\n' "$url"
+  fi
+}
+
+mysql_client() {
+  if command -v mariadb >/dev/null 2>&1; then echo mariadb; elif command -v mysql >/dev/null 2>&1; then echo mysql; else die "no mariadb/mysql client installed (Debian: mariadb-client)"; fi
+}
+mysql_dump_client() {
+  if command -v mariadb-dump >/dev/null 2>&1; then echo mariadb-dump; elif command -v mysqldump >/dev/null 2>&1; then echo mysqldump; else die "no mariadb-dump/mysqldump installed (Debian: mariadb-client)"; fi
+}
+
+# A 0600 option file with the URL's credentials, so no password appears in `ps`.
+db_option_file() {
+  local url="$1" file pass
+  parse_database_url "$url"
+  file="$(ops_mktemp)"
+  chmod 600 "$file"
+  pass="${DB_PASS//\\/\\\\}"
+  pass="${pass//\"/\\\"}"
+  {
+    echo "[client]"
+    echo "user=$DB_USER"
+    echo "password=\"$pass\""
+    echo "host=$DB_HOST"
+    echo "port=$DB_PORT"
+    echo "protocol=TCP"
+  } >"$file"
+  printf '%s\n' "$file"
+}
+
+# db_sql TARGET [client args…] — runs SQL from stdin against the target's database,
+# batch mode without column names (tab-separated rows on stdout).
+db_sql() {
+  local target="$1" options
+  shift
+  if [[ "$target" == compose ]]; then
+    # shellcheck disable=SC2016 # expanded inside the container, where the password lives
+    compose exec -T mysql sh -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysql -uroot --batch --skip-column-names "$@" "$MYSQL_DATABASE"' mysql "$@"
+  else
+    options="$(db_option_file "$target")"
+    parse_database_url "$target"
+    "$(mysql_client)" --defaults-extra-file="$options" --connect-timeout="${DB_CONNECT_TIMEOUT:-5}" --batch --skip-column-names "$@" "$DB_NAME"
+  fi
+}
+
+# The database name a target points at.
+db_name() {
+  local target="$1"
+  if [[ "$target" == compose ]]; then
+    # shellcheck disable=SC2016
+    compose exec -T mysql sh -c 'printf %s "$MYSQL_DATABASE"'
+  else
+    parse_database_url "$target"
+    printf '%s\n' "$DB_NAME"
+  fi
+}
+
+# db_dump TARGET — a consistent logical dump on stdout (InnoDB snapshot, no table locks).
+db_dump() {
+  local target="$1" options
+  local -a flags=(--single-transaction --quick --routines --triggers --hex-blob
+    --no-tablespaces --default-character-set=utf8mb4 --add-drop-table)
+  if [[ "$target" == compose ]]; then
+    # shellcheck disable=SC2016
+    compose exec -T mysql sh -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysqldump -uroot --set-gtid-purged=OFF "$@" "$MYSQL_DATABASE"' mysqldump "${flags[@]}"
+  else
+    options="$(db_option_file "$target")"
+    parse_database_url "$target"
+    "$(mysql_dump_client)" --defaults-extra-file="$options" "${flags[@]}" "$DB_NAME"
+  fi
+}
+
+# A usable archive: intact gzip, a dump that finished, and at least one table in it.
+verify_archive() {
+  local file="$1" tables
+  gzip -t "$file" || { error "$file: gzip integrity test failed"; return 1; }
+  if ! gzip -dc "$file" | tail -n 3 | grep -q -- '-- Dump completed'; then
+    error "$file: dump is incomplete (no 'Dump completed' trailer)"
+    return 1
+  fi
+  tables="$(gzip -dc "$file" | grep -c '^CREATE TABLE' || true)"
+  if ((tables == 0)); then
+    error "$file: dump contains no tables"
+    return 1
+  fi
+  info "verified $file ($tables tables, $(du -h "$file" | cut -f1))"
+}
+
+# Archive names in DIR, oldest first (ordered by the UTC time stamp in the name).
+list_backups() {
+  local dir="$1"
+  find "$dir" -maxdepth 1 -type f -name 'mypay-*.sql.gz' -printf '%f\n' 2>/dev/null |
+    sed -E 's/^.*-([0-9]{8}T[0-9]{9}Z)(-[A-Za-z0-9-]+)?\.sql\.gz$/\1 &/' | sort | cut -d' ' -f2
+}
+
+latest_backup() {
+  local dir="$1" name
+  name="$(list_backups "$dir" | tail -n 1)"
+  [[ -n "$name" ]] && printf '%s/%s\n' "$dir" "$name"
+  return 0
+}
+
+# --- Output helpers --------------------------------------------------------------------------
+json_escape() {
+  local s="$1"
+  s="${s//\\/\\\\}"
+  s="${s//\"/\\\"}"
+  s="${s//$'\n'/\\n}"
+  s="${s//$'\r'/\\r}"
+  s="${s//$'\t'/\\t}"
+  printf '%s' "$s" | tr -d '\000-\010\013\014\016-\037'
+}
+
+# yes/no question; --yes (ASSUME_YES=1) answers yes, no terminal answers no.
+confirm() {
+  local prompt="$1" answer
+  [[ "${ASSUME_YES:-0}" == 1 ]] && return 0
+  [[ -t 0 ]] || { warn "no terminal to confirm '$prompt' (use --yes)"; return 1; }
+  read -r -p "$prompt [y/N] " answer
+  [[ "$answer" =~ ^[Yy]([Ee][Ss])?$ ]]
+}
