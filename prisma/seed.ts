@@ -1,5 +1,5 @@
 import { commonEnvShape, loadConfigOrExit, resolveDatabaseUrl, SEED_ADMIN } from '@mypay/core';
-import { createDb, describeConnectionError } from '@mypay/db';
+import { createDb, pingDatabase } from '@mypay/db';
 import { z } from 'zod';
 import { runSeed } from './seed-runner.ts';
 
@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   const env = loadConfigOrExit(seedEnv, 'seed');
   const db = createDb(resolveDatabaseUrl(env), { connectionLimit: 2 });
   try {
+    // Fails with one line naming host and database when the server is away.
+    await pingDatabase(db);
     const report = await runSeed(db, {
       production: env.NODE_ENV === 'production',
       adminPassword: env.SEED_ADMIN_PASSWORD,
@@ -51,13 +53,7 @@ async function main(): Promise<void> {
       console.log(`\nPayout API key (scope payout, shown once): ${report.generatedPayoutKey}\n`);
     }
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const message =
-      code &&
-      /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ER_ACCESS_DENIED_ERROR|ER_BAD_DB_ERROR|ER_GET_CONNECTION_TIMEOUT)$/.test(code)
-        ? describeConnectionError(db.location, error)
-        : (error as Error).message.split('\n')[0];
-    console.error(`seed: ${message}`);
+    console.error(`seed: ${(error as Error).message.split('\n')[0]}`);
     process.exitCode = 1;
   } finally {
     await db.close();
