@@ -7,6 +7,9 @@ import { pinoHttp } from 'pino-http';
  * One structured line per request: request id, method, path, status, latency (ms).
  * Headers and bodies are never logged, so a key or secret cannot reach a log line.
  */
+// Inside a mounted router req.url is relative; originalUrl is the full path.
+const pathOf = (req: IncomingMessage) => ((req as Request).originalUrl ?? req.url ?? '').split('?')[0] ?? '';
+
 export function requestLogger(logger: Logger, options: { ignorePaths?: string[] } = {}) {
   const ignore = new Set(options.ignorePaths ?? []);
   return pinoHttp({
@@ -15,17 +18,16 @@ export function requestLogger(logger: Logger, options: { ignorePaths?: string[] 
     customAttributeKeys: { reqId: 'requestId', responseTime: 'latencyMs' },
     wrapSerializers: false,
     serializers: {
-      req: (req: IncomingMessage) => ({ method: req.method, path: (req.url ?? '').split('?')[0] }),
+      req: (req: IncomingMessage) => ({ method: req.method, path: pathOf(req) }),
       res: (res: ServerResponse) => ({ status: res.statusCode }),
     },
     customLogLevel: (_req, res, error) => {
       if (error || res.statusCode >= 500) return 'error';
-      if (res.statusCode >= 400) return 'info';
       return 'info';
     },
-    customSuccessMessage: (req, res) => `${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode}`,
-    autoLogging: { ignore: (req) => ignore.has((req.url ?? '').split('?')[0] ?? '') },
+    customSuccessMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
+    autoLogging: { ignore: (req) => ignore.has(pathOf(req)) },
     quietReqLogger: true,
   });
 }

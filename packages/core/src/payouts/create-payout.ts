@@ -1,0 +1,187 @@
+import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
+import type { Directory } from '../directory/directory.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { changeBalance } from '../ledger/change-balance.ts';
+import { CURRENCY, MAX_AMOUNT } from '../money.ts';
+import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
+import { enqueueEvent } from '../webhooks/enqueue-event.ts';
+import { accountNumberProblem } from './account-number.ts';
+import { type PayoutEventView, type PayoutResource, type PayoutRow, toPayoutResource } from './payout-resource.ts';
+import { balanceEffect, eventTypeFor, nextTransitionAt, planAtCreate } from './payout-state-machine.ts';
+
+export interface PayoutDeps {
+  db: Db;
+  scenarios: ScenarioCatalog;
+  directory: Directory;
+}
+
+export interface CreatePayoutInput {
+  merchantId: string;
+  amount: number;
+  currency: string;
+  destination: { type: 'wallet' | 'bank'; provider: string; accountNumber: string; accountTitle?: string | undefined };
+  reference: string;
+  description?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+}
+
+const isDuplicateKey = (error: unknown) => (error as { errno?: number })?.errno === 1062;
+
+/**
+ * Creates a payout and takes its amount from the balance in one plain-SQL transaction:
+ * payout row, its status events, outbox events, then the conditional balance update and
+ * ledger entry — last, so the merchant's balance row stays locked for as short as possible.
+ * Outcomes decided at once by the scenario (completed, rejected) are part of the same transaction.
+ */
+export async function createPayout(
+  deps: PayoutDeps,
+  input: CreatePayoutInput,
+  now: Date = new Date(),
+): Promise<PayoutResource & { events: PayoutEventView[] }> {
+  if (input.currency !== CURRENCY) {
+    throw new AppError('UNSUPPORTED_CURRENCY', `only ${CURRENCY} is supported`, [
+      { field: 'currency', message: `must be "${CURRENCY}"` },
+    ]);
+  }
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > MAX_AMOUNT) {
+    throw new AppError('VALIDATION_ERROR', 'the request is not valid', [
+      { field: 'amount', message: `a positive integer in paisa, at most ${MAX_AMOUNT}` },
+    ]);
+  }
+  const { type, provider, accountNumber } = input.destination;
+  const formatProblem = accountNumberProblem(type, accountNumber);
+  if (formatProblem) {
+    throw new AppError('VALIDATION_ERROR', 'the request is not valid', [
+      { field: 'destination.accountNumber', message: formatProblem },
+    ]);
+  }
+  if (!(await deps.directory.isProvider(type, provider))) {
+    throw new AppError('VALIDATION_ERROR', 'the request is not valid', [
+      {
+        field: 'destination.provider',
+        message: `unknown ${type} provider "${provider}" (see GET /api/v1/directory/${type === 'bank' ? 'banks' : 'wallets'})`,
+      },
+    ]);
+  }
+
+  const scenario = await deps.scenarios.resolve(accountNumber);
+  if (scenario.key === 'ACCOUNT_NOT_FOUND') {
+    throw new AppError('ACCOUNT_NOT_FOUND', 'the destination account does not exist', [
+      { field: 'destination.accountNumber', message: 'no such account at the provider' },
+    ]);
+  }
+  if (scenario.key === 'PROVIDER_UNAVAILABLE') {
+    throw new AppError('PROVIDER_UNAVAILABLE', `${provider} is unavailable, try again later`, undefined, {
+      'Retry-After': '30',
+    });
+  }
+
+  const plan = planAtCreate(scenario.key);
+  const finalStatus = plan.path[plan.path.length - 1]!;
+  const delayMs = await deps.scenarios.delayOf(scenario.key);
+  const row: PayoutRow = {
+    id: newId('po'),
+    merchantId: input.merchantId,
+    amount: input.amount,
+    currency: CURRENCY,
+    destinationType: type,
+    provider,
+    accountNumber,
+    accountTitle: input.destination.accountTitle ?? null,
+    reference: input.reference,
+    description: input.description ?? null,
+    metadata: input.metadata ?? null,
+    status: finalStatus,
+    scenario: scenario.key,
+    failureCode: plan.failure?.code ?? null,
+    failureMessage: plan.failure?.message ?? null,
+    nextTransitionAt: nextTransitionAt(scenario.key, finalStatus, delayMs, now),
+    createdAt: now,
+    updatedAt: now,
+  };
+  const resource = toPayoutResource(row);
+  const events: PayoutEventView[] = plan.path.map((status) => ({
+    status,
+    at: now.toISOString(),
+    ...(status === 'FAILED' && plan.failure ? { reason: plan.failure.code } : {}),
+  }));
+
+  await withSqlTransaction(deps.db.pool, async (conn) => {
+    await insertPayout(conn, row, events, now);
+    for (const status of plan.path) {
+      // Each event carries the payout as it was at that step.
+      const snapshot =
+        status === finalStatus ? resource : { ...resource, status, failure: null, updatedAt: resource.createdAt };
+      await enqueueEvent(conn, input.merchantId, eventTypeFor(status), snapshot, now);
+    }
+    await moveMoney(conn, row, plan.path);
+  });
+  return { ...resource, events };
+}
+
+async function insertPayout(conn: PoolConnection, row: PayoutRow, events: PayoutEventView[], now: Date) {
+  try {
+    await conn.query(
+      `INSERT INTO Payout (id, merchantId, amount, currency, destinationType, provider, accountNumber, accountTitle,
+                           reference, description, metadata, status, scenario, failureCode, failureMessage,
+                           nextTransitionAt, createdAt, updatedAt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        row.id,
+        row.merchantId,
+        row.amount,
+        row.currency,
+        row.destinationType,
+        row.provider,
+        row.accountNumber,
+        row.accountTitle,
+        row.reference,
+        row.description,
+        row.metadata === null ? null : JSON.stringify(row.metadata),
+        row.status,
+        row.scenario,
+        row.failureCode,
+        row.failureMessage,
+        row.nextTransitionAt,
+        row.createdAt,
+        row.updatedAt,
+      ],
+    );
+  } catch (error) {
+    if (isDuplicateKey(error)) {
+      throw new AppError('DUPLICATE_REFERENCE', `a payout with reference "${row.reference}" already exists`, [
+        { field: 'reference', message: 'must be unique per merchant' },
+      ]);
+    }
+    throw error;
+  }
+  const placeholders = events.map(() => '(?, ?, ?, ?)').join(', ');
+  await conn.query(
+    `INSERT INTO PayoutEvent (payoutId, status, reason, at) VALUES ${placeholders}`,
+    events.flatMap((event) => [row.id, event.status, event.reason ?? null, now]),
+  );
+}
+
+/**
+ * Debit plus whatever the synchronous steps add. Pending changes are folded into the debit;
+ * a refund (rejected at once) is its own ledger entry, so the statement shows both movements.
+ */
+async function moveMoney(conn: PoolConnection, row: PayoutRow, path: PayoutRow['status'][]) {
+  const effects = [balanceEffect(null, path[0]!, row.amount)];
+  for (let i = 1; i < path.length; i++) effects.push(balanceEffect(path[i - 1]!, path[i]!, row.amount));
+  const pendingTotal = effects.reduce((sum, effect) => sum + (effect?.pendingDelta ?? 0), 0);
+  let first = true;
+  for (const effect of effects) {
+    if (!effect || effect.amount === 0) continue;
+    await changeBalance(conn, {
+      merchantId: row.merchantId,
+      type: effect.type,
+      amount: effect.amount,
+      pendingDelta: first ? pendingTotal : 0,
+      payoutId: row.id,
+      description: effect.type === 'PAYOUT_DEBIT' ? `Payout ${row.reference}` : `Refund of payout ${row.reference}`,
+    });
+    first = false;
+  }
+}

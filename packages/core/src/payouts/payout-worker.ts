@@ -1,0 +1,44 @@
+import type { Pool, PoolConnection } from '@mypay/db';
+import type { Logger } from '../logger.ts';
+import type { ScenarioKey } from '../reference/seed-data.ts';
+import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
+import { createDueRowWorker, type DueRowWorker } from '../workers/due-row-worker.ts';
+import { PAYOUT_COLUMNS, type PayoutRow } from './payout-resource.ts';
+import { nextTransitionAt, scheduledStep } from './payout-state-machine.ts';
+import { transitionPayout } from './transition-payout.ts';
+
+/** Applies one due scenario step to a claimed payout and schedules the next one, if any. */
+export async function advanceDuePayout(conn: PoolConnection, payout: PayoutRow, scenarios: ScenarioCatalog, now: Date) {
+  const scenario = payout.scenario as ScenarioKey;
+  const step = scheduledStep(scenario, payout.status);
+  if (!step) {
+    await conn.query('UPDATE Payout SET nextTransitionAt = NULL WHERE id = ?', [payout.id]);
+    return;
+  }
+  const delayMs = await scenarios.delayOf(scenario);
+  await transitionPayout(conn, payout, step.to, {
+    failure: step.failure,
+    nextTransitionAt: nextTransitionAt(scenario, step.to, delayMs, now),
+    now,
+  });
+}
+
+export function createPayoutWorker(options: {
+  pool: Pool;
+  logger: Logger;
+  scenarios: ScenarioCatalog;
+  pollIntervalMs?: number;
+  batchSize?: number;
+}): DueRowWorker {
+  return createDueRowWorker<PayoutRow>({
+    name: 'payout-scenarios',
+    pool: options.pool,
+    logger: options.logger,
+    table: 'Payout',
+    dueColumn: 'nextTransitionAt',
+    columns: PAYOUT_COLUMNS,
+    handle: (conn, payout, now) => advanceDuePayout(conn, payout, options.scenarios, now),
+    pollIntervalMs: options.pollIntervalMs,
+    batchSize: options.batchSize,
+  });
+}

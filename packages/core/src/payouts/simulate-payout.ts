@@ -1,0 +1,42 @@
+import { withSqlTransaction } from '@mypay/db';
+import { notFound } from '../errors.ts';
+import type { ScenarioKey } from '../reference/seed-data.ts';
+import type { PayoutDeps } from './create-payout.ts';
+import { getPayoutOrThrow } from './get-payout.ts';
+import { PAYOUT_COLUMNS, type PayoutRow } from './payout-resource.ts';
+import { nextTransitionAt, type PayoutStatus } from './payout-state-machine.ts';
+import { transitionPayout } from './transition-payout.ts';
+
+const DEFAULT_REASON: Partial<Record<PayoutStatus, string>> = {
+  FAILED: 'SIMULATED_FAILURE',
+  REVERSED: 'SIMULATED_REVERSAL',
+};
+
+/**
+ * Sandbox: forces a legal next transition now (422 INVALID_STATE otherwise). The scenario then
+ * carries on from the new status as it would have (e.g. a forced PROCESSING of an
+ * ASYNC_SUCCESS payout still completes after its delay).
+ */
+export async function simulatePayoutTransition(
+  deps: PayoutDeps,
+  input: { merchantId: string; payoutId: string; status: PayoutStatus; reason?: string | undefined },
+) {
+  await withSqlTransaction(deps.db.pool, async (conn) => {
+    const rows = (await conn.query(`SELECT ${PAYOUT_COLUMNS} FROM Payout WHERE id = ? AND merchantId = ? FOR UPDATE`, [
+      input.payoutId,
+      input.merchantId,
+    ])) as PayoutRow[];
+    const payout = rows[0];
+    if (!payout) throw notFound('payout');
+    const now = new Date();
+    const scenario = payout.scenario as ScenarioKey;
+    const delayMs = await deps.scenarios.delayOf(scenario);
+    const code = input.reason ?? DEFAULT_REASON[input.status];
+    await transitionPayout(conn, payout, input.status, {
+      failure: code ? { code, message: `simulated: ${code}` } : null,
+      nextTransitionAt: nextTransitionAt(scenario, input.status, delayMs, now),
+      now,
+    });
+  });
+  return getPayoutOrThrow(deps.db, input.merchantId, input.payoutId);
+}

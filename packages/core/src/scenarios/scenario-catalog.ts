@@ -1,0 +1,61 @@
+import type { Db } from '@mypay/db';
+import { AppError } from '../errors.ts';
+import type { ScenarioKey, ScenarioRow } from '../reference/seed-data.ts';
+
+export interface ScenarioCatalog {
+  /** The seeded table, in scenario-number order. */
+  list(): Promise<ScenarioRow[]>;
+  /** The scenario a wallet mobile number or bank account number triggers; any other number is SUCCESS. */
+  resolve(accountNumber: string): Promise<ScenarioRow>;
+  /** A scenario's base delay times SCENARIO_DELAY_SCALE, in ms. */
+  delayOf(key: ScenarioKey): Promise<number>;
+}
+
+/**
+ * Scenarios come from the seeded Scenario table and never change while a process runs, so the
+ * table is read once (on first use; a failed read is retried on the next call).
+ */
+export function createScenarioCatalog(db: Db, options: { delayScale: number }): ScenarioCatalog {
+  let loading: Promise<{
+    rows: ScenarioRow[];
+    byNumber: Map<string, ScenarioRow>;
+    byKey: Map<string, ScenarioRow>;
+  }> | null = null;
+
+  function load() {
+    loading ??= (async () => {
+      const rows = (await db.pool.query(
+        'SELECT `key`, number, mobile, bankAccount, description, payoutOutcome, paymentOutcome, verifyOutcome, delayMs FROM Scenario ORDER BY number',
+      )) as ScenarioRow[];
+      const byNumber = new Map<string, ScenarioRow>();
+      const byKey = new Map<string, ScenarioRow>();
+      for (const row of rows) {
+        const clean = { ...row, number: Number(row.number), delayMs: Number(row.delayMs) };
+        byNumber.set(clean.mobile, clean);
+        byNumber.set(clean.bankAccount, clean);
+        byKey.set(clean.key, clean);
+      }
+      if (!byKey.has('SUCCESS')) throw new Error('the Scenario table is not seeded (run pnpm db:seed)');
+      return { rows: rows.map((r) => byKey.get(r.key)!), byNumber, byKey };
+    })().catch((error) => {
+      loading = null;
+      throw error;
+    });
+    return loading;
+  }
+
+  return {
+    async list() {
+      return (await load()).rows;
+    },
+    async resolve(accountNumber) {
+      const { byNumber, byKey } = await load();
+      return byNumber.get(accountNumber) ?? byKey.get('SUCCESS')!;
+    },
+    async delayOf(key) {
+      const row = (await load()).byKey.get(key);
+      if (!row) throw new AppError('INTERNAL_ERROR', `unknown scenario ${key}`);
+      return Math.round(row.delayMs * options.delayScale);
+    },
+  };
+}

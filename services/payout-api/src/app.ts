@@ -1,0 +1,73 @@
+import {
+  createDirectory,
+  createLogger,
+  createScenarioCatalog,
+  type Directory,
+  type Logger,
+  type ScenarioCatalog,
+} from '@mypay/core';
+import type { Db } from '@mypay/db';
+import { ApiDocument, apiKeyAuth, createBaseApp, finishApp, idempotency, jsonBody, perKeyRateLimit } from '@mypay/http';
+import express, { type Express } from 'express';
+import { balanceRoutes } from './balance/routes.ts';
+import type { PayoutApiConfig } from './config.ts';
+import { API_BASE, type ApiContext, type RouteModule } from './context.ts';
+import { directoryRoutes } from './directory/routes.ts';
+import { payoutRoutes } from './payouts/routes.ts';
+import { platformRoutes } from './platform/routes.ts';
+import { sandboxRoutes } from './sandbox/routes.ts';
+import { scenarioRoutes } from './scenarios/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
+
+export interface AppDeps {
+  db: Db;
+  logger?: Logger;
+  /** Shared with the scenario worker (server.ts) so both read the table once. */
+  scenarios?: ScenarioCatalog;
+  directory?: Directory;
+}
+
+const ROUTE_MODULES: RouteModule[] = [
+  payoutRoutes,
+  balanceRoutes,
+  directoryRoutes,
+  scenarioRoutes,
+  sandboxRoutes,
+  // The webhooks issue's routes (webhook endpoints, events) plug in here.
+  webhookRoutes,
+];
+
+export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContext {
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'payout-api' });
+  return {
+    config,
+    db: deps.db,
+    logger,
+    scenarios: deps.scenarios ?? createScenarioCatalog(deps.db, { delayScale: config.scenarioDelayScale }),
+    directory: deps.directory ?? createDirectory(deps.db),
+    docs: new ApiDocument({
+      title: 'MyPay Sandbox — Payout API',
+      version: config.version,
+      description:
+        'Send money to Pakistani mobile wallets and bank accounts, in a sandbox. Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`). Amounts are integers in paisa; currency is `PKR`.',
+    }),
+    idempotent: idempotency({ pool: deps.db.pool, logger }),
+  };
+}
+
+/** Builds the Payout API; never listens (server.ts does). */
+export function buildApp(config: PayoutApiConfig, deps: AppDeps): Express {
+  const ctx = createContext(config, deps);
+  const app = createBaseApp({ logger: ctx.logger, trustProxy: config.trustProxy, quietPaths: ['/health'] });
+  platformRoutes(app, ctx);
+
+  const api = express.Router();
+  api.use(
+    apiKeyAuth({ pool: deps.db.pool, scope: 'payout', onTouchError: (err) => ctx.logger.warn({ err }, 'lastUsedAt') }),
+  );
+  api.use(perKeyRateLimit({ limit: config.rateLimitPerMinute }));
+  api.use(jsonBody());
+  for (const register of ROUTE_MODULES) register(api, ctx);
+  app.use(API_BASE, api);
+  return finishApp(app, ctx.logger);
+}

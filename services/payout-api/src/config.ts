@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import {
+  checkProductionSecrets,
+  commonEnvShape,
+  loadConfigOrExit,
+  parseConfig,
+  parseDuration,
+  port,
+  resolveDatabaseUrl,
+} from '@mypay/core';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const duration = z.string().transform((text, ctx) => {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const packageVersion = (() => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+/** The Payout API's environment: one schema, parsed once at start. */
+export const payoutApiEnv = z
+  .object({
+    ...commonEnvShape,
+    PORT: port(4001),
+    /** Requests per minute per API key (per replica). Generous by default: a sandbox, and benchmarks. */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
+    /** Run the scenario worker in this process (turn off to run it elsewhere). */
+    WORKER_ENABLED: flag.default(true),
+    WORKER_POLL_INTERVAL: duration.prefault('250ms'),
+    /** Grace period for in-flight requests on SIGTERM before the process exits anyway. */
+    SHUTDOWN_TIMEOUT: duration.prefault('10s'),
+    /** Express `trust proxy`: hops of proxies in front (nginx → 1). */
+    TRUST_PROXY: z.string().default('loopback'),
+    APP_VERSION: z.string().max(64).default(packageVersion),
+  })
+  .superRefine((env, ctx) => {
+    checkProductionSecrets(env, ctx, []);
+    if (env.NODE_ENV === 'production' && env.SCENARIO_DELAY_SCALE === 0) {
+      ctx.addIssue({ code: 'custom', path: ['SCENARIO_DELAY_SCALE'], message: 'must be above 0 in production' });
+    }
+  })
+  .transform((env) => ({
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    databaseUrl: resolveDatabaseUrl(env),
+    dbPoolSize: env.DB_POOL_SIZE,
+    logLevel: env.LOG_LEVEL,
+    scenarioDelayScale: env.SCENARIO_DELAY_SCALE,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    workerEnabled: env.WORKER_ENABLED,
+    workerPollIntervalMs: env.WORKER_POLL_INTERVAL,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT,
+    trustProxy: /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
+    version: env.APP_VERSION,
+  }));
+
+export type PayoutApiConfig = z.output<typeof payoutApiEnv>;
+
+export const parsePayoutApiConfig = (env: Record<string, string | undefined>) => parseConfig(payoutApiEnv, env);
+export const loadPayoutApiConfig = () => loadConfigOrExit(payoutApiEnv, 'payout-api');

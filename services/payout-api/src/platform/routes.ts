@@ -1,0 +1,61 @@
+import { pingDatabase } from '@mypay/db';
+import { healthHandler, renderDocsPage } from '@mypay/http';
+import type { Express } from 'express';
+import { z } from 'zod';
+import { API_BASE, type ApiContext } from '../context.ts';
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    db: z.enum(['up', 'down']),
+    version: z.string(),
+    uptimeSeconds: z.number().int(),
+  })
+  .meta({ id: 'Health' });
+
+/** Routes without an API key: health, the OpenAPI document and the docs page. */
+export function platformRoutes(app: Express, ctx: ApiContext): void {
+  const health = healthHandler({ ping: () => pingDatabase(ctx.db, 1_000), version: ctx.config.version });
+  ctx.docs.add({
+    method: 'get',
+    path: `${API_BASE}/health`,
+    tags: ['Platform'],
+    summary: 'Liveness and database reachability (also served at `/health`)',
+    auth: false,
+    responses: {
+      200: { description: 'Up', schema: healthSchema },
+      503: { description: 'The database does not answer', schema: healthSchema },
+    },
+  });
+  app.get(`${API_BASE}/health`, health);
+  app.get('/health', health);
+
+  ctx.docs.add({
+    method: 'get',
+    path: `${API_BASE}/openapi.json`,
+    tags: ['Platform'],
+    summary: 'This OpenAPI 3.1 document',
+    auth: false,
+    responses: { 200: { description: 'OpenAPI document' } },
+  });
+  app.get(`${API_BASE}/openapi.json`, (_req, res) => {
+    res.json(ctx.docs.document());
+  });
+
+  ctx.docs.add({
+    method: 'get',
+    path: `${API_BASE}/docs`,
+    tags: ['Platform'],
+    summary: 'A readable reference of this API (HTML)',
+    auth: false,
+    responses: { 200: { description: 'HTML page', contentType: 'text/html', schema: z.string() } },
+  });
+  let page: string | null = null;
+  app.get(`${API_BASE}/docs`, (_req, res) => {
+    page ??= renderDocsPage(ctx.docs.document() as unknown as Record<string, unknown>, {
+      openapiUrl: `${API_BASE}/openapi.json`,
+    });
+    res.type('html').setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.send(page);
+  });
+}
