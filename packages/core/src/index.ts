@@ -17,6 +17,8 @@ export * from './auth/request-context.ts';
 export * from './auth/session.ts';
 export * from './auth/session-token.ts';
 export * from './portal/get-dashboard.ts';
+export * from './audit/record-audit.ts';
+export * from './webhooks/index.ts';
 export * from './balance/get-balance.ts';
 export * from './directory/directory.ts';
 export * from './payouts/account-number.ts';

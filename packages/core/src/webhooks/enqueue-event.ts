@@ -1,5 +1,6 @@
 import type { PoolConnection } from '@mypay/db';
 import { newId } from '../ids.ts';
+import { notifyWebhookWorkers } from './worker-signal.ts';
 
 export const EVENT_TYPES = [
   'payout.created',
@@ -17,6 +18,8 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+export const isEventType = (value: string): value is EventType => (EVENT_TYPES as readonly string[]).includes(value);
+
 export interface EventBody {
   id: string;
   type: EventType;
@@ -24,13 +27,8 @@ export interface EventBody {
   data: { object: unknown };
 }
 
-/**
- * Writes an event to the outbox on the caller's transaction: the event row and one
- * PENDING delivery per enabled endpoint of the merchant that wants this type, due now.
- * Because it commits or rolls back with the state change, an event exists exactly when
- * the change happened; the delivery worker sends it at least once.
- */
-export async function enqueueEvent(
+/** Inserts the event row only (no deliveries). The stored JSON is the exact body every delivery sends. */
+export async function insertEvent(
   conn: PoolConnection,
   merchantId: string,
   type: EventType,
@@ -45,14 +43,35 @@ export async function enqueueEvent(
     JSON.stringify(body),
     now,
   ]);
-  // Delivery ids are made in SQL so fan-out is one statement whatever the endpoint count.
-  await conn.query(
+  return body;
+}
+
+/** SQL expression making a `whd_` id; ids are made in SQL so fan-out is one statement whatever the endpoint count. */
+export const DELIVERY_ID_SQL = "CONCAT('whd_', SUBSTRING(SHA2(CONCAT(UUID(), RAND(), e.id), 256), 1, 24))";
+
+/**
+ * Writes an event to the outbox on the caller's transaction: the event row and one
+ * PENDING delivery per enabled endpoint of the merchant that wants this type, due now.
+ * Because it commits or rolls back with the state change, an event exists exactly when
+ * the change happened; the delivery worker sends it at least once.
+ */
+export async function enqueueEvent(
+  conn: PoolConnection,
+  merchantId: string,
+  type: EventType,
+  object: unknown,
+  now: Date = new Date(),
+): Promise<EventBody> {
+  const body = await insertEvent(conn, merchantId, type, object, now);
+  const result = (await conn.query(
     `INSERT INTO WebhookDelivery (id, eventId, endpointId, status, attemptCount, nextAttemptAt, createdAt, updatedAt)
-     SELECT CONCAT('whd_', SUBSTRING(SHA2(CONCAT(UUID(), RAND(), e.id), 256), 1, 24)), ?, e.id, 'PENDING', 0, ?, ?, ?
+     SELECT ${DELIVERY_ID_SQL}, ?, e.id, 'PENDING', 0, ?, ?, ?
        FROM WebhookEndpoint e
       WHERE e.merchantId = ? AND e.enabled = TRUE AND e.deletedAt IS NULL
         AND (e.events IS NULL OR JSON_CONTAINS(e.events, JSON_QUOTE(?)))`,
     [body.id, now, now, now, merchantId, type],
-  );
+  )) as { affectedRows?: number };
+  // Lets a worker in this process start at once rather than at its next poll.
+  if ((result.affectedRows ?? 0) > 0) notifyWebhookWorkers();
   return body;
 }

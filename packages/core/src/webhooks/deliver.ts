@@ -1,0 +1,324 @@
+import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
+import { recordAudit } from '../audit/record-audit.ts';
+import type { Logger } from '../logger.ts';
+import { sendWebhook, type WebhookAttemptResult } from './send-webhook.ts';
+import { nextRetryDelayMs, type WebhookSettings } from './settings.ts';
+import { SIGNATURE_HEADER, signPayload } from './signature.ts';
+
+/**
+ * The delivery protocol shared by the background worker and sendTestEvent:
+ *  1. claim: in a short transaction, lock due PENDING rows (SKIP LOCKED, so replicas split the
+ *     work) and push their nextAttemptAt forward by a lease, then commit. A claimed row is not
+ *     due again until the lease ends, so no other worker sends it meanwhile.
+ *  2. send, outside any transaction (up to the request timeout, which is shorter than the lease).
+ *  3. record the attempt and the outcome. The outcome update is fenced on the lease value, so a
+ *     worker whose lease ran out (it stalled) cannot overwrite the outcome of a newer claim.
+ * A process that dies between 1 and 3 leaves the row due again when the lease ends: at-least-once.
+ */
+
+export interface ClaimedDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  endpointId: string;
+  merchantId: string;
+  url: string;
+  secret: string;
+  /** False when the endpoint was disabled or deleted after the delivery was created. */
+  endpointActive: boolean;
+  /** The stored event JSON: the same bytes on every attempt. */
+  body: string;
+  attemptNumber: number;
+  /** The claim's fence: the nextAttemptAt value written when claiming. */
+  leaseUntil: Date;
+}
+
+export type DeliveryOutcome = 'DELIVERED' | 'RETRY_SCHEDULED' | 'FAILED' | 'CANCELLED' | 'LEASE_LOST';
+
+interface ClaimRow {
+  id: string;
+  dbNow: Date;
+}
+
+interface DetailRow {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  attemptCount: number;
+  eventType: string;
+  merchantId: string;
+  body: string | object;
+  url: string;
+  secret: string;
+  enabled: number | boolean;
+  deletedAt: Date | null;
+}
+
+/**
+ * Restricts a worker to some endpoints. Not needed in production (every worker serves every
+ * endpoint); tests that share one database use it so their workers leave each other's rows alone.
+ */
+export interface ClaimScope {
+  endpointIds?: readonly string[];
+}
+
+function scopeFilter(scope: ClaimScope | undefined): { sql: string; params: unknown[] } {
+  if (!scope?.endpointIds) return { sql: '', params: [] };
+  if (scope.endpointIds.length === 0) return { sql: ' AND FALSE', params: [] };
+  return { sql: ' AND endpointId IN (?)', params: [scope.endpointIds] };
+}
+
+/** Cheap idle check: one indexed read, no locks and no transaction. */
+export async function hasDueDeliveries(db: Pick<Db, 'pool'>, scope?: ClaimScope): Promise<boolean> {
+  const filter = scopeFilter(scope);
+  const rows = (await db.pool.query(
+    `SELECT 1 AS due FROM WebhookDelivery WHERE nextAttemptAt <= NOW(3) AND status = 'PENDING'${filter.sql} LIMIT 1`,
+    filter.params,
+  )) as unknown[];
+  return rows.length > 0;
+}
+
+/** Claims up to `limit` due deliveries for `leaseMs`. */
+export async function claimDueDeliveries(
+  db: Pick<Db, 'pool'>,
+  limit: number,
+  leaseMs: number,
+  scope?: ClaimScope,
+): Promise<ClaimedDelivery[]> {
+  const filter = scopeFilter(scope);
+  const claimed = await withSqlTransaction(db.pool, async (conn) => {
+    // Due order via the nextAttemptAt index; SKIP LOCKED lets concurrent workers take disjoint rows.
+    const rows = (await conn.query(
+      `SELECT id, NOW(3) AS dbNow FROM WebhookDelivery
+        WHERE nextAttemptAt <= NOW(3) AND status = 'PENDING'${filter.sql}
+        ORDER BY nextAttemptAt
+        LIMIT ?
+        FOR UPDATE SKIP LOCKED`,
+      [...filter.params, limit],
+    )) as ClaimRow[];
+    const first = rows[0];
+    if (!first) return null;
+    const leaseUntil = new Date(first.dbNow.getTime() + leaseMs);
+    const ids = rows.map((r) => r.id);
+    await conn.query('UPDATE WebhookDelivery SET nextAttemptAt = ?, updatedAt = NOW(3) WHERE id IN (?)', [
+      leaseUntil,
+      ids,
+    ]);
+    return { ids, leaseUntil };
+  });
+  if (!claimed) return [];
+  return loadClaimed(db.pool, claimed.ids, claimed.leaseUntil);
+}
+
+/** Reads what sending needs for claimed rows (after the claim committed: no locks held). */
+export async function loadClaimed(
+  runner: Pick<PoolConnection, 'query'>,
+  ids: string[],
+  leaseUntil: Date,
+): Promise<ClaimedDelivery[]> {
+  if (ids.length === 0) return [];
+  const rows = (await runner.query(
+    `SELECT d.id, d.eventId, d.endpointId, d.attemptCount, e.type AS eventType, e.merchantId,
+            CAST(e.payload AS CHAR) AS body, p.url, p.secret, p.enabled, p.deletedAt
+       FROM WebhookDelivery d
+       JOIN WebhookEvent e ON e.id = d.eventId
+       JOIN WebhookEndpoint p ON p.id = d.endpointId
+      WHERE d.id IN (?)`,
+    [ids],
+  )) as DetailRow[];
+  return rows.map((r) => ({
+    id: r.id,
+    eventId: r.eventId,
+    eventType: r.eventType,
+    endpointId: r.endpointId,
+    merchantId: r.merchantId,
+    url: r.url,
+    secret: r.secret,
+    endpointActive: Boolean(r.enabled) && r.deletedAt === null,
+    // The driver may hand JSON back parsed; re-serialising it is deterministic, so retries still match.
+    body: typeof r.body === 'string' ? r.body : JSON.stringify(r.body),
+    attemptNumber: r.attemptCount + 1,
+    leaseUntil,
+  }));
+}
+
+export function buildWebhookRequest(delivery: ClaimedDelivery, settings: Pick<WebhookSettings, 'userAgent'>) {
+  return {
+    url: delivery.url,
+    body: delivery.body,
+    headers: {
+      'Content-Type': 'application/json',
+      [SIGNATURE_HEADER]: signPayload(delivery.body, delivery.secret),
+      'MyPay-Event-Id': delivery.eventId,
+      'MyPay-Event-Type': delivery.eventType,
+      'MyPay-Delivery-Id': delivery.id,
+      'User-Agent': settings.userAgent,
+    },
+  };
+}
+
+/**
+ * Records one attempt and moves the delivery on: DELIVERED on 2xx, else the next attempt at
+ * now + schedule[attemptNumber], else FAILED. The attempt row is written even when the lease was
+ * lost, because the request did happen.
+ */
+export async function recordAttempt(
+  db: Pick<Db, 'pool'>,
+  delivery: ClaimedDelivery,
+  result: WebhookAttemptResult,
+  settings: Pick<WebhookSettings, 'retryScheduleMs'>,
+): Promise<DeliveryOutcome> {
+  const delayMs = result.ok ? null : nextRetryDelayMs(settings.retryScheduleMs, delivery.attemptNumber);
+  const outcome: DeliveryOutcome = result.ok ? 'DELIVERED' : delayMs === null ? 'FAILED' : 'RETRY_SCHEDULED';
+  const status = outcome === 'RETRY_SCHEDULED' ? 'PENDING' : outcome;
+  return withSqlTransaction(db.pool, async (conn) => {
+    const update = (await conn.query(
+      `UPDATE WebhookDelivery
+          SET status = ?, attemptCount = ?, lastAttemptAt = ?, lastStatusCode = ?, updatedAt = NOW(3),
+              nextAttemptAt = IF(? IS NULL, NULL, DATE_ADD(NOW(3), INTERVAL ? MICROSECOND))
+        WHERE id = ? AND status = 'PENDING' AND nextAttemptAt = ?`,
+      [
+        status,
+        delivery.attemptNumber,
+        result.startedAt,
+        result.statusCode,
+        delayMs,
+        (delayMs ?? 0) * 1000,
+        delivery.id,
+        delivery.leaseUntil,
+      ],
+    )) as { affectedRows: number };
+    await conn.query(
+      `INSERT INTO WebhookAttempt (deliveryId, attemptNumber, statusCode, latencyMs, responseExcerpt, error, createdAt)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
+        delivery.id,
+        delivery.attemptNumber,
+        result.statusCode,
+        result.latencyMs,
+        result.responseExcerpt,
+        result.error,
+        result.startedAt,
+      ],
+    );
+    return update.affectedRows === 1 ? outcome : 'LEASE_LOST';
+  });
+}
+
+/** A claimed delivery whose endpoint is no longer active is given up without a request. */
+export async function cancelDelivery(db: Pick<Db, 'pool'>, delivery: ClaimedDelivery): Promise<DeliveryOutcome> {
+  const update = (await db.pool.query(
+    `UPDATE WebhookDelivery SET status = 'FAILED', nextAttemptAt = NULL, updatedAt = NOW(3)
+      WHERE id = ? AND status = 'PENDING' AND nextAttemptAt = ?`,
+    [delivery.id, delivery.leaseUntil],
+  )) as { affectedRows: number };
+  return update.affectedRows === 1 ? 'CANCELLED' : 'LEASE_LOST';
+}
+
+export const AUTO_DISABLE_REASON = 'every delivery attempt failed';
+
+/**
+ * Disables an endpoint whose every attempt has failed for `disableAfterMs`: no delivery succeeded
+ * since the oldest attempted-and-undelivered delivery, which is at least that old. (A delivery's
+ * first attempt is due when it is created, so its createdAt is when the failing started.)
+ * Pending deliveries to it are given up, and the merchant's audit trail records it.
+ */
+export async function disableEndpointIfFailing(
+  db: Pick<Db, 'pool'>,
+  endpointId: string,
+  disableAfterMs: number,
+): Promise<boolean> {
+  const [lastDelivered] = (await db.pool.query(
+    `SELECT createdAt FROM WebhookDelivery
+      WHERE endpointId = ? AND status = 'DELIVERED' ORDER BY createdAt DESC LIMIT 1`,
+    [endpointId],
+  )) as { createdAt: Date }[];
+  const [streak] = (await db.pool.query(
+    `SELECT MIN(createdAt) <= DATE_SUB(NOW(3), INTERVAL ? MICROSECOND) AS expired
+       FROM WebhookDelivery
+      WHERE endpointId = ? AND status IN ('PENDING', 'FAILED') AND attemptCount > 0 AND createdAt > ?`,
+    [disableAfterMs * 1000, endpointId, lastDelivered?.createdAt ?? new Date(0)],
+  )) as { expired: number | null }[];
+  if (!streak?.expired) return false;
+
+  return withSqlTransaction(db.pool, async (conn) => {
+    const [endpoint] = (await conn.query(
+      'SELECT id, merchantId, url FROM WebhookEndpoint WHERE id = ? AND enabled = TRUE AND deletedAt IS NULL FOR UPDATE',
+      [endpointId],
+    )) as { id: string; merchantId: string; url: string }[];
+    if (!endpoint) return false;
+    const reason = `${AUTO_DISABLE_REASON} for ${formatWindow(disableAfterMs)}`;
+    await conn.query(
+      'UPDATE WebhookEndpoint SET enabled = FALSE, disabledAt = NOW(3), disabledReason = ?, updatedAt = NOW(3) WHERE id = ?',
+      [reason, endpointId],
+    );
+    await conn.query(
+      `UPDATE WebhookDelivery SET status = 'FAILED', nextAttemptAt = NULL, updatedAt = NOW(3)
+        WHERE endpointId = ? AND status = 'PENDING'`,
+      [endpointId],
+    );
+    await recordAudit(conn, {
+      actorType: 'SYSTEM',
+      action: 'webhook_endpoint.disabled',
+      targetType: 'webhook_endpoint',
+      targetId: endpointId,
+      merchantId: endpoint.merchantId,
+      before: { enabled: true, url: endpoint.url },
+      after: { enabled: false, disabledReason: reason },
+    });
+    return true;
+  });
+}
+
+function formatWindow(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} day(s)`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} hour(s)`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}
+
+export interface ProcessedDelivery {
+  delivery: ClaimedDelivery;
+  outcome: DeliveryOutcome;
+  result: WebhookAttemptResult | null;
+  endpointDisabled: boolean;
+}
+
+/** Sends one claimed delivery and records what happened. Throws only when the database does. */
+export async function processClaimedDelivery(
+  db: Pick<Db, 'pool'>,
+  delivery: ClaimedDelivery,
+  settings: WebhookSettings,
+  logger?: Logger,
+): Promise<ProcessedDelivery> {
+  if (!delivery.endpointActive) {
+    return { delivery, outcome: await cancelDelivery(db, delivery), result: null, endpointDisabled: false };
+  }
+  const result = await sendWebhook(buildWebhookRequest(delivery, settings), {
+    timeoutMs: settings.requestTimeoutMs,
+    allowPrivateTargets: settings.allowPrivateTargets,
+  });
+  const outcome = await recordAttempt(db, delivery, result, settings);
+  let endpointDisabled = false;
+  if (!result.ok && outcome !== 'LEASE_LOST') {
+    endpointDisabled = await disableEndpointIfFailing(db, delivery.endpointId, settings.disableAfterMs);
+    if (endpointDisabled) {
+      logger?.warn({ endpointId: delivery.endpointId, merchantId: delivery.merchantId }, 'webhook endpoint disabled');
+    }
+  }
+  if (outcome === 'LEASE_LOST') {
+    logger?.warn({ deliveryId: delivery.id }, 'webhook delivery lease expired before its outcome was recorded');
+  }
+  logger?.debug(
+    {
+      deliveryId: delivery.id,
+      eventId: delivery.eventId,
+      attempt: delivery.attemptNumber,
+      statusCode: result.statusCode,
+      latencyMs: result.latencyMs,
+      outcome,
+    },
+    'webhook attempt',
+  );
+  return { delivery, outcome, result, endpointDisabled };
+}

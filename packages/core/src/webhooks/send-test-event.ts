@@ -1,0 +1,101 @@
+import { type Db, withSqlTransaction } from '@mypay/db';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { Logger } from '../logger.ts';
+import { type ClaimedDelivery, type DeliveryOutcome, loadClaimed, processClaimedDelivery } from './deliver.ts';
+import { insertEvent } from './enqueue-event.ts';
+import type { WebhookSettings } from './settings.ts';
+
+export interface TestDeliveryResult {
+  deliveryId: string;
+  endpointId: string;
+  url: string;
+  /** DELIVERED, or PENDING when a retry is scheduled, or FAILED when the schedule allows none. */
+  status: 'DELIVERED' | 'PENDING' | 'FAILED';
+  attempt: {
+    attemptNumber: number;
+    statusCode: number | null;
+    latencyMs: number;
+    responseExcerpt: string | null;
+    error: string | null;
+  } | null;
+}
+
+export interface TestEventResult {
+  eventId: string;
+  deliveries: TestDeliveryResult[];
+}
+
+const statusOf = (outcome: DeliveryOutcome): TestDeliveryResult['status'] =>
+  outcome === 'DELIVERED'
+    ? 'DELIVERED'
+    : outcome === 'RETRY_SCHEDULED' || outcome === 'LEASE_LOST'
+      ? 'PENDING'
+      : 'FAILED';
+
+/**
+ * POST /webhooks/test (Payment API): writes a signed `webhook.test` event for every enabled
+ * endpoint of the merchant (whatever their type filter; `endpointId` narrows it to one), sends it
+ * now in this request and returns each attempt. The deliveries are created already claimed by
+ * this call, so the background worker does not race it; failed ones follow the normal retries.
+ */
+export async function sendTestEvent(
+  db: Pick<Db, 'pool'>,
+  merchantId: string,
+  settings: WebhookSettings,
+  options: { endpointId?: string; logger?: Logger } = {},
+): Promise<TestEventResult> {
+  const now = new Date();
+  const leaseUntil = new Date(now.getTime() + settings.leaseMs);
+  const { eventId, deliveryIds } = await withSqlTransaction(db.pool, async (conn) => {
+    const endpoints = (await conn.query(
+      `SELECT id FROM WebhookEndpoint WHERE merchantId = ? AND enabled = TRUE AND deletedAt IS NULL
+         ${options.endpointId ? 'AND id = ?' : ''} ORDER BY createdAt`,
+      options.endpointId ? [merchantId, options.endpointId] : [merchantId],
+    )) as { id: string }[];
+    if (endpoints.length === 0) {
+      throw new AppError(
+        'INVALID_STATE',
+        options.endpointId ? 'no such enabled webhook endpoint' : 'the merchant has no enabled webhook endpoint',
+      );
+    }
+    const event = await insertEvent(
+      conn,
+      merchantId,
+      'webhook.test',
+      { object: 'webhook_test', message: 'Test event from MyPay Sandbox', sentAt: now.toISOString() },
+      now,
+    );
+    const ids: string[] = [];
+    for (const endpoint of endpoints) {
+      const id = newId('whd');
+      ids.push(id);
+      await conn.query(
+        `INSERT INTO WebhookDelivery (id, eventId, endpointId, status, attemptCount, nextAttemptAt, createdAt, updatedAt)
+         VALUES (?, ?, ?, 'PENDING', 0, ?, ?, ?)`,
+        [id, event.id, endpoint.id, leaseUntil, now, now],
+      );
+    }
+    return { eventId: event.id, deliveryIds: ids };
+  });
+  const claimed: ClaimedDelivery[] = await loadClaimed(db.pool, deliveryIds, leaseUntil);
+  const processed = await Promise.all(
+    claimed.map((delivery) => processClaimedDelivery(db, delivery, settings, options.logger)),
+  );
+  return {
+    eventId,
+    deliveries: processed.map(({ delivery, outcome, result }) => ({
+      deliveryId: delivery.id,
+      endpointId: delivery.endpointId,
+      url: delivery.url,
+      status: statusOf(outcome),
+      attempt: result && {
+        attemptNumber: delivery.attemptNumber,
+        statusCode: result.statusCode,
+        latencyMs: result.latencyMs,
+        responseExcerpt: result.responseExcerpt,
+        error: result.error,
+      },
+    })),
+  };
+}
