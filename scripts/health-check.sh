@@ -43,16 +43,6 @@ HEALTH_TIMEOUT_SECONDS (5), HEALTH_CERT_MIN_DAYS (14).
 USAGE
 }
 
-CHECK_NAMES=()
-CHECK_STATUSES=()
-CHECK_DETAILS=()
-
-record() {
-  CHECK_NAMES+=("$1")
-  CHECK_STATUSES+=("$2")
-  CHECK_DETAILS+=("$3")
-}
-
 # --- HTTP checks -------------------------------------------------------------------------------
 # http_probe URL [curl args…] → sets PROBE_CODE (000 when unreachable), PROBE_BODY, PROBE_ERROR.
 http_probe() {
@@ -268,45 +258,6 @@ check_compose_logs() {
   judge_log_errors "$count" "container logs"
 }
 
-# --- Report --------------------------------------------------------------------------------------
-failed_components() {
-  local i
-  for i in "${!CHECK_NAMES[@]}"; do
-    [[ "${CHECK_STATUSES[$i]}" == FAIL ]] && printf '%s\n' "${CHECK_NAMES[$i]}"
-  done
-  return 0
-}
-
-print_table() {
-  local i failed
-  printf '%-32s %-6s %s\n' COMPONENT STATUS DETAIL
-  for i in "${!CHECK_NAMES[@]}"; do
-    printf '%-32s %-6s %s\n' "${CHECK_NAMES[$i]}" "${CHECK_STATUSES[$i]}" "${CHECK_DETAILS[$i]}"
-  done
-  failed="$(failed_components | paste -sd, - | sed 's/,/, /g')"
-  if [[ -n "$failed" ]]; then
-    printf '\nRESULT: FAIL — %s\n' "$failed"
-  else
-    printf '\nRESULT: PASS — all %d checks passed\n' "${#CHECK_NAMES[@]}"
-  fi
-}
-
-print_json() {
-  local i sep='' failed_json='' name
-  while read -r name; do
-    [[ -n "$name" ]] || continue
-    failed_json+="${failed_json:+,}\"$(json_escape "$name")\""
-  done < <(failed_components)
-  printf '{"ok":%s,"mode":"%s","failed":[%s],"checks":[' \
-    "$([[ -z "$failed_json" ]] && echo true || echo false)" "$MODE" "$failed_json"
-  for i in "${!CHECK_NAMES[@]}"; do
-    printf '%s{"component":"%s","status":"%s","detail":"%s"}' "$sep" \
-      "$(json_escape "${CHECK_NAMES[$i]}")" "${CHECK_STATUSES[$i]}" "$(json_escape "${CHECK_DETAILS[$i]}")"
-    sep=','
-  done
-  printf ']}\n'
-}
-
 # --- Main ----------------------------------------------------------------------------------------
 env_file_value() {
   local file="$1" key="$2"
@@ -369,7 +320,7 @@ main() {
   parse_args "$@"
   require_commands curl awk df
   if [[ "$MODE" == local ]]; then run_local; else run_compose; fi
-  if [[ "$JSON" == 1 ]]; then print_json; else print_table; fi
+  if [[ "$JSON" == 1 ]]; then print_json "$MODE"; else print_table; fi
   [[ -z "$(failed_components)" ]]
 }
 

@@ -201,6 +201,55 @@ latest_backup() {
   return 0
 }
 
+# --- Check tables (health-check, pre-deploy-check) -------------------------------------------
+CHECK_NAMES=()
+CHECK_STATUSES=()
+CHECK_DETAILS=()
+
+record() {
+  CHECK_NAMES+=("$1")
+  CHECK_STATUSES+=("$2")
+  CHECK_DETAILS+=("$3")
+}
+
+# Names of the failed components, each once, in check order.
+failed_components() {
+  local i
+  for i in "${!CHECK_NAMES[@]}"; do
+    [[ "${CHECK_STATUSES[$i]}" == FAIL ]] && printf '%s\n' "${CHECK_NAMES[$i]}"
+  done | awk '!seen[$0]++'
+}
+
+print_table() {
+  local i failed
+  printf '%-32s %-6s %s\n' COMPONENT STATUS DETAIL
+  for i in "${!CHECK_NAMES[@]}"; do
+    printf '%-32s %-6s %s\n' "${CHECK_NAMES[$i]}" "${CHECK_STATUSES[$i]}" "${CHECK_DETAILS[$i]}"
+  done
+  failed="$(failed_components | paste -sd, - | sed 's/,/, /g')"
+  if [[ -n "$failed" ]]; then
+    printf '\nRESULT: FAIL — %s\n' "$failed"
+  else
+    printf '\nRESULT: PASS — all %d checks passed\n' "${#CHECK_NAMES[@]}"
+  fi
+}
+
+print_json() {
+  local mode="$1" i sep='' failed_json='' name
+  while read -r name; do
+    [[ -n "$name" ]] || continue
+    failed_json+="${failed_json:+,}\"$(json_escape "$name")\""
+  done < <(failed_components)
+  printf '{"ok":%s,"mode":"%s","failed":[%s],"checks":[' \
+    "$([[ -z "$failed_json" ]] && echo true || echo false)" "$mode" "$failed_json"
+  for i in "${!CHECK_NAMES[@]}"; do
+    printf '%s{"component":"%s","status":"%s","detail":"%s"}' "$sep" \
+      "$(json_escape "${CHECK_NAMES[$i]}")" "${CHECK_STATUSES[$i]}" "$(json_escape "${CHECK_DETAILS[$i]}")"
+    sep=','
+  done
+  printf ']}\n'
+}
+
 # --- Output helpers --------------------------------------------------------------------------
 json_escape() {
   local s="$1"

@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# Deploys MyPay Sandbox with Docker Compose: backup, build, start, migrate, certificates,
+# verify — and rolls back automatically when the verification fails.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=ops-common.sh source-path=SCRIPTDIR
+source "$SCRIPT_DIR/ops-common.sh"
+
+IMAGE_SERVICES=(migrate payout-api payment-api merchant-portal admin-portal)
+CERT_NAME=mypay
+CERT_DIR="$OPS_REPO_ROOT/nginx/certbot/conf"
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/deploy-production.sh [--env staging|production] [options]
+
+Steps (each logged to logs/deployment-<UTC time>.log):
+  1. pre-deploy checks (env file, tools, resources)
+  2. backup of the running database (skipped on the first deployment)
+  3. tag the running images :rollback (the rollback point)
+  4. build the images
+  5. start MySQL, apply migrations, seed if the database is empty
+  6. start everything (docker compose up -d) and wait for the health checks
+  7. issue or renew the TLS certificate (certbot, webroot through nginx)
+  8. verify with scripts/health-check.sh
+If a step from 4 on fails, the previous images are put back (and the pre-deploy backup
+restored when migrations had run) and the health check is repeated.
+
+Options:
+  --env staging|production   .env.<env> and Compose project mypay-<env> (default production)
+  --skip-certs               leave certificates alone (e.g. behind another TLS terminator)
+  --no-rollback              on failure, leave the new release running for inspection
+  --yes                      no questions
+  -h, --help                 this help
+
+Environment: DEPLOY_HEALTH_TIMEOUT (seconds to wait for healthy containers, 300),
+DEPLOY_LOG_DIR (logs/).
+USAGE
+}
+
+# --- Steps -----------------------------------------------------------------------------------------
+step() {
+  STEP="$1"
+  info "=== $STEP"
+}
+
+image_name() { printf '%s/%s:%s\n' "$IMAGE_PREFIX" "$1" "$2"; }
+
+mysql_running() { [[ -n "$(compose ps -q mysql 2>/dev/null || true)" ]]; }
+
+migration_count() {
+  db_sql compose <<<"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '_prisma_migrations'" |
+    grep -qx 1 || { echo 0; return; }
+  db_sql compose <<<"SELECT COUNT(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL"
+}
+
+pre_deploy_checks() {
+  step "pre-deploy checks"
+  "$SCRIPT_DIR/pre-deploy-check.sh" --env-file "$ENV_FILE" --checks resources,tools,env
+}
+
+backup_database() {
+  step "backup"
+  PRE_DEPLOY_BACKUP=''
+  if ! mysql_running; then
+    info "no running database (first deployment): nothing to back up"
+    return
+  fi
+  PRE_DEPLOY_BACKUP="$("$SCRIPT_DIR/backup.sh" --env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" --label pre-deploy)"
+  MIGRATIONS_BEFORE="$(migration_count)"
+}
+
+tag_rollback_point() {
+  local svc
+  step "rollback point"
+  ROLLBACK_READY=1
+  for svc in "${IMAGE_SERVICES[@]}"; do
+    if docker image inspect "$(image_name "$svc" current)" >/dev/null 2>&1; then
+      docker tag "$(image_name "$svc" current)" "$(image_name "$svc" rollback)"
+      info "tagged $(image_name "$svc" rollback)"
+    else
+      ROLLBACK_READY=0
+    fi
+  done
+  ((ROLLBACK_READY == 1)) || warn "no complete set of running images: this deployment has no rollback point"
+  mkdir -p "$BACKUP_DIR"
+  {
+    echo "DEPLOYED_AT=$(ops_timestamp)"
+    echo "GIT_COMMIT=$(git -C "$OPS_REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "PRE_DEPLOY_BACKUP=$PRE_DEPLOY_BACKUP"
+    echo "ROLLBACK_IMAGES=$ROLLBACK_READY"
+  } >"$BACKUP_DIR/last-deploy.env"
+}
+
+build_images() {
+  step "build"
+  compose build --pull
+}
+
+wait_for_healthy() {
+  local deadline=$((SECONDS + ${DEPLOY_HEALTH_TIMEOUT:-300})) pending svc id state
+  while :; do
+    pending=()
+    for svc in "$@"; do
+      id="$(compose ps -q "$svc" 2>/dev/null | head -n 1)"
+      state="$([[ -n "$id" ]] && docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id" 2>/dev/null || echo missing)"
+      [[ "$state" == healthy ]] || pending+=("$svc:$state")
+    done
+    ((${#pending[@]} == 0)) && return 0
+    if ((SECONDS >= deadline)); then
+      error "not healthy in time: ${pending[*]}"
+      return 1
+    fi
+    sleep 5
+  done
+}
+
+migrate_database() {
+  local merchants
+  step "database and migrations"
+  compose up -d mysql
+  wait_for_healthy mysql
+  MIGRATIONS_BEFORE="${MIGRATIONS_BEFORE:-$(migration_count)}"
+  compose run --rm --no-deps migrate node --import tsx migrate.ts
+  merchants="$(db_sql compose <<<"SELECT COUNT(*) FROM Merchant")"
+  if [[ "$merchants" == 0 ]]; then
+    info "empty database: seeding"
+    compose run --rm --no-deps migrate node --import tsx seed.ts
+  else
+    info "database holds $merchants merchant(s): no seed (the migrate service's seed only refreshes reference data)"
+  fi
+}
+
+start_stack() {
+  step "start"
+  ensure_certificate_files
+  compose up -d --no-build --remove-orphans
+  wait_for_healthy mysql payout-api payment-api merchant-portal admin-portal nginx
+}
+
+# nginx cannot start without certificate files: until certbot has issued the real one, a
+# self-signed placeholder takes its place (the well-known nginx + certbot bootstrap).
+ensure_certificate_files() {
+  local live="$CERT_DIR/live/$CERT_NAME" domain
+  [[ -f "$live/fullchain.pem" && -f "$live/privkey.pem" ]] && return 0
+  domain="$(env_value DOMAIN)"
+  info "no certificate yet: creating a temporary self-signed one for $domain"
+  mkdir -p "$live"
+  openssl req -x509 -nodes -newkey rsa:2048 -days 2 -subj "/CN=sandbox.$domain" \
+    -addext "subjectAltName=DNS:sandbox.$domain,DNS:devportal.$domain,DNS:devadmin.$domain" \
+    -keyout "$live/privkey.pem" -out "$live/fullchain.pem" 2>/dev/null
+  cp "$live/fullchain.pem" "$live/chain.pem"
+  touch "$live/.self-signed"
+}
+
+reload_nginx() {
+  compose exec -T nginx nginx -c /tmp/nginx/conf/nginx.conf -s reload
+}
+
+issue_or_renew_certificate() {
+  local live="$CERT_DIR/live/$CERT_NAME" domain email
+  step "certificates"
+  domain="$(env_value DOMAIN)"
+  email="$(env_value LETSENCRYPT_EMAIL)"
+  if [[ -f "$live/.self-signed" ]]; then
+    info "requesting a Let's Encrypt certificate for sandbox./devportal./devadmin.$domain"
+    # nginx keeps the placeholder in memory; certbot needs the live directory to itself.
+    rm -rf "${CERT_DIR:?}/live/$CERT_NAME" "${CERT_DIR:?}/archive/$CERT_NAME" "${CERT_DIR:?}/renewal/$CERT_NAME.conf"
+    if ! compose run --rm --entrypoint certbot certbot certonly --webroot -w /var/www/certbot \
+      --cert-name "$CERT_NAME" -d "sandbox.$domain" -d "devportal.$domain" -d "devadmin.$domain" \
+      --email "$email" --agree-tos --non-interactive --no-eff-email; then
+      ensure_certificate_files
+      CERT_FAILED=1
+      error "certbot could not issue the certificate (DNS? port 80 reachable?); serving the self-signed placeholder"
+      return 0
+    fi
+  else
+    compose run --rm --entrypoint certbot certbot renew --webroot -w /var/www/certbot --non-interactive ||
+      warn "certbot renew failed; the current certificate stays"
+  fi
+  reload_nginx
+}
+
+verify() {
+  local -a args=(--env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" --resolve 127.0.0.1)
+  step "verify"
+  # Public hosts are checked against this server (--resolve), whatever DNS says yet.
+  [[ "${CERT_FAILED:-0}" == 1 || "$SKIP_CERTS" == 1 ]] && args+=(--skip-public)
+  "$SCRIPT_DIR/health-check.sh" "${args[@]}"
+}
+
+# --- Rollback --------------------------------------------------------------------------------------
+rollback() {
+  local svc migrations_after
+  error "deployment failed during '$STEP'"
+  if [[ "${NO_ROLLBACK:-0}" == 1 ]]; then
+    error "--no-rollback: the new release stays up for inspection; roll back with scripts/rollback.sh --full"
+    return 1
+  fi
+  if [[ "${ROLLBACK_READY:-0}" != 1 ]]; then
+    error "no rollback point (first deployment?): the stack stays as it is for inspection"
+    return 1
+  fi
+  warn "=== automatic rollback to the previous release"
+  for svc in "${IMAGE_SERVICES[@]}"; do
+    docker tag "$(image_name "$svc" rollback)" "$(image_name "$svc" current)"
+  done
+  migrations_after="$(migration_count 2>/dev/null || echo unknown)"
+  if [[ -n "${PRE_DEPLOY_BACKUP:-}" && "$migrations_after" != "${MIGRATIONS_BEFORE:-unknown}" ]]; then
+    warn "migrations changed ($MIGRATIONS_BEFORE -> $migrations_after): restoring $PRE_DEPLOY_BACKUP"
+    "$SCRIPT_DIR/rollback.sh" --restore-db "$PRE_DEPLOY_BACKUP" --yes --env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" || true
+  fi
+  compose up -d --no-build --remove-orphans
+  if wait_for_healthy mysql payout-api payment-api merchant-portal admin-portal nginx &&
+    "$SCRIPT_DIR/health-check.sh" --env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" --skip-public; then
+    warn "rolled back: the previous release is running and healthy"
+  else
+    error "the previous release is not healthy either: see the table above and QUICK-DEPLOY-GUIDE.md"
+  fi
+  return 1
+}
+
+# Exit trap: a failure after the rollback point (set -e stops at the failing step) puts the
+# previous release back before the script ends.
+on_exit() {
+  local status=$?
+  if ((status != 0)) && [[ "${IN_RISKY_PART:-0}" == 1 ]]; then
+    IN_RISKY_PART=0
+    rollback || true
+    error "deployment of ${DEPLOY_ENV:-?} failed"
+  fi
+  ops_cleanup
+  exit "$status"
+}
+
+run_deployment() {
+  pre_deploy_checks
+  backup_database
+  tag_rollback_point
+  IN_RISKY_PART=1
+  build_images
+  migrate_database
+  start_stack
+  certificates
+  verify
+  IN_RISKY_PART=0
+}
+
+certificates() {
+  if [[ "$SKIP_CERTS" == 1 ]]; then info "certificates skipped (--skip-certs)"; return 0; fi
+  issue_or_renew_certificate
+}
+
+env_value() { sed -n "s/^$1=//p" "$ENV_FILE" | tail -n 1; }
+
+parse_args() {
+  DEPLOY_ENV=production SKIP_CERTS=0 NO_ROLLBACK=0 ASSUME_YES="${ASSUME_YES:-0}"
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --env)
+        [[ "${2:-}" =~ ^(staging|production)$ ]] || { usage >&2; exit 2; }
+        DEPLOY_ENV="$2"
+        shift
+        ;;
+      --skip-certs) SKIP_CERTS=1 ;;
+      --no-rollback) NO_ROLLBACK=1 ;;
+      --yes) ASSUME_YES=1 ;;
+      -h | --help) usage; exit 0 ;;
+      *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+  done
+  ENV_FILE="${ENV_FILE:-$OPS_REPO_ROOT/.env.$DEPLOY_ENV}"
+  COMPOSE_PROJECT="mypay-$DEPLOY_ENV"
+  # Separate image names per environment, so staging builds never replace production's.
+  IMAGE_PREFIX="$COMPOSE_PROJECT"
+  BACKUP_DIR="${BACKUP_DIR:-$OPS_REPO_ROOT/backups/$DEPLOY_ENV}"
+  export ENV_FILE COMPOSE_PROJECT IMAGE_PREFIX BACKUP_DIR ASSUME_YES
+}
+
+main() {
+  local log_dir started
+  parse_args "$@"
+  [[ -r "$ENV_FILE" ]] || die "$ENV_FILE not found: cp .env.production $ENV_FILE, fill it in, chmod 600"
+  log_dir="${DEPLOY_LOG_DIR:-$OPS_REPO_ROOT/logs}"
+  mkdir -p "$log_dir"
+  OPS_LOG_FILE="$log_dir/deployment-$(date -u +%Y%m%dT%H%M%SZ).log"
+  # Everything, including docker output, goes to the terminal and the deployment log.
+  exec > >(tee -a "$OPS_LOG_FILE") 2>&1
+  OPS_LOG_FILE=''
+  started=$SECONDS
+  info "deploying $DEPLOY_ENV (project $COMPOSE_PROJECT, env file $ENV_FILE)"
+  confirm "Deploy $(git -C "$OPS_REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo this checkout) to $DEPLOY_ENV?" || die "deployment cancelled"
+  trap on_exit EXIT
+  run_deployment
+  if [[ "${CERT_FAILED:-0}" == 1 ]]; then
+    warn "deployed in $((SECONDS - started)) s, but with a self-signed certificate: fix DNS/port 80 and rerun"
+    exit 3
+  fi
+  info "deployed $DEPLOY_ENV in $((SECONDS - started)) s"
+}
+
+main "$@"
