@@ -22,7 +22,8 @@ Options:
                      Compose mode: use .env.<env> and project mypay-<env>
   --env-file FILE    Compose mode: env file (default .env)
   --project NAME     Compose mode: project name (default mypay-production)
-  --dir DIR          where archives go (default BACKUP_DIR or backups/)
+  --dir DIR          where archives go (default BACKUP_DIR, else backups/<env> in Compose
+                     mode — backups/production for the default project — or backups/local)
   --keep N           archives to keep in DIR (default BACKUP_KEEP or 5)
   --label LABEL      suffix for the file name, e.g. pre-deploy (letters, digits, -)
   -h, --help         this help
@@ -73,7 +74,7 @@ create_backup() {
 }
 
 main() {
-  local target=compose dir="${BACKUP_DIR:-$OPS_REPO_ROOT/backups}" keep="${BACKUP_KEEP:-5}" label=''
+  local target=compose dir='' keep="${BACKUP_KEEP:-5}" label=''
   ENV_FILE="${ENV_FILE:-$OPS_REPO_ROOT/.env}"
   COMPOSE_PROJECT="${COMPOSE_PROJECT:-mypay-production}"
   while [[ $# -gt 0 ]]; do
@@ -95,6 +96,9 @@ main() {
     shift
   done
   export ENV_FILE COMPOSE_PROJECT
+  if [[ -z "$dir" ]]; then
+    if [[ "$target" == compose ]]; then dir="$(default_backup_dir compose)"; else dir="$(default_backup_dir local)"; fi
+  fi
   [[ "$keep" =~ ^[1-9][0-9]*$ ]] || die "--keep must be a positive number"
   [[ -z "$label" || "$label" =~ ^[A-Za-z0-9-]+$ ]] || die "--label may hold letters, digits and -"
   require_commands gzip find sort

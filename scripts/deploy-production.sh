@@ -67,7 +67,7 @@ backup_database() {
     info "no running database (first deployment): nothing to back up"
     return
   fi
-  PRE_DEPLOY_BACKUP="$("$SCRIPT_DIR/backup.sh" --env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" --label pre-deploy)"
+  PRE_DEPLOY_BACKUP="$("$SCRIPT_DIR/backup.sh" --env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" --dir "$BACKUP_DIR" --label pre-deploy)"
   MIGRATIONS_BEFORE="$(migration_count)"
 }
 
@@ -275,7 +275,7 @@ parse_args() {
   COMPOSE_PROJECT="mypay-$DEPLOY_ENV"
   # Separate image names per environment, so staging builds never replace production's.
   IMAGE_PREFIX="$COMPOSE_PROJECT"
-  BACKUP_DIR="${BACKUP_DIR:-$OPS_REPO_ROOT/backups/$DEPLOY_ENV}"
+  BACKUP_DIR="$(default_backup_dir compose)"
   export ENV_FILE COMPOSE_PROJECT IMAGE_PREFIX BACKUP_DIR ASSUME_YES
 }
 

@@ -187,6 +187,19 @@ verify_archive() {
   info "verified $file ($tables tables, $(du -h "$file" | cut -f1))"
 }
 
+# Per-environment backup directories, so "the newest backup" of production is never staging's.
+# BACKUP_DIR overrides; local mode uses backups/local, Compose mode backups/<env>.
+default_backup_dir() {
+  local mode="$1"
+  if [[ -n "${BACKUP_DIR:-}" ]]; then
+    printf '%s\n' "$BACKUP_DIR"
+  elif [[ "$mode" == local ]]; then
+    printf '%s/backups/local\n' "$OPS_REPO_ROOT"
+  else
+    printf '%s/backups/%s\n' "$OPS_REPO_ROOT" "${COMPOSE_PROJECT#mypay-}"
+  fi
+}
+
 # Archive names in DIR, oldest first (ordered by the UTC time stamp in the name).
 list_backups() {
   local dir="$1"

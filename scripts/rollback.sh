@@ -31,7 +31,8 @@ Options:
                         (default mysql://root@127.0.0.1:3306/mypay); --emergency/--resume only
                         toggle the maintenance flag in NGINX_STATE_DIR
   --yes                 do not ask for confirmation (scripts, CI)
-  --dir DIR             backup directory (default BACKUP_DIR or backups/)
+  --dir DIR             backup directory (default BACKUP_DIR, else backups/<env>, e.g.
+                        backups/production, or backups/local with --local)
   --env staging|production
                         Compose mode: use .env.<env> and project mypay-<env>
   --env-file FILE       Compose mode: env file (default .env)
@@ -214,7 +215,7 @@ MENU
 
 parse_args() {
   ACTION='' RESTORE_FILE='' TARGET=compose ASSUME_YES="${ASSUME_YES:-0}"
-  BACKUP_DIR="${BACKUP_DIR:-$OPS_REPO_ROOT/backups}"
+  local dir=''
   ENV_FILE="${ENV_FILE:-$OPS_REPO_ROOT/.env}"
   COMPOSE_PROJECT="${COMPOSE_PROJECT:-mypay-production}"
   while [[ $# -gt 0 ]]; do
@@ -229,7 +230,7 @@ parse_args() {
       --resume) ACTION=resume ;;
       --local) TARGET=local ;;
       --yes) ASSUME_YES=1 ;;
-      --dir) BACKUP_DIR="${2:?--dir needs a directory}"; shift ;;
+      --dir) dir="${2:?--dir needs a directory}"; shift ;;
       --env)
         [[ "${2:-}" =~ ^(staging|production)$ ]] || { usage >&2; exit 2; }
         ENV_FILE="$OPS_REPO_ROOT/.env.$2" COMPOSE_PROJECT="mypay-$2"
@@ -245,6 +246,13 @@ parse_args() {
   TARGET_URL="${DATABASE_URL:-mysql://root@127.0.0.1:3306/mypay}"
   [[ "$TARGET" == local ]] && TARGET="$TARGET_URL"
   IMAGE_PREFIX="${IMAGE_PREFIX:-$COMPOSE_PROJECT}"
+  if [[ -n "$dir" ]]; then
+    BACKUP_DIR="$dir"
+  elif [[ "$TARGET" == compose ]]; then
+    BACKUP_DIR="$(default_backup_dir compose)"
+  else
+    BACKUP_DIR="$(default_backup_dir local)"
+  fi
   export ENV_FILE COMPOSE_PROJECT IMAGE_PREFIX ASSUME_YES
 }
 
