@@ -37,7 +37,7 @@ export async function listEvents(db: Pick<Db, 'prisma'>, input: ListEventsInput)
   const where: Prisma.WebhookEventWhereInput = { merchantId: input.merchantId };
   if (input.type) where.type = input.type;
   if (input.from || input.to)
-    where.createdAt = { ...(input.from && { gte: input.from }), ...(input.to && { lt: input.to }) };
+    where.createdAt = { ...(input.from && { gte: input.from }), ...(input.to && { lte: input.to }) };
   if (input.cursor) {
     const after = decodeEventCursor(input.cursor);
     where.AND = [

@@ -1,10 +1,159 @@
-import type { RouteModule } from '../context.ts';
+import {
+  type AuditContext,
+  createWebhookEndpoint,
+  DEFAULT_WEBHOOK_SETTINGS,
+  deleteWebhookEndpoint,
+  getEventOrThrow,
+  listEvents,
+  listWebhookEndpoints,
+  redeliverEvent,
+  type WebhookSettings,
+} from '@mypay/core';
+import { parseBody, parseParams, parseQuery, principalOf, requestIdOf } from '@mypay/http';
+import type { Request } from 'express';
+import { API_BASE, type ApiContext, type RouteModule } from '../context.ts';
+import {
+  createdWebhookEndpointSchema,
+  createWebhookEndpointBody,
+  deletedWebhookEndpoint,
+  eventDetailSchema,
+  eventList,
+  idParams,
+  listEventsQuery,
+  redeliverBody,
+  redeliveryResult,
+  webhookEndpointList,
+} from './schemas.ts';
 
 /**
- * Mount point for the webhooks issue: `POST/GET /webhook-endpoints`, `DELETE /webhook-endpoints/:id`,
- * `GET /events`, `GET /events/:id`, `POST /events/:id/redeliver`. Register handlers on `router`
- * (already behind API-key auth, rate limit and the JSON body parser, mounted at /api/v1) and
- * their OpenAPI entries with `ctx.docs.add(…)`; use `ctx.idempotent` on creating POSTs.
- * This directory belongs to the webhooks work; the payout API only calls this function.
+ * Webhook settings from the process config when it carries them (`config.webhooks`), else the
+ * documented defaults: private targets allowed everywhere but production.
  */
-export const webhookRoutes: RouteModule = (_router, _ctx) => {};
+export function webhookSettingsOf(ctx: Pick<ApiContext, 'config'>): WebhookSettings {
+  const fromConfig = (ctx.config as { webhooks?: WebhookSettings }).webhooks;
+  return fromConfig ?? { ...DEFAULT_WEBHOOK_SETTINGS, allowPrivateTargets: ctx.config.nodeEnv !== 'production' };
+}
+
+const auditOf = (req: Request): AuditContext => ({
+  actorType: 'API_KEY',
+  actorId: principalOf(req).keyId,
+  ip: req.ip ?? null,
+  userAgent: req.get('user-agent') ?? null,
+  requestId: requestIdOf(req),
+});
+
+/** `/webhook-endpoints` and `/events` of the Payout API (mounted at /api/v1 behind API-key auth). */
+export const webhookRoutes: RouteModule = (router, ctx) => {
+  const settings = webhookSettingsOf(ctx);
+  const tags = ['Webhooks'];
+
+  ctx.docs.add({
+    method: 'post',
+    path: `${API_BASE}/webhook-endpoints`,
+    tags,
+    summary: 'Register a webhook endpoint',
+    description:
+      'Events are POSTed to `url`, signed with `MyPay-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. The `secret` appears only in this response.',
+    idempotent: true,
+    body: createWebhookEndpointBody,
+    responses: { 201: { description: 'The endpoint, with its signing secret', schema: createdWebhookEndpointSchema } },
+    errors: ['INVALID_STATE'],
+  });
+  router.post('/webhook-endpoints', ctx.idempotent, async (req, res) => {
+    const body = parseBody(createWebhookEndpointBody, req.body);
+    const endpoint = await createWebhookEndpoint(
+      ctx.db,
+      { merchantId: principalOf(req).merchantId, url: body.url, events: body.events, description: body.description },
+      { allowPrivateTargets: settings.allowPrivateTargets },
+      auditOf(req),
+    );
+    res.status(201).json(endpoint);
+  });
+
+  ctx.docs.add({
+    method: 'get',
+    path: `${API_BASE}/webhook-endpoints`,
+    tags,
+    summary: "The merchant's webhook endpoints (without secrets)",
+    responses: { 200: { description: 'Every endpoint, newest first', schema: webhookEndpointList } },
+  });
+  router.get('/webhook-endpoints', async (req, res) => {
+    res.json(await listWebhookEndpoints(ctx.db, principalOf(req).merchantId));
+  });
+
+  ctx.docs.add({
+    method: 'delete',
+    path: `${API_BASE}/webhook-endpoints/:id`,
+    tags,
+    summary: 'Delete a webhook endpoint',
+    description: 'It receives nothing more; pending deliveries to it stop. Its delivery history stays visible.',
+    params: idParams,
+    responses: { 200: { description: 'Deleted', schema: deletedWebhookEndpoint } },
+    errors: ['NOT_FOUND'],
+  });
+  router.delete('/webhook-endpoints/:id', async (req, res) => {
+    const { id } = parseParams(idParams, req.params);
+    res.json(await deleteWebhookEndpoint(ctx.db, principalOf(req).merchantId, id, auditOf(req)));
+  });
+
+  ctx.docs.add({
+    method: 'get',
+    path: `${API_BASE}/events`,
+    tags,
+    summary: "The merchant's events, newest first",
+    query: listEventsQuery,
+    responses: { 200: { description: 'A page of events', schema: eventList } },
+  });
+  router.get('/events', async (req, res) => {
+    const query = parseQuery(listEventsQuery, req.query);
+    res.json(
+      await listEvents(ctx.db, {
+        merchantId: principalOf(req).merchantId,
+        limit: query.limit,
+        cursor: query.cursor,
+        type: query.type,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+      }),
+    );
+  });
+
+  ctx.docs.add({
+    method: 'get',
+    path: `${API_BASE}/events/:id`,
+    tags,
+    summary: 'An event with its deliveries and every attempt',
+    params: idParams,
+    responses: { 200: { description: 'The event', schema: eventDetailSchema } },
+    errors: ['NOT_FOUND'],
+  });
+  router.get('/events/:id', async (req, res) => {
+    const { id } = parseParams(idParams, req.params);
+    res.json(await getEventOrThrow(ctx.db, principalOf(req).merchantId, id));
+  });
+
+  ctx.docs.add({
+    method: 'post',
+    path: `${API_BASE}/events/:id/redeliver`,
+    tags,
+    summary: 'Send an event again',
+    description:
+      'Creates a new delivery, due now, to one endpoint (`endpointId`) or to every enabled endpoint subscribed to the event type. It gets the full retry schedule.',
+    idempotent: true,
+    params: idParams,
+    body: redeliverBody,
+    responses: { 202: { description: 'Deliveries scheduled', schema: redeliveryResult } },
+    errors: ['NOT_FOUND', 'INVALID_STATE'],
+  });
+  router.post('/events/:id/redeliver', ctx.idempotent, async (req, res) => {
+    const { id } = parseParams(idParams, req.params);
+    // The body is optional here: no body means "every subscribed endpoint".
+    const body = parseBody(redeliverBody, req.body ?? {});
+    const result = await redeliverEvent(
+      ctx.db,
+      { merchantId: principalOf(req).merchantId, eventId: id, endpointId: body.endpointId },
+      auditOf(req),
+    );
+    res.status(202).json(result);
+  });
+};
