@@ -1,26 +1,92 @@
-import { createDeliveryWorker, DEFAULT_WEBHOOK_SETTINGS, type DeliveryWorker, verifySignature } from '@mypay/core';
+import { randomBytes } from 'node:crypto';
+import {
+  type ApiKeyScope,
+  createDeliveryWorker,
+  createLogger,
+  createMerchant,
+  DEFAULT_WEBHOOK_SETTINGS,
+  type DeliveryWorker,
+  insertApiKey,
+  verifySignature,
+} from '@mypay/core';
+import { createDb, type Db } from '@mypay/db';
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Receiver, startReceiver } from '../../../../packages/core/test/webhooks/support.ts';
 import {
-  addKey,
-  client,
-  createTestMerchant,
-  payoutBody,
-  startTestApi,
-  type TestApi,
-  testConfig,
+  type Receiver,
+  startReceiver,
+  TEST_DATABASE_URL,
   waitFor,
-} from '../../test/support.ts';
+} from '../../../../packages/core/test/webhooks/support.ts';
 import { buildApp } from '../app.ts';
+import { type PayoutApiConfig, parsePayoutApiConfig } from '../config.ts';
+
+// Self-contained on purpose: the app, merchants and keys are made here with core use-cases.
+interface TestApi {
+  db: Db;
+  app: Express;
+  close(): Promise<void>;
+}
+
+const testConfig = (): PayoutApiConfig =>
+  parsePayoutApiConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: TEST_DATABASE_URL,
+    LOG_LEVEL: 'silent',
+    WORKER_ENABLED: 'false',
+  });
+
+function startTestApi(): TestApi {
+  const db = createDb(TEST_DATABASE_URL, { connectionLimit: 10 });
+  const app = buildApp(testConfig(), { db, logger: createLogger({ level: 'silent' }) });
+  return { db, app, close: () => db.close() };
+}
+
+async function addKey(db: Db, merchantId: string, scope: ApiKeyScope): Promise<string> {
+  const conn = await db.pool.getConnection();
+  try {
+    return (await insertApiKey(conn, { merchantId, name: 'webhooks test', scope })).key;
+  } finally {
+    conn.release();
+  }
+}
+
+async function createTestMerchant(db: Db): Promise<{ merchantId: string; key: string }> {
+  const suffix = randomBytes(6).toString('hex');
+  const { id } = await createMerchant(db, {
+    name: `Webhooks API ${suffix}`,
+    email: `webhooks-api-${suffix}@example.test`,
+    password: 'not-used-here',
+    openingBalance: 10_000_000,
+  });
+  return { merchantId: id, key: await addKey(db, id, 'payout') };
+}
+
+function client(app: Express, key: string) {
+  const auth = (r: request.Test) => r.set('Authorization', `Bearer ${key}`);
+  return {
+    get: (path: string) => auth(request(app).get(`/api/v1${path}`)),
+    post: (path: string, body?: object) => {
+      const r = auth(request(app).post(`/api/v1${path}`));
+      return body === undefined ? r : r.send(body);
+    },
+  };
+}
+
+const payoutBody = () => ({
+  amount: 10_000,
+  currency: 'PKR',
+  destination: { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03001234567' },
+  reference: `wh-${randomBytes(8).toString('hex')}`,
+});
 
 let api: TestApi;
 const receivers: Receiver[] = [];
 const workers: DeliveryWorker[] = [];
 
 beforeAll(() => {
-  api = startTestApi({ worker: false });
+  api = startTestApi();
 });
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
@@ -139,10 +205,7 @@ describe('events API', () => {
     worker.start();
 
     const payout = await c.post('/payouts', payoutBody()).expect(201);
-    await waitFor(
-      async () => receiver.hits.length,
-      (n) => n >= 2,
-    );
+    await waitFor(() => receiver.hits.length >= 2, { what: 'two attempts' });
     const hit = receiver.hits[1]!;
     expect(verifySignature(hit.body, String(hit.headers['mypay-signature']), endpoint.body.secret)).toBe(true);
     const delivered = JSON.parse(hit.body);
@@ -151,10 +214,10 @@ describe('events API', () => {
     const list = await c.get('/events?type=payout.created').expect(200);
     expect(list.body.data[0]).toEqual(delivered);
 
-    const detail = await waitFor(
-      async () => (await c.get(`/events/${delivered.id}`).expect(200)).body,
-      (b) => b.deliveries[0]?.status === 'DELIVERED',
-    );
+    const detail = await waitFor(async () => {
+      const body = (await c.get(`/events/${delivered.id}`).expect(200)).body;
+      return body.deliveries[0]?.status === 'DELIVERED' ? body : null;
+    });
     expect(detail.deliveries).toEqual([
       expect.objectContaining({
         endpointId: endpoint.body.id,
@@ -186,10 +249,7 @@ describe('events API', () => {
       .expect(202);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body).toEqual(redelivered.body);
-    await waitFor(
-      async () => receiver.hits.length,
-      (n) => n >= 3,
-    );
+    await waitFor(() => receiver.hits.length >= 3, { what: 'the redelivery' });
     expect(receiver.hits[2]!.body).toBe(hit.body);
   });
 
