@@ -7,14 +7,10 @@ export const destinationType = z.enum(['wallet', 'bank']).meta({
   description: '`wallet` (mobile wallet, provider from /directory/wallets) or `bank` (provider from /directory/banks)',
 });
 
-export const accountNumber = z
-  .string()
-  .min(1)
-  .max(64)
-  .meta({
-    description: 'wallet: 11-digit mobile `03XXXXXXXXX`; bank: 10–24 digits or an IBAN `PK…`',
-    example: '03001234567',
-  });
+export const accountNumber = z.string().min(1).max(64).meta({
+  description: 'wallet: 11-digit mobile `03XXXXXXXXX`; bank: 10–24 digits or an IBAN `PK…`',
+  example: '03001234567',
+});
 
 const metadataValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
 export const metadata = z
@@ -45,14 +41,10 @@ export const createPayoutBody = z
         const problem = accountNumberProblem(d.type, d.accountNumber);
         if (problem) ctx.addIssue({ code: 'custom', path: ['accountNumber'], message: problem });
       }),
-    reference: z
-      .string()
-      .min(1)
-      .max(191)
-      .meta({
-        description: 'Your id for this payout, unique per merchant (409 `DUPLICATE_REFERENCE`)',
-        example: 'INV-1001',
-      }),
+    reference: z.string().min(1).max(191).meta({
+      description: 'Your id for this payout, unique per merchant (409 `DUPLICATE_REFERENCE`)',
+      example: 'INV-1001',
+    }),
     description: z.string().max(500).optional(),
     metadata: metadata.optional(),
   })

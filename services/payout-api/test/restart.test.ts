@@ -1,0 +1,121 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createDb, type Db, parseDatabaseUrl } from '@mypay/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestMerchant, testDatabaseUrl } from './support.ts';
+
+/**
+ * Runs real server processes on a scratch database of their own, so no other test file's worker
+ * can move the payout on while the server is dead.
+ */
+const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+let scratchUrl: string;
+let db: Db;
+const children: ChildProcess[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: serviceDir,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: scratchUrl,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      // ASYNC_SUCCESS: PENDING → PROCESSING after 1 s → COMPLETED after 2 s.
+      SCENARIO_DELAY_SCALE: '0.4',
+      WORKER_POLL_INTERVAL: '50ms',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not start');
+}
+
+const statusOf = async (id: string) =>
+  (await db.pool.query('SELECT status FROM Payout WHERE id = ?', [id]))[0]?.status as string;
+
+beforeAll(() => {
+  const base = parseDatabaseUrl(testDatabaseUrl());
+  const name = `mypay_restart_${randomBytes(4).toString('hex')}`;
+  scratchUrl = `mysql://${encodeURIComponent(base.user)}${base.password ? `:${encodeURIComponent(base.password)}` : ''}@${base.host}:${base.port}/${name}`;
+  execFileSync('mysql', ['-h', base.host, '-P', String(base.port), '-u', base.user, '-e', `CREATE DATABASE ${name}`], {
+    env: { ...process.env, MYSQL_PWD: base.password },
+  });
+  const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: scratchUrl };
+  execFileSync('pnpm', ['--silent', 'db:migrate'], { cwd: repoRoot, env, stdio: 'ignore' });
+  execFileSync('pnpm', ['--silent', 'db:seed'], { cwd: repoRoot, env, stdio: 'ignore' });
+  db = createDb(scratchUrl, { connectionLimit: 2 });
+}, 120_000);
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await db?.pool.query(`DROP DATABASE IF EXISTS ${db.location.database}`).catch(() => {});
+  await db?.close();
+});
+
+describe('restart', () => {
+  it('when the server is killed with a payout PROCESSING, then a new server process completes it', async () => {
+    const merchant = await createTestMerchant(db, { balance: 1_000_000 });
+    const port = await freePort();
+    const first = await startServer(port);
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/payouts`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${merchant.key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        amount: 12_345,
+        currency: 'PKR',
+        destination: { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03000000002' },
+        reference: 'restart-1',
+      }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    for (let i = 0; i < 100 && (await statusOf(id)) !== 'PROCESSING'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await statusOf(id)).toBe('PROCESSING');
+
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    // Its completion falls due while no process runs.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await statusOf(id)).toBe('PROCESSING');
+
+    await startServer(port);
+    for (let i = 0; i < 100 && (await statusOf(id)) !== 'COMPLETED'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await statusOf(id)).toBe('COMPLETED');
+    const balance = await db.pool.query('SELECT available, pending FROM MerchantBalance WHERE merchantId = ?', [
+      merchant.merchantId,
+    ]);
+    expect({ available: Number(balance[0].available), pending: Number(balance[0].pending) }).toEqual({
+      available: 1_000_000 - 12_345,
+      pending: 0,
+    });
+  }, 60_000);
+
+  it('when the server gets SIGTERM, then it exits 0 after finishing', async () => {
+    const port = await freePort();
+    const child = await startServer(port);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 30_000);
+});

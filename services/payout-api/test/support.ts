@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type ApiKeyScope,
+  createLogger,
+  createMerchant,
+  createPayoutWorker,
+  createScenarioCatalog,
+  type DueRowWorker,
+  insertApiKey,
+} from '@mypay/core';
+import { createDb, type Db } from '@mypay/db';
+import type { Express } from 'express';
+import request from 'supertest';
+import { buildApp } from '../src/app.ts';
+import { type PayoutApiConfig, parsePayoutApiConfig } from '../src/config.ts';
+
+/** Every test file uses the same delay scale, so workers of parallel files agree on due times. */
+export const TEST_DELAY_SCALE = 0.01;
+
+export const testDatabaseUrl = () => process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/mypay_test';
+
+export function testConfig(env: Record<string, string> = {}): PayoutApiConfig {
+  return parsePayoutApiConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: testDatabaseUrl(),
+    LOG_LEVEL: 'silent',
+    SCENARIO_DELAY_SCALE: String(TEST_DELAY_SCALE),
+    WORKER_POLL_INTERVAL: '50ms',
+    ...env,
+  });
+}
+
+export interface TestApi {
+  db: Db;
+  app: Express;
+  config: PayoutApiConfig;
+  worker: DueRowWorker | null;
+  close(): Promise<void>;
+}
+
+export function startTestApi(options: { env?: Record<string, string>; worker?: boolean } = {}): TestApi {
+  const config = testConfig(options.env);
+  const db = createDb(config.databaseUrl, { connectionLimit: 20 });
+  const logger = createLogger({ level: 'silent' });
+  const scenarios = createScenarioCatalog(db, { delayScale: config.scenarioDelayScale });
+  const app = buildApp(config, { db, logger, scenarios });
+  const worker =
+    options.worker === false
+      ? null
+      : createPayoutWorker({ pool: db.pool, logger, scenarios, pollIntervalMs: config.workerPollIntervalMs });
+  worker?.start();
+  return {
+    db,
+    app,
+    config,
+    worker,
+    async close() {
+      await worker?.stop();
+      await db.close();
+    },
+  };
+}
+
+export const uniqueSuffix = () => randomBytes(6).toString('hex');
+
+export interface TestMerchant {
+  merchantId: string;
+  key: string;
+}
+
+/** A fresh merchant with its own balance and a key of the given scope. */
+export async function createTestMerchant(
+  db: Db,
+  options: { balance?: number; scope?: ApiKeyScope } = {},
+): Promise<TestMerchant> {
+  const suffix = uniqueSuffix();
+  const { id } = await createMerchant(db, {
+    name: `Payout test ${suffix}`,
+    email: `payout-${suffix}@example.test`,
+    password: 'not-used-in-these-tests',
+    openingBalance: options.balance ?? 10_000_000,
+  });
+  const key = await addKey(db, id, options.scope ?? 'payout');
+  return { merchantId: id, key };
+}
+
+export async function addKey(db: Db, merchantId: string, scope: ApiKeyScope): Promise<string> {
+  const conn = await db.pool.getConnection();
+  try {
+    return (await insertApiKey(conn, { merchantId, name: 'test', scope })).key;
+  } finally {
+    conn.release();
+  }
+}
+
+export function client(app: Express, key: string) {
+  const auth = (r: request.Test) => r.set('Authorization', `Bearer ${key}`);
+  return {
+    get: (path: string) => auth(request(app).get(`/api/v1${path}`)),
+    post: (path: string, body?: unknown) => {
+      const r = auth(request(app).post(`/api/v1${path}`));
+      return body === undefined ? r : r.send(body as object);
+    },
+  };
+}
+
+let refCounter = 0;
+export function payoutBody(overrides: Record<string, unknown> = {}) {
+  return {
+    amount: 10_000,
+    currency: 'PKR',
+    destination: { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03001234567' },
+    reference: `ref-${uniqueSuffix()}-${++refCounter}`,
+    ...overrides,
+  };
+}
+
+export async function ledgerSum(db: Db, merchantId: string): Promise<number> {
+  const rows = await db.pool.query('SELECT COALESCE(SUM(amount), 0) AS total FROM LedgerEntry WHERE merchantId = ?', [
+    merchantId,
+  ]);
+  return Number(rows[0].total);
+}
+
+export async function balanceRow(db: Db, merchantId: string): Promise<{ available: number; pending: number }> {
+  const rows = await db.pool.query('SELECT available, pending FROM MerchantBalance WHERE merchantId = ?', [merchantId]);
+  return { available: Number(rows[0].available), pending: Number(rows[0].pending) };
+}
+
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+  everyMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
