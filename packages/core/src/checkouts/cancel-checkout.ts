@@ -1,0 +1,56 @@
+import { type Db, withSqlTransaction } from '@mypay/db';
+import { AppError, notFound } from '../errors.ts';
+import { CHECKOUT_COLUMNS, type CheckoutRow } from './checkout-resource.ts';
+
+/**
+ * The customer cancels on the hosted page: OPEN → CANCELLED. Not while a payment attempt is
+ * still PENDING (it may yet succeed) and not once the checkout has expired.
+ */
+export async function cancelCheckout(db: Pick<Db, 'pool'>, checkoutId: string, now: Date = new Date()) {
+  return withSqlTransaction(db.pool, async (conn) => {
+    const rows = (await conn.query(`SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ? FOR UPDATE`, [
+      checkoutId,
+    ])) as CheckoutRow[];
+    const checkout = rows[0];
+    if (!checkout) throw notFound('checkout');
+    assertCheckoutPayable(checkout, now);
+    await assertNoPendingAttempt(conn, checkoutId);
+    await conn.query("UPDATE Checkout SET status = 'CANCELLED', updatedAt = ? WHERE id = ?", [now, checkoutId]);
+    return { ...checkout, status: 'CANCELLED' as const, updatedAt: now };
+  });
+}
+
+/** OPEN and not past expiresAt (the expiry sweep may not have marked it yet). */
+export function assertCheckoutPayable(checkout: Pick<CheckoutRow, 'status' | 'expiresAt'>, now: Date): void {
+  if (checkout.status !== 'OPEN') {
+    throw new AppError('INVALID_STATE', `the checkout is ${checkout.status}`, [
+      { field: 'checkoutId', message: `status is ${checkout.status}; only an OPEN checkout can be paid or cancelled` },
+    ]);
+  }
+  if (new Date(checkout.expiresAt).getTime() <= now.getTime()) {
+    throw new AppError('INVALID_STATE', 'the checkout has expired', [
+      { field: 'checkoutId', message: 'expiresAt has passed' },
+    ]);
+  }
+}
+
+/**
+ * One attempt at a time: while an attempt is PENDING its outcome is not known, and a second
+ * attempt could otherwise succeed as well and credit the merchant twice. A plain (non-locking)
+ * read is enough: the caller holds the checkout row lock, and every change to an attempt's
+ * status takes that lock too.
+ */
+export async function assertNoPendingAttempt(
+  conn: { query: (sql: string, values?: unknown) => Promise<unknown> },
+  checkoutId: string,
+): Promise<void> {
+  const pending = (await conn.query(
+    "SELECT id FROM PaymentTransaction WHERE checkoutId = ? AND status = 'PENDING' LIMIT 1",
+    [checkoutId],
+  )) as { id: string }[];
+  if (pending.length > 0) {
+    throw new AppError('INVALID_STATE', 'a payment for this checkout is still pending; wait for its outcome', [
+      { field: 'checkoutId', message: `transaction ${pending[0]!.id} is PENDING` },
+    ]);
+  }
+}

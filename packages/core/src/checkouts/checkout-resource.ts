@@ -1,0 +1,91 @@
+export type CheckoutStatus = 'OPEN' | 'COMPLETED' | 'EXPIRED' | 'CANCELLED';
+export const CHECKOUT_STATUSES: readonly CheckoutStatus[] = ['OPEN', 'COMPLETED', 'EXPIRED', 'CANCELLED'];
+
+/** A checkout session as the API shows it (and as `checkout.*` events carry it). */
+export interface CheckoutResource {
+  id: string;
+  status: CheckoutStatus;
+  amount: number;
+  currency: string;
+  orderId: string;
+  customer: { mobile: string | null; email: string | null } | null;
+  successUrl: string;
+  cancelUrl: string;
+  /** The hosted payment page to send the customer to. */
+  checkoutUrl: string;
+  expiresAt: string;
+  completedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CheckoutRow {
+  id: string;
+  merchantId: string;
+  amount: number;
+  currency: string;
+  orderId: string;
+  customerMobile: string | null;
+  customerEmail: string | null;
+  successUrl: string;
+  cancelUrl: string;
+  status: CheckoutStatus;
+  expiresAt: Date;
+  completedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const CHECKOUT_COLUMNS =
+  'id, merchantId, amount, currency, orderId, customerMobile, customerEmail, successUrl, cancelUrl, status, expiresAt, completedAt, createdAt, updatedAt';
+
+/** `PUBLIC_SANDBOX_URL` + `/checkout/:id` (the base may carry a path prefix). */
+export function checkoutUrlOf(publicUrl: string, checkoutId: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/checkout/${encodeURIComponent(checkoutId)}`;
+}
+
+export function toCheckoutResource(row: CheckoutRow, publicUrl: string): CheckoutResource {
+  return {
+    id: row.id,
+    status: row.status,
+    amount: Number(row.amount),
+    currency: row.currency,
+    orderId: row.orderId,
+    customer:
+      row.customerMobile || row.customerEmail
+        ? { mobile: row.customerMobile ?? null, email: row.customerEmail ?? null }
+        : null,
+    successUrl: row.successUrl,
+    cancelUrl: row.cancelUrl,
+    checkoutUrl: checkoutUrlOf(publicUrl, row.id),
+    expiresAt: new Date(row.expiresAt).toISOString(),
+    completedAt: row.completedAt ? new Date(row.completedAt).toISOString() : null,
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
+}
+
+/**
+ * successUrl/cancelUrl: absolute http(s) URLs with a host and no credentials, so the hosted page
+ * can only ever send the customer to a web page (never `javascript:`, `data:` or a relative path).
+ */
+export function redirectUrlProblem(value: string): string | null {
+  if (value.length > 2048) return 'at most 2048 characters';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an absolute http(s) URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an absolute http(s) URL';
+  if (!url.hostname) return 'must name a host';
+  if (url.username || url.password) return 'must not contain credentials';
+  return null;
+}
+
+/** The redirect target with the outcome appended as query parameters (existing ones are kept). */
+export function redirectWithOutcome(base: string, params: Record<string, string>): string {
+  const url = new URL(base);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return url.toString();
+}

@@ -1,0 +1,103 @@
+import type { Db } from '@mypay/db';
+import { AppError, type ErrorDetail } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { CURRENCY, MAX_AMOUNT } from '../money.ts';
+import {
+  type CheckoutResource,
+  type CheckoutRow,
+  redirectUrlProblem,
+  toCheckoutResource,
+} from './checkout-resource.ts';
+
+export const DEFAULT_CHECKOUT_TTL_SECONDS = 1_800;
+export const MIN_CHECKOUT_TTL_SECONDS = 60;
+export const MAX_CHECKOUT_TTL_SECONDS = 86_400;
+
+export interface CheckoutDeps {
+  db: Db;
+  /** PUBLIC_SANDBOX_URL: the base of `checkoutUrl`. */
+  publicUrl: string;
+}
+
+export interface CreateCheckoutInput {
+  merchantId: string;
+  amount: number;
+  currency: string;
+  orderId: string;
+  customer?: { mobile?: string | undefined; email?: string | undefined } | undefined;
+  successUrl: string;
+  cancelUrl: string;
+  expiresInSeconds?: number | undefined;
+}
+
+/**
+ * Opens a checkout session. The API schema validates the shape first; the rules are checked
+ * here again so every caller (API, scripts, portals) gets the same answers.
+ */
+export async function createCheckout(
+  deps: CheckoutDeps,
+  input: CreateCheckoutInput,
+  now: Date = new Date(),
+): Promise<CheckoutResource> {
+  if (input.currency !== CURRENCY) {
+    throw new AppError('UNSUPPORTED_CURRENCY', `only ${CURRENCY} is supported`, [
+      { field: 'currency', message: `must be "${CURRENCY}"` },
+    ]);
+  }
+  const problems: ErrorDetail[] = [];
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > MAX_AMOUNT) {
+    problems.push({ field: 'amount', message: `a positive integer in paisa, at most ${MAX_AMOUNT}` });
+  }
+  for (const field of ['successUrl', 'cancelUrl'] as const) {
+    const problem = redirectUrlProblem(input[field]);
+    if (problem) problems.push({ field, message: problem });
+  }
+  const ttl = input.expiresInSeconds ?? DEFAULT_CHECKOUT_TTL_SECONDS;
+  if (!Number.isInteger(ttl) || ttl < MIN_CHECKOUT_TTL_SECONDS || ttl > MAX_CHECKOUT_TTL_SECONDS) {
+    problems.push({
+      field: 'expiresInSeconds',
+      message: `an integer from ${MIN_CHECKOUT_TTL_SECONDS} to ${MAX_CHECKOUT_TTL_SECONDS}`,
+    });
+  }
+  if (problems.length > 0) throw new AppError('VALIDATION_ERROR', 'the request is not valid', problems);
+
+  const row: CheckoutRow = {
+    id: newId('cs'),
+    merchantId: input.merchantId,
+    amount: input.amount,
+    currency: CURRENCY,
+    orderId: input.orderId,
+    customerMobile: input.customer?.mobile ?? null,
+    customerEmail: input.customer?.email ?? null,
+    successUrl: input.successUrl,
+    cancelUrl: input.cancelUrl,
+    status: 'OPEN',
+    expiresAt: new Date(now.getTime() + ttl * 1000),
+    completedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  // A single-row insert: no transaction needed, no money moves and no event exists for "opened".
+  await deps.db.pool.query(
+    `INSERT INTO Checkout (id, merchantId, amount, currency, orderId, customerMobile, customerEmail, successUrl, cancelUrl,
+                           status, expiresAt, completedAt, createdAt, updatedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      row.id,
+      row.merchantId,
+      row.amount,
+      row.currency,
+      row.orderId,
+      row.customerMobile,
+      row.customerEmail,
+      row.successUrl,
+      row.cancelUrl,
+      row.status,
+      row.expiresAt,
+      row.completedAt,
+      row.createdAt,
+      row.updatedAt,
+    ],
+  );
+  return toCheckoutResource(row, deps.publicUrl);
+}

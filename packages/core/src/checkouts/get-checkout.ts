@@ -1,0 +1,61 @@
+import type { Db } from '@mypay/db';
+import { notFound } from '../errors.ts';
+import {
+  type PaymentResource,
+  TRANSACTION_COLUMNS_JOINED,
+  type TransactionRow,
+  toPaymentResource,
+} from '../payments/payment-resource.ts';
+import { CHECKOUT_COLUMNS, type CheckoutResource, type CheckoutRow, toCheckoutResource } from './checkout-resource.ts';
+
+export type CheckoutWithTransaction = CheckoutResource & { latestTransaction: PaymentResource | null };
+
+/** The latest payment attempt of a checkout (index checkoutId, createdAt). */
+export async function getLatestTransaction(db: Pick<Db, 'pool'>, checkoutId: string): Promise<PaymentResource | null> {
+  const rows = (await db.pool.query(
+    `SELECT ${TRANSACTION_COLUMNS_JOINED} FROM PaymentTransaction t JOIN Checkout c ON c.id = t.checkoutId
+      WHERE t.checkoutId = ? ORDER BY t.createdAt DESC, t.id DESC LIMIT 1`,
+    [checkoutId],
+  )) as TransactionRow[];
+  return rows[0] ? toPaymentResource(rows[0]) : null;
+}
+
+/** The merchant's checkout and its latest transaction; another merchant's id is NOT_FOUND (no existence leak). */
+export async function getCheckoutOrThrow(
+  db: Pick<Db, 'pool'>,
+  publicUrl: string,
+  merchantId: string,
+  checkoutId: string,
+): Promise<CheckoutWithTransaction> {
+  const rows = (await db.pool.query(`SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ? AND merchantId = ?`, [
+    checkoutId,
+    merchantId,
+  ])) as CheckoutRow[];
+  const row = rows[0];
+  if (!row) throw notFound('checkout');
+  return { ...toCheckoutResource(row, publicUrl), latestTransaction: await getLatestTransaction(db, row.id) };
+}
+
+export interface HostedCheckout {
+  checkout: CheckoutRow;
+  merchantName: string;
+  latestTransaction: PaymentResource | null;
+}
+
+/**
+ * For the hosted payment page, which the customer opens without an API key: the checkout id
+ * (~143 random bits) is the capability. Null when there is no such checkout.
+ */
+export async function getHostedCheckout(db: Pick<Db, 'pool'>, checkoutId: string): Promise<HostedCheckout | null> {
+  const rows = (await db.pool.query(
+    `SELECT ${CHECKOUT_COLUMNS.split(', ')
+      .map((column) => `c.${column}`)
+      .join(', ')}, m.name AS merchantName
+       FROM Checkout c JOIN Merchant m ON m.id = c.merchantId WHERE c.id = ?`,
+    [checkoutId],
+  )) as (CheckoutRow & { merchantName: string })[];
+  const row = rows[0];
+  if (!row) return null;
+  const { merchantName, ...checkout } = row;
+  return { checkout, merchantName, latestTransaction: await getLatestTransaction(db, checkout.id) };
+}

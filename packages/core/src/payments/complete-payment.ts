@@ -1,0 +1,170 @@
+import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
+import { assertCheckoutPayable, assertNoPendingAttempt } from '../checkouts/cancel-checkout.ts';
+import { CHECKOUT_COLUMNS, type CheckoutRow, toCheckoutResource } from '../checkouts/checkout-resource.ts';
+import type { Directory } from '../directory/directory.ts';
+import { AppError, type ErrorDetail, notFound } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { changeBalance } from '../ledger/change-balance.ts';
+import { WALLET_ACCOUNT } from '../payouts/account-number.ts';
+import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
+import { enqueueEvent } from '../webhooks/enqueue-event.ts';
+import { type PaymentResource, type TransactionRow, toPaymentResource } from './payment-resource.ts';
+import {
+  paymentBalanceEffect,
+  paymentEventTypeFor,
+  paymentNextTransitionAt,
+  planPayment,
+} from './payment-state-machine.ts';
+
+export interface PaymentDeps {
+  db: Db;
+  scenarios: ScenarioCatalog;
+  directory: Directory;
+  /** PUBLIC_SANDBOX_URL, for the checkout carried by `checkout.completed`. */
+  publicUrl: string;
+}
+
+export interface CompletePaymentInput {
+  merchantId: string;
+  checkoutId: string;
+  /** A seeded wallet code (JAZZCASH, EASYPAISA, SADAPAY, NAYAPAY). */
+  provider: string;
+  /** The payer's wallet number, 03XXXXXXXXX; it picks the scenario. */
+  mobile: string;
+  otp?: string | undefined;
+}
+
+export const OTP_PATTERN = /^\d{4,6}$/;
+
+/**
+ * A payment attempt on a checkout, used by POST /payment/complete and the hosted page alike.
+ *
+ * The checkout row is locked (FOR UPDATE) for the whole transaction, so concurrent attempts on
+ * one checkout run one after another: the first that succeeds marks it COMPLETED and every later
+ * one sees that and gets INVALID_STATE — the balance is credited once. A failed attempt leaves
+ * the checkout OPEN (the customer may try again, e.g. with another number); a PENDING one blocks
+ * further attempts until its outcome is known. Success credits the merchant (PAYMENT_CREDIT) in
+ * the same transaction as the status change and the outbox events.
+ */
+export async function completePayment(
+  deps: PaymentDeps,
+  input: CompletePaymentInput,
+  now: Date = new Date(),
+): Promise<PaymentResource> {
+  const problems: ErrorDetail[] = [];
+  if (!WALLET_ACCOUNT.test(input.mobile)) {
+    problems.push({ field: 'mobile', message: 'an 11-digit mobile number 03XXXXXXXXX' });
+  }
+  if (input.otp !== undefined && !OTP_PATTERN.test(input.otp)) {
+    problems.push({ field: 'otp', message: '4 to 6 digits' });
+  }
+  if (!(await deps.directory.isProvider('wallet', input.provider))) {
+    problems.push({
+      field: 'provider',
+      message: `unknown wallet "${input.provider}" (see GET /api/v1/directory/wallets)`,
+    });
+  }
+  if (problems.length > 0) throw new AppError('VALIDATION_ERROR', 'the request is not valid', problems);
+
+  const scenario = await deps.scenarios.resolve(input.mobile);
+  const plan = planPayment(scenario.key);
+  const delayMs = await deps.scenarios.delayOf(scenario.key);
+
+  return withSqlTransaction(deps.db.pool, async (conn) => {
+    const rows = (await conn.query(
+      `SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ? AND merchantId = ? FOR UPDATE`,
+      [input.checkoutId, input.merchantId],
+    )) as CheckoutRow[];
+    const checkout = rows[0];
+    if (!checkout) throw notFound('checkout');
+    assertCheckoutPayable(checkout, now);
+    await assertNoPendingAttempt(conn, checkout.id);
+    // After the state checks: paying a finished checkout is INVALID_STATE whatever the number.
+    if (scenario.key === 'PROVIDER_UNAVAILABLE') {
+      throw new AppError('PROVIDER_UNAVAILABLE', `${input.provider} is unavailable, try again later`, undefined, {
+        'Retry-After': '30',
+      });
+    }
+
+    const row: TransactionRow = {
+      id: newId('txn'),
+      merchantId: checkout.merchantId,
+      checkoutId: checkout.id,
+      orderId: checkout.orderId,
+      amount: Number(checkout.amount),
+      currency: checkout.currency,
+      provider: input.provider,
+      mobile: input.mobile,
+      status: plan.status,
+      scenario: scenario.key,
+      failureCode: plan.failure?.code ?? null,
+      failureMessage: plan.failure?.message ?? null,
+      nextTransitionAt: paymentNextTransitionAt(scenario.key, plan.status, delayMs, now),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await insertTransaction(conn, row);
+    const payment = toPaymentResource(row);
+    const eventType = paymentEventTypeFor(plan.status);
+    if (eventType) await enqueueEvent(conn, row.merchantId, eventType, payment, now);
+    if (plan.status === 'SUCCEEDED') await settleCheckout(conn, deps.publicUrl, checkout, row, now);
+    return payment;
+  });
+}
+
+async function insertTransaction(conn: PoolConnection, row: TransactionRow): Promise<void> {
+  await conn.query(
+    `INSERT INTO PaymentTransaction (id, merchantId, checkoutId, amount, currency, provider, mobile, status, scenario,
+                                     failureCode, failureMessage, nextTransitionAt, createdAt, updatedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      row.id,
+      row.merchantId,
+      row.checkoutId,
+      row.amount,
+      row.currency,
+      row.provider,
+      row.mobile,
+      row.status,
+      row.scenario,
+      row.failureCode,
+      row.failureMessage,
+      row.nextTransitionAt,
+      row.createdAt,
+      row.updatedAt,
+    ],
+  );
+}
+
+/**
+ * A successful attempt: the checkout becomes COMPLETED (it is locked by the caller) and the
+ * merchant is credited — the balance row last, so it stays locked for as short as possible.
+ */
+export async function settleCheckout(
+  conn: PoolConnection,
+  publicUrl: string,
+  checkout: CheckoutRow,
+  transaction: Pick<TransactionRow, 'id' | 'amount'>,
+  now: Date,
+): Promise<void> {
+  if (checkout.status === 'OPEN') {
+    await conn.query("UPDATE Checkout SET status = 'COMPLETED', completedAt = ?, updatedAt = ? WHERE id = ?", [
+      now,
+      now,
+      checkout.id,
+    ]);
+    const completed = toCheckoutResource(
+      { ...checkout, status: 'COMPLETED', completedAt: now, updatedAt: now },
+      publicUrl,
+    );
+    await enqueueEvent(conn, checkout.merchantId, 'checkout.completed', completed, now);
+  }
+  const credit = paymentBalanceEffect('SUCCEEDED', Number(transaction.amount))!;
+  await changeBalance(conn, {
+    merchantId: checkout.merchantId,
+    type: credit.type,
+    amount: credit.amount,
+    transactionId: transaction.id,
+    description: `Payment for order ${checkout.orderId}`.slice(0, 255),
+  });
+}

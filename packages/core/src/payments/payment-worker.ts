@@ -1,0 +1,110 @@
+import type { Pool, PoolConnection } from '@mypay/db';
+import { CHECKOUT_COLUMNS, type CheckoutRow } from '../checkouts/checkout-resource.ts';
+import { changeBalance } from '../ledger/change-balance.ts';
+import type { Logger } from '../logger.ts';
+import type { ScenarioKey } from '../reference/seed-data.ts';
+import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
+import { enqueueEvent } from '../webhooks/enqueue-event.ts';
+import { createDueRowWorker, type DueRowWorker } from '../workers/due-row-worker.ts';
+import { settleCheckout } from './complete-payment.ts';
+import { type TransactionRow, toPaymentResource } from './payment-resource.ts';
+import {
+  isLegalPaymentTransition,
+  paymentBalanceEffect,
+  paymentEventTypeFor,
+  paymentNextTransitionAt,
+  scheduledPaymentStep,
+} from './payment-state-machine.ts';
+
+const TRANSACTION_COLUMNS = `id, merchantId, checkoutId, amount, currency, provider, mobile, status, scenario,
+  failureCode, failureMessage, nextTransitionAt, createdAt, updatedAt`;
+
+/**
+ * Applies one due scenario step to a claimed transaction (row locked by the worker's claim).
+ * The checkout is locked next — the same order as completePayment's checks, which rely on it —
+ * then the status (compare-and-set), money and outbox event, all on the worker's transaction.
+ * A refund is written at most once per transaction, whatever happens to retries.
+ */
+export async function advanceDuePayment(
+  conn: PoolConnection,
+  claimed: Omit<TransactionRow, 'orderId'>,
+  deps: { scenarios: ScenarioCatalog; publicUrl: string },
+  now: Date,
+): Promise<void> {
+  const scenario = claimed.scenario as ScenarioKey;
+  const step = scheduledPaymentStep(scenario, claimed.status);
+  if (!step || !isLegalPaymentTransition(claimed.status, step.to)) {
+    await conn.query('UPDATE PaymentTransaction SET nextTransitionAt = NULL WHERE id = ?', [claimed.id]);
+    return;
+  }
+  const checkouts = (await conn.query(`SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ? FOR UPDATE`, [
+    claimed.checkoutId,
+  ])) as CheckoutRow[];
+  const checkout = checkouts[0]!;
+  const delayMs = await deps.scenarios.delayOf(scenario);
+  const next = paymentNextTransitionAt(scenario, step.to, delayMs, now);
+  const updated = await conn.query(
+    `UPDATE PaymentTransaction SET status = ?, failureCode = COALESCE(?, failureCode),
+            failureMessage = COALESCE(?, failureMessage), nextTransitionAt = ?, updatedAt = ?
+      WHERE id = ? AND status = ?`,
+    [step.to, step.failure?.code ?? null, step.failure?.message ?? null, next, now, claimed.id, claimed.status],
+  );
+  if (updated.affectedRows !== 1) return;
+  const row: TransactionRow = {
+    ...claimed,
+    orderId: checkout.orderId,
+    status: step.to,
+    failureCode: step.failure?.code ?? claimed.failureCode,
+    failureMessage: step.failure?.message ?? claimed.failureMessage,
+    nextTransitionAt: next,
+    updatedAt: now,
+  };
+  const eventType = paymentEventTypeFor(step.to);
+  if (eventType) await enqueueEvent(conn, row.merchantId, eventType, toPaymentResource(row), now);
+
+  if (step.to === 'SUCCEEDED') {
+    await settleCheckout(conn, deps.publicUrl, checkout, row, now);
+  } else if (step.to === 'REFUNDED') {
+    const alreadyRefunded =
+      (
+        await conn.query("SELECT 1 FROM LedgerEntry WHERE transactionId = ? AND type = 'PAYMENT_REFUND' LIMIT 1", [
+          row.id,
+        ])
+      ).length > 0;
+    // The debit can fail with INSUFFICIENT_BALANCE (the merchant paid the money out meanwhile):
+    // the whole step rolls back and the worker retries it later.
+    if (!alreadyRefunded) {
+      const refund = paymentBalanceEffect('REFUNDED', Number(row.amount))!;
+      await changeBalance(conn, {
+        merchantId: row.merchantId,
+        type: refund.type,
+        amount: refund.amount,
+        transactionId: row.id,
+        description: `Refund of payment for order ${checkout.orderId}`.slice(0, 255),
+      });
+    }
+  }
+}
+
+export function createPaymentWorker(options: {
+  pool: Pool;
+  logger: Logger;
+  scenarios: ScenarioCatalog;
+  publicUrl: string;
+  pollIntervalMs?: number;
+  batchSize?: number;
+  retryDelayMs?: number;
+}): DueRowWorker {
+  return createDueRowWorker<Omit<TransactionRow, 'orderId'>>({
+    name: 'payment-scenarios',
+    pool: options.pool,
+    logger: options.logger,
+    table: 'PaymentTransaction',
+    dueColumn: 'nextTransitionAt',
+    columns: TRANSACTION_COLUMNS,
+    handle: (conn, row, now) => advanceDuePayment(conn, row, options, now),
+    pollIntervalMs: options.pollIntervalMs,
+    batchSize: options.batchSize,
+    retryDelayMs: options.retryDelayMs,
+  });
+}
