@@ -229,7 +229,7 @@ record() {
 failed_components() {
   local i
   for i in "${!CHECK_NAMES[@]}"; do
-    [[ "${CHECK_STATUSES[$i]}" == FAIL ]] && printf '%s\n' "${CHECK_NAMES[$i]}"
+    if [[ "${CHECK_STATUSES[$i]}" == FAIL ]]; then printf '%s\n' "${CHECK_NAMES[$i]}"; fi
   done | awk '!seen[$0]++'
 }
 
