@@ -1,0 +1,67 @@
+import {
+  createDirectory,
+  createLogger,
+  createScenarioCatalog,
+  type Directory,
+  type Logger,
+  type ScenarioCatalog,
+} from '@mypay/core';
+import type { Db } from '@mypay/db';
+import { ApiDocument, apiKeyAuth, createBaseApp, finishApp, idempotency, jsonBody, perKeyRateLimit } from '@mypay/http';
+import express, { type Express } from 'express';
+import { checkoutRoutes } from './checkouts/routes.ts';
+import type { PaymentApiConfig } from './config.ts';
+import { type ApiContext, AUTHENTICATED_PREFIXES, type RouteModule } from './context.ts';
+import { hostedPageRouter } from './hosted-page/routes.ts';
+import { paymentRoutes } from './payments/routes.ts';
+import { platformRoutes } from './platform/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
+
+export interface AppDeps {
+  db: Db;
+  logger?: Logger;
+  /** Shared with the workers (server.ts) so all read the table once. */
+  scenarios?: ScenarioCatalog;
+  directory?: Directory;
+}
+
+const ROUTE_MODULES: RouteModule[] = [checkoutRoutes, paymentRoutes, webhookRoutes];
+
+export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiContext {
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'payment-api' });
+  return {
+    config,
+    db: deps.db,
+    logger,
+    scenarios: deps.scenarios ?? createScenarioCatalog(deps.db, { delayScale: config.scenarioDelayScale }),
+    directory: deps.directory ?? createDirectory(deps.db),
+    docs: new ApiDocument({
+      title: 'MyPay Sandbox — Payment API',
+      version: config.version,
+      description:
+        'Take payments from Pakistani mobile wallets, in a sandbox: open a checkout, send the customer to its hosted page (or call `/payment/complete` yourself), get `checkout.*` and `payment.*` webhooks. Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`). Amounts are integers in paisa; currency is `PKR`.',
+      servers: [config.publicUrl],
+    }),
+    idempotent: idempotency({ pool: deps.db.pool, logger }),
+  };
+}
+
+/** Builds the Payment API; never listens (server.ts does). */
+export function buildApp(config: PaymentApiConfig, deps: AppDeps): Express {
+  const ctx = createContext(config, deps);
+  const app = createBaseApp({ logger: ctx.logger, trustProxy: config.trustProxy, quietPaths: ['/health'] });
+  platformRoutes(app, ctx);
+  // The hosted page: no API key, HTML, its own CSRF protection.
+  app.use(hostedPageRouter(ctx));
+
+  const api = express.Router();
+  api.use(
+    AUTHENTICATED_PREFIXES,
+    apiKeyAuth({ pool: deps.db.pool, scope: 'payment', onTouchError: (err) => ctx.logger.warn({ err }, 'lastUsedAt') }),
+    perKeyRateLimit({ limit: config.rateLimitPerMinute }),
+    jsonBody(),
+  );
+  for (const register of ROUTE_MODULES) register(api, ctx);
+  app.use(api);
+  return finishApp(app, ctx.logger);
+}

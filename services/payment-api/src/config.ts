@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import {
+  checkProductionSecrets,
+  commonEnvShape,
+  loadConfigOrExit,
+  parseConfig,
+  parseDuration,
+  port,
+  resolveAllowPrivateTargets,
+  resolveDatabaseUrl,
+  secretField,
+  webhookEnvShape,
+  webhookSettingsFromEnv,
+} from '@mypay/core';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const duration = z.string().transform((text, ctx) => {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const packageVersion = (() => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+export const DEFAULT_PUBLIC_SANDBOX_URL = 'http://127.0.0.1:4002';
+// Outside production only, so a developer can run the API with no set-up; production refuses it.
+const DEV_CSRF_SECRET = 'dev-only-checkout-csrf-secret-not-for-production';
+
+/** The Payment API's environment: one schema, parsed once at start. */
+export const paymentApiEnv = z
+  .object({
+    ...commonEnvShape,
+    ...webhookEnvShape,
+    PORT: port(4002),
+    /** Requests per minute per API key (per replica); the hosted page is limited per client IP. */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
+    /** Run the payment-scenario and checkout-expiry workers in this process. */
+    WORKER_ENABLED: flag.default(true),
+    WORKER_POLL_INTERVAL: duration.prefault('250ms'),
+    /** Signs the hosted page's CSRF tokens; ≥ 32 characters in production. */
+    CHECKOUT_CSRF_SECRET: secretField,
+    /** Secure flag on the hosted page's CSRF cookie (default: on in production). */
+    COOKIE_SECURE: flag.optional(),
+    /** How long the hosted page shows a successful outcome before sending the customer back. */
+    CHECKOUT_REDIRECT_DELAY: duration.prefault('2s'),
+    SHUTDOWN_TIMEOUT: duration.prefault('10s'),
+    TRUST_PROXY: z.string().default('loopback'),
+    APP_VERSION: z.string().max(64).default(packageVersion),
+  })
+  .superRefine((env, ctx) => {
+    checkProductionSecrets(env, ctx, ['CHECKOUT_CSRF_SECRET']);
+    if (env.NODE_ENV === 'production' && !env.PUBLIC_SANDBOX_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_SANDBOX_URL'], message: 'required in production (checkoutUrl)' });
+    }
+    if (env.NODE_ENV === 'production' && env.SCENARIO_DELAY_SCALE === 0) {
+      ctx.addIssue({ code: 'custom', path: ['SCENARIO_DELAY_SCALE'], message: 'must be above 0 in production' });
+    }
+  })
+  .transform((env) => ({
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    databaseUrl: resolveDatabaseUrl(env),
+    dbPoolSize: env.DB_POOL_SIZE,
+    logLevel: env.LOG_LEVEL,
+    publicUrl: (env.PUBLIC_SANDBOX_URL ?? DEFAULT_PUBLIC_SANDBOX_URL).replace(/\/+$/, ''),
+    scenarioDelayScale: env.SCENARIO_DELAY_SCALE,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    workerEnabled: env.WORKER_ENABLED,
+    workerPollIntervalMs: env.WORKER_POLL_INTERVAL,
+    webhookWorkerEnabled: env.WEBHOOK_WORKER_ENABLED,
+    webhooks: webhookSettingsFromEnv({ ...env, allowPrivateTargets: resolveAllowPrivateTargets(env) }),
+    csrfSecret: env.CHECKOUT_CSRF_SECRET ?? DEV_CSRF_SECRET,
+    cookieSecure: env.COOKIE_SECURE ?? env.NODE_ENV === 'production',
+    redirectDelayMs: env.CHECKOUT_REDIRECT_DELAY,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT,
+    trustProxy: /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
+    version: env.APP_VERSION,
+  }));
+
+export type PaymentApiConfig = z.output<typeof paymentApiEnv>;
+
+export const parsePaymentApiConfig = (env: Record<string, string | undefined>) => parseConfig(paymentApiEnv, env);
+export const loadPaymentApiConfig = () => loadConfigOrExit(paymentApiEnv, 'payment-api');

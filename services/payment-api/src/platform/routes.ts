@@ -1,0 +1,64 @@
+import { pingDatabase } from '@mypay/db';
+import { healthHandler, renderDocsPage } from '@mypay/http';
+import type { Express } from 'express';
+import { z } from 'zod';
+import { type ApiContext, DOCS_PREFIX } from '../context.ts';
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    db: z.enum(['up', 'down']),
+    version: z.string(),
+    uptimeSeconds: z.number().int(),
+  })
+  .meta({ id: 'Health' });
+
+/**
+ * Routes without an API key: health, the OpenAPI document and the docs page. The document and
+ * page are served at the root (local use) and under /api/checkout/ (the public host routes only
+ * the SPEC's prefixes to this service).
+ */
+export function platformRoutes(app: Express, ctx: ApiContext): void {
+  const health = healthHandler({ ping: () => pingDatabase(ctx.db, 1_000), version: ctx.config.version });
+  ctx.docs.add({
+    method: 'get',
+    path: '/health',
+    tags: ['Platform'],
+    summary: 'Liveness and database reachability',
+    auth: false,
+    responses: {
+      200: { description: 'Up', schema: healthSchema },
+      503: { description: 'The database does not answer', schema: healthSchema },
+    },
+  });
+  app.get('/health', health);
+
+  ctx.docs.add({
+    method: 'get',
+    path: `${DOCS_PREFIX}/openapi.json`,
+    tags: ['Platform'],
+    summary: 'This OpenAPI 3.1 document (also at `/openapi.json`)',
+    auth: false,
+    responses: { 200: { description: 'OpenAPI document' } },
+  });
+  app.get(['/openapi.json', `${DOCS_PREFIX}/openapi.json`], (_req, res) => {
+    res.json(ctx.docs.document());
+  });
+
+  ctx.docs.add({
+    method: 'get',
+    path: `${DOCS_PREFIX}/docs`,
+    tags: ['Platform'],
+    summary: 'A readable reference of this API (HTML; also at `/docs`)',
+    auth: false,
+    responses: { 200: { description: 'HTML page', contentType: 'text/html', schema: z.string() } },
+  });
+  let page: string | null = null;
+  app.get(['/docs', `${DOCS_PREFIX}/docs`], (_req, res) => {
+    page ??= renderDocsPage(ctx.docs.document() as unknown as Record<string, unknown>, {
+      openapiUrl: `${DOCS_PREFIX}/openapi.json`,
+    });
+    res.type('html').setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.send(page);
+  });
+}

@@ -1,0 +1,74 @@
+import type { Server } from 'node:http';
+import {
+  createCheckoutExpiryWorker,
+  createDeliveryWorker,
+  createDirectory,
+  createLogger,
+  createPaymentWorker,
+  createScenarioCatalog,
+} from '@mypay/core';
+import { createDb, describeConnectionError, pingDatabase } from '@mypay/db';
+import { buildApp } from './app.ts';
+import { loadPaymentApiConfig } from './config.ts';
+
+async function main() {
+  const config = loadPaymentApiConfig();
+  const logger = createLogger({ level: config.logLevel, name: 'payment-api' });
+  const db = createDb(config.databaseUrl, { connectionLimit: config.dbPoolSize });
+  // Start even when the database is away (health reports it); just say so.
+  await pingDatabase(db).catch((error) => logger.warn(describeConnectionError(db.location, error)));
+
+  const scenarios = createScenarioCatalog(db, { delayScale: config.scenarioDelayScale });
+  const app = buildApp(config, { db, logger, scenarios, directory: createDirectory(db) });
+  const workers = config.workerEnabled
+    ? [
+        createPaymentWorker({
+          pool: db.pool,
+          logger,
+          scenarios,
+          publicUrl: config.publicUrl,
+          pollIntervalMs: config.workerPollIntervalMs,
+        }),
+        createCheckoutExpiryWorker({ pool: db.pool, logger, publicUrl: config.publicUrl }),
+      ]
+    : [];
+  const deliveryWorker = config.webhookWorkerEnabled ? createDeliveryWorker(db, config.webhooks, { logger }) : null;
+
+  const server: Server = app.listen(config.port, () => {
+    logger.info({ port: config.port, version: config.version }, 'payment-api listening');
+    for (const worker of workers) worker.start();
+    deliveryWorker?.start();
+  });
+  server.keepAliveTimeout = 65_000;
+  server.on('error', (error) => {
+    logger.fatal({ err: error }, 'cannot listen');
+    process.exit(1);
+  });
+
+  let stopping = false;
+  async function shutdown(signal: string) {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const forced = setTimeout(() => {
+      logger.error('graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    forced.unref();
+    // Stop accepting; idle keep-alive sockets are closed, busy ones close after their response.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
+    await Promise.all([...workers.map((worker) => worker.stop()), deliveryWorker?.stop()]);
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  process.stderr.write(`payment-api: ${(error as Error).message}\n`);
+  process.exit(1);
+});
