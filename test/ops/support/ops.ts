@@ -28,7 +28,8 @@ export function run(
     const child = spawn(command, args, {
       cwd: options.cwd ?? REPO,
       env: { ...process.env, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      // No terminal on stdin: scripts that ask for confirmation must refuse.
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       timeout: options.timeoutMs ?? 120_000,
     });
     let stdout = '';
@@ -41,7 +42,10 @@ export function run(
     });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      child.stdin.on('error', () => {}); // the command may exit before reading its input
+      child.stdin.end(options.input);
+    }
   });
 }
 
