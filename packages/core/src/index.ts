@@ -45,3 +45,5 @@ export * from './payments/list-transactions.ts';
 export * from './payments/payment-resource.ts';
 export * from './payments/payment-state-machine.ts';
 export * from './payments/payment-worker.ts';
+export * from './portal/list-object-events.ts';
+export * from './portal/search-payouts.ts';

@@ -1,4 +1,4 @@
-export default function Loading() {
+export function LoadingPanel() {
   return (
     <div className="panel" aria-busy="true" aria-live="polite">
       <span className="muted">Loading…</span>

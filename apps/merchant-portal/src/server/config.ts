@@ -2,8 +2,11 @@ import {
   type PortalAuthConfig,
   parseConfig,
   portalEnvSchema,
+  resolveAllowPrivateTargets,
   resolveDatabaseUrl,
   resolvePortalAuthConfig,
+  type WebhookSettings,
+  webhookSettingsFromEnv,
 } from '@mypay/core';
 import { z } from 'zod';
 
@@ -21,6 +24,8 @@ export interface PortalConfig {
   auth: PortalAuthConfig;
   payoutApiBaseUrl: string;
   paymentApiBaseUrl: string;
+  scenarioDelayScale: number;
+  webhooks: WebhookSettings;
 }
 
 let cached: PortalConfig | undefined;
@@ -37,6 +42,11 @@ export function getConfig(): PortalConfig {
     auth: resolvePortalAuthConfig('MERCHANT', env),
     payoutApiBaseUrl: `${(env.PUBLIC_PAYOUT_API_URL ?? env.PUBLIC_SANDBOX_URL ?? 'http://127.0.0.1:4001').replace(/\/$/, '')}/api/v1`,
     paymentApiBaseUrl: (env.PUBLIC_SANDBOX_URL ?? 'http://127.0.0.1:4002').replace(/\/$/, ''),
+    scenarioDelayScale: env.SCENARIO_DELAY_SCALE,
+    webhooks: webhookSettingsFromEnv({
+      WEBHOOK_RETRY_SCHEDULE: env.WEBHOOK_RETRY_SCHEDULE,
+      allowPrivateTargets: resolveAllowPrivateTargets(env),
+    }),
   };
   return cached;
 }

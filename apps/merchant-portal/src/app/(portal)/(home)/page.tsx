@@ -1,10 +1,10 @@
 import { formatPkr, getDashboard } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { formatTime, StatusBadge } from '../../components/format.tsx';
-import { VolumeChart } from '../../components/volume-chart.tsx';
-import { getDb } from '../../server/db.ts';
-import { requireMerchant } from '../../server/session.ts';
+import { formatTime, StatusBadge } from '../../../components/format.tsx';
+import { VolumeChart } from '../../../components/volume-chart.tsx';
+import { getDb } from '../../../server/db.ts';
+import { requireMerchant } from '../../../server/session.ts';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 

@@ -1,0 +1,123 @@
+import { CHECKOUT_STATUSES, type CheckoutStatus, formatPkr, isAppError } from '@mypay/core';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { formatTime, StatusBadge } from '../../../../components/format.tsx';
+import { PaymentTabs } from '../../../../components/payment-tabs.tsx';
+import { one, parseDay, withQuery } from '../../../../components/query.ts';
+import { getConfig } from '../../../../server/config.ts';
+import { getDb } from '../../../../server/db.ts';
+import { listCheckoutsUseCase } from '../../../../server/payment-use-cases.ts';
+import { requireMerchant } from '../../../../server/session.ts';
+
+export const metadata: Metadata = { title: 'Checkouts' };
+
+export default async function CheckoutsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const merchant = await requireMerchant();
+  const sp = await searchParams;
+  const status = CHECKOUT_STATUSES.includes(one(sp.status) as CheckoutStatus)
+    ? (one(sp.status) as CheckoutStatus)
+    : undefined;
+  const fromText = one(sp.from);
+  const toText = one(sp.to);
+  const cursor = one(sp.cursor);
+  const listCheckouts = listCheckoutsUseCase();
+  const page = listCheckouts
+    ? await listCheckouts(
+        getDb(),
+        { merchantId: merchant.id, limit: 20, cursor, status, from: parseDay(fromText), to: parseDay(toText, true) },
+        getConfig().paymentApiBaseUrl,
+      ).catch((error: unknown) => {
+        if (isAppError(error) && error.code === 'VALIDATION_ERROR')
+          return { data: [], hasMore: false, nextCursor: null };
+        throw error;
+      })
+    : null;
+  return (
+    <>
+      <div className="spread">
+        <h1>Payments</h1>
+        <Link className="button" href="/payments/new">
+          Create test checkout
+        </Link>
+      </div>
+      <PaymentTabs active="checkouts" />
+      <form className="panel inline" method="get" aria-label="Filter checkouts">
+        <div className="field">
+          <label htmlFor="status">Status</label>
+          <select id="status" name="status" defaultValue={status ?? ''}>
+            <option value="">Any</option>
+            {CHECKOUT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="from">From</label>
+          <input id="from" name="from" type="date" defaultValue={fromText} />
+        </div>
+        <div className="field">
+          <label htmlFor="to">To</label>
+          <input id="to" name="to" type="date" defaultValue={toText} />
+        </div>
+        <button type="submit">Filter</button>
+      </form>
+      <div className="panel">
+        {!page ? (
+          <p className="empty">The checkout list is not available yet (waiting for the listCheckouts use-case).</p>
+        ) : page.data.length === 0 ? (
+          <p className="empty">
+            No checkouts {status || fromText || toText ? 'match these filters' : 'yet'}.{' '}
+            <Link href="/payments/new">Create a test checkout</Link>.
+          </p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Created</th>
+                  <th>Order</th>
+                  <th>Status</th>
+                  <th>Expires</th>
+                  <th className="num">Amount</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.data.map((c) => (
+                  <tr key={c.id}>
+                    <td>{formatTime(c.createdAt)}</td>
+                    <td>
+                      <Link className="mono" href={`/payments/checkouts/${c.id}`}>
+                        {c.orderId}
+                      </Link>
+                    </td>
+                    <td>
+                      <StatusBadge status={c.status} />
+                    </td>
+                    <td>{formatTime(c.expiresAt)}</td>
+                    <td className="num">{formatPkr(c.amount)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {page && (
+          <div className="row" style={{ marginTop: '0.75rem' }}>
+            {cursor && <Link href={withQuery('/payments', { status, from: fromText, to: toText })}>← First page</Link>}
+            {page.nextCursor && (
+              <Link href={withQuery('/payments', { status, from: fromText, to: toText, cursor: page.nextCursor })}>
+                Next page →
+              </Link>
+            )}
+          </div>
+        )}
+      </div>
+    </>
+  );
+}

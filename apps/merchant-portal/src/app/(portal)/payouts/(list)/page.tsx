@@ -1,0 +1,149 @@
+import {
+  formatPkr,
+  isAppError,
+  listPayouts,
+  PAYOUT_STATUSES,
+  type PayoutResource,
+  type PayoutStatus,
+  searchPayoutsByReference,
+} from '@mypay/core';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { formatTime, StatusBadge } from '../../../../components/format.tsx';
+import { one, parseDay, withQuery } from '../../../../components/query.ts';
+import { getDb } from '../../../../server/db.ts';
+import { requireMerchant } from '../../../../server/session.ts';
+
+export const metadata: Metadata = { title: 'Payouts' };
+
+type Search = Record<string, string | string[] | undefined>;
+
+export default async function PayoutsPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const merchant = await requireMerchant();
+  const sp = await searchParams;
+  const status = PAYOUT_STATUSES.includes(one(sp.status) as PayoutStatus)
+    ? (one(sp.status) as PayoutStatus)
+    : undefined;
+  const fromText = one(sp.from);
+  const toText = one(sp.to);
+  const q = one(sp.q)?.trim();
+  const cursor = one(sp.cursor);
+
+  let rows: PayoutResource[];
+  let nextCursor: string | null = null;
+  if (q) {
+    rows = (await searchPayoutsByReference(getDb(), merchant.id, q)).filter(
+      (p) =>
+        (!status || p.status === status) &&
+        (!parseDay(fromText) || new Date(p.createdAt) >= parseDay(fromText)!) &&
+        (!parseDay(toText, true) || new Date(p.createdAt) <= parseDay(toText, true)!),
+    );
+  } else {
+    const page = await listPayouts(getDb(), {
+      merchantId: merchant.id,
+      limit: 20,
+      cursor,
+      status,
+      from: parseDay(fromText),
+      to: parseDay(toText, true),
+    }).catch((error: unknown) => {
+      // A cursor edited by hand: show the first page's empty state rather than an error page.
+      if (isAppError(error) && error.code === 'VALIDATION_ERROR') return { data: [], nextCursor: null };
+      throw error;
+    });
+    rows = page.data;
+    nextCursor = page.nextCursor;
+  }
+  const filtered = Boolean(status || fromText || toText || q);
+
+  return (
+    <>
+      <div className="spread">
+        <h1>Payouts</h1>
+        <Link className="button" href="/payouts/new">
+          New test payout
+        </Link>
+      </div>
+      <form className="panel inline" method="get" aria-label="Filter payouts">
+        <div className="field">
+          <label htmlFor="status">Status</label>
+          <select id="status" name="status" defaultValue={status ?? ''}>
+            <option value="">Any</option>
+            {PAYOUT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="from">From</label>
+          <input id="from" name="from" type="date" defaultValue={fromText} />
+        </div>
+        <div className="field">
+          <label htmlFor="to">To</label>
+          <input id="to" name="to" type="date" defaultValue={toText} />
+        </div>
+        <div className="field">
+          <label htmlFor="q">Reference</label>
+          <input id="q" name="q" type="search" placeholder="starts with…" defaultValue={q} />
+        </div>
+        <button type="submit">Filter</button>
+        {filtered && (
+          <Link className="button secondary" href="/payouts">
+            Clear
+          </Link>
+        )}
+      </form>
+      <div className="panel">
+        {rows.length === 0 ? (
+          <p className="empty">
+            {filtered ? 'No payouts match these filters.' : 'No payouts yet.'}{' '}
+            <Link href="/payouts/new">Create a test payout</Link>.
+          </p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Created</th>
+                  <th>Reference</th>
+                  <th>Destination</th>
+                  <th>Status</th>
+                  <th className="num">Amount</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((p) => (
+                  <tr key={p.id}>
+                    <td>{formatTime(p.createdAt)}</td>
+                    <td>
+                      <Link href={`/payouts/${p.id}`} className="mono">
+                        {p.reference}
+                      </Link>
+                    </td>
+                    <td>
+                      {p.destination.provider} <span className="mono">{p.destination.accountNumber}</span>
+                    </td>
+                    <td>
+                      <StatusBadge status={p.status} />
+                    </td>
+                    <td className="num">{formatPkr(p.amount)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <div className="row" style={{ marginTop: '0.75rem' }}>
+          {cursor && <Link href={withQuery('/payouts', { status, from: fromText, to: toText })}>← First page</Link>}
+          {nextCursor && (
+            <Link href={withQuery('/payouts', { status, from: fromText, to: toText, cursor: nextCursor })}>
+              Next page →
+            </Link>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+'use server';
+
+import { isAppError, type PayoutStatus, recordAudit, simulatePayoutTransition } from '@mypay/core';
+import { revalidatePath } from 'next/cache';
+import { merchantAuditContext } from '../../../../server/audit-context.ts';
+import { getPayoutDeps } from '../../../../server/deps.ts';
+import { type FormState, toFormState } from '../../../../server/errors.ts';
+import { requireMerchant } from '../../../../server/session.ts';
+
+export async function simulate(_prev: FormState, form: FormData): Promise<FormState> {
+  const merchant = await requireMerchant();
+  const payoutId = String(form.get('payoutId') ?? '');
+  const status = String(form.get('status') ?? '') as PayoutStatus;
+  try {
+    const result = await simulatePayoutTransition(getPayoutDeps(), { merchantId: merchant.id, payoutId, status });
+    await recordAudit(getPayoutDeps().db, {
+      ...(await merchantAuditContext(merchant)),
+      action: 'payout.simulated',
+      targetType: 'payout',
+      targetId: payoutId,
+      merchantId: merchant.id,
+      after: { status: result.status },
+    });
+  } catch (error) {
+    if (isAppError(error) && error.code === 'INVALID_STATE') {
+      revalidatePath(`/payouts/${payoutId}`);
+      return { error: `${error.message} (the payout may have moved on by itself; the page now shows its state)` };
+    }
+    return toFormState(error);
+  }
+  revalidatePath(`/payouts/${payoutId}`);
+  return { ok: true };
+}
