@@ -47,3 +47,4 @@ export * from './payments/payment-state-machine.ts';
 export * from './payments/payment-worker.ts';
 export * from './portal/list-object-events.ts';
 export * from './portal/search-payouts.ts';
+export * from './admin/index.ts';

@@ -1,0 +1,96 @@
+import type { Db, Prisma } from '@mypay/db';
+import { type AdminPage, clampLimit, decodeTimeCursor, encodeTimeCursor } from './cursor.ts';
+
+export interface MerchantListItem {
+  id: string;
+  name: string;
+  email: string;
+  status: 'ACTIVE' | 'SUSPENDED';
+  available: number;
+  pending: number;
+  createdAt: Date;
+}
+
+export interface ListMerchantsInput {
+  /** Matches id exactly, or name / email by substring. */
+  search?: string | undefined;
+  status?: 'ACTIVE' | 'SUSPENDED' | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+/** Every merchant, newest first (the Merchant(createdAt) index), with its balance. */
+export async function listMerchants(db: Pick<Db, 'prisma'>, input: ListMerchantsInput = {}) {
+  const limit = clampLimit(input.limit);
+  const and: Prisma.MerchantWhereInput[] = [];
+  const search = input.search?.trim();
+  if (search) {
+    and.push({ OR: [{ id: search }, { name: { contains: search } }, { email: { contains: search.toLowerCase() } }] });
+  }
+  if (input.status) and.push({ status: input.status });
+  if (input.cursor) {
+    const after = decodeTimeCursor(input.cursor);
+    and.push({
+      OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
+    });
+  }
+  const rows = await db.prisma.merchant.findMany({
+    where: { AND: and },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit + 1,
+    select: {
+      id: true,
+      name: true,
+      email: true,
+      status: true,
+      createdAt: true,
+      balance: { select: { available: true, pending: true } },
+    },
+  });
+  const page = rows.slice(0, limit);
+  const hasMore = rows.length > limit;
+  const last = page.at(-1);
+  const result: AdminPage<MerchantListItem> = {
+    data: page.map((m) => ({
+      id: m.id,
+      name: m.name,
+      email: m.email,
+      status: m.status,
+      available: Number(m.balance?.available ?? 0),
+      pending: Number(m.balance?.pending ?? 0),
+      createdAt: m.createdAt,
+    })),
+    hasMore,
+    nextCursor: hasMore && last ? encodeTimeCursor(last) : null,
+  };
+  return result;
+}
+
+export interface AdminOverview {
+  merchants: { total: number; active: number; suspended: number };
+  payouts: { total: number; inFlight: number };
+  payments: { total: number; succeeded: number };
+  webhookDeliveries: { pending: number; failed: number };
+}
+
+/** The counts on the admin home page. */
+export async function getAdminOverview(db: Pick<Db, 'prisma'>): Promise<AdminOverview> {
+  const [merchantGroups, payouts, inFlight, payments, succeeded, pending, failed] = await Promise.all([
+    db.prisma.merchant.groupBy({ by: ['status'], _count: { _all: true } }),
+    db.prisma.payout.count(),
+    db.prisma.payout.count({ where: { status: { in: ['PENDING', 'PROCESSING'] } } }),
+    db.prisma.paymentTransaction.count(),
+    db.prisma.paymentTransaction.count({ where: { status: 'SUCCEEDED' } }),
+    db.prisma.webhookDelivery.count({ where: { status: 'PENDING' } }),
+    db.prisma.webhookDelivery.count({ where: { status: 'FAILED' } }),
+  ]);
+  const byStatus = Object.fromEntries(merchantGroups.map((g) => [g.status, g._count._all]));
+  const active = byStatus.ACTIVE ?? 0;
+  const suspended = byStatus.SUSPENDED ?? 0;
+  return {
+    merchants: { total: active + suspended, active, suspended },
+    payouts: { total: payouts, inFlight },
+    payments: { total: payments, succeeded },
+    webhookDeliveries: { pending, failed },
+  };
+}

@@ -1,0 +1,86 @@
+import type { Db } from '@mypay/db';
+
+export interface ReconciliationRow {
+  merchantId: string;
+  name: string;
+  status: 'ACTIVE' | 'SUSPENDED';
+  /** MerchantBalance.available as stored. */
+  available: number;
+  /** Sum of the merchant's OPENING entries. */
+  opening: number;
+  /** Sum of every other ledger entry. */
+  movements: number;
+  /** opening + movements: what `available` must be. */
+  expected: number;
+  /** available − expected; anything but 0 is a mismatch. */
+  difference: number;
+  ledgerEntries: number;
+  mismatch: boolean;
+}
+
+export interface Reconciliation {
+  checkedAt: Date;
+  merchants: number;
+  mismatches: number;
+  rows: ReconciliationRow[];
+}
+
+// One pass over the ledger, grouped per merchant (served by LedgerEntry(merchantId, id)).
+const RECONCILE_SQL = `
+  SELECT m.id AS merchantId, m.name, m.status,
+         COALESCE(b.available, 0) AS available,
+         COALESCE(l.opening, 0) AS opening,
+         COALESCE(l.total, 0) AS total,
+         COALESCE(l.entries, 0) AS entries
+    FROM Merchant m
+    LEFT JOIN MerchantBalance b ON b.merchantId = m.id
+    LEFT JOIN (
+      SELECT merchantId,
+             SUM(CASE WHEN type = 'OPENING' THEN amount ELSE 0 END) AS opening,
+             SUM(amount) AS total,
+             COUNT(*) AS entries
+        FROM LedgerEntry
+       GROUP BY merchantId
+    ) l ON l.merchantId = m.id
+   ORDER BY m.createdAt DESC, m.id DESC`;
+
+/**
+ * The ledger invariant checked per merchant: available = opening balance + every other ledger
+ * movement (= the sum of the merchant's ledger). Mismatches first.
+ */
+export async function reconcileBalances(db: Pick<Db, 'pool'>, options: { mismatchesOnly?: boolean } = {}) {
+  const raw = (await db.pool.query(RECONCILE_SQL)) as {
+    merchantId: string;
+    name: string;
+    status: 'ACTIVE' | 'SUSPENDED';
+    available: number | string;
+    opening: number | string;
+    total: number | string;
+    entries: number | string;
+  }[];
+  const rows: ReconciliationRow[] = raw.map((r) => {
+    const available = Number(r.available);
+    const opening = Number(r.opening);
+    const expected = Number(r.total);
+    return {
+      merchantId: r.merchantId,
+      name: r.name,
+      status: r.status,
+      available,
+      opening,
+      movements: expected - opening,
+      expected,
+      difference: available - expected,
+      ledgerEntries: Number(r.entries),
+      mismatch: available !== expected,
+    };
+  });
+  const mismatches = rows.filter((r) => r.mismatch);
+  const result: Reconciliation = {
+    checkedAt: new Date(),
+    merchants: rows.length,
+    mismatches: mismatches.length,
+    rows: options.mismatchesOnly ? mismatches : [...mismatches, ...rows.filter((r) => !r.mismatch)],
+  };
+  return result;
+}
