@@ -1,0 +1,97 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO_ROOT = path.resolve(APP_DIR, '../..');
+
+export const testDatabaseUrl = () => process.env.DATABASE_URL || 'mysql://root@127.0.0.1:3306/mypay_test';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** scripts/test.sh builds first; a lone `vitest run` builds here if the output is missing. */
+export function ensureBuilt(): void {
+  if (existsSync(path.join(APP_DIR, '.next/standalone/apps/admin-portal/server.js'))) return;
+  execFileSync('pnpm', ['--filter', '@mypay/admin-portal', 'build'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+}
+
+export interface RunningPortal {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built portal the way the README and scripts/sandbox.sh do
+ * (`pnpm --filter @mypay/admin-portal start` with PORT and DATABASE_URL), in its own
+ * process group so stop() ends pnpm and the server under it.
+ */
+export async function startPortal(env: Record<string, string> = {}): Promise<RunningPortal> {
+  ensureBuilt();
+  const port = await freePort();
+  const child = spawn('pnpm', ['--silent', '--filter', '@mypay/admin-portal', 'start'], {
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      NEXT_TELEMETRY_DISABLED: '1',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: testDatabaseUrl(),
+      ...env,
+    },
+  });
+  let output = '';
+  child.stdout?.on('data', (b: Buffer) => {
+    output += b.toString();
+  });
+  child.stderr?.on('data', (b: Buffer) => {
+    output += b.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {}
+    }, 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`admin portal exited early:\n${output}`);
+    try {
+      const res = await fetch(`${url}/login`);
+      if (res.ok) return { url, stop };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await stop();
+  throw new Error(`admin portal did not answer within 60 s:\n${output}`);
+}
