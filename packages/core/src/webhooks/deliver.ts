@@ -157,41 +157,58 @@ export function buildWebhookRequest(delivery: ClaimedDelivery, settings: Pick<We
   };
 }
 
+export interface AttemptToRecord {
+  delivery: ClaimedDelivery;
+  result: WebhookAttemptResult;
+}
+
+const UPDATE_OUTCOME = `UPDATE WebhookDelivery
+    SET status = ?, attemptCount = ?, lastAttemptAt = ?, lastStatusCode = ?, updatedAt = NOW(3),
+        nextAttemptAt = IF(? IS NULL, NULL, DATE_ADD(NOW(3), INTERVAL ? MICROSECOND))
+  WHERE id = ? AND status = 'PENDING' AND nextAttemptAt = ?`;
+
 /**
- * Records one attempt and moves the delivery on: DELIVERED on 2xx, else the next attempt at
- * now + schedule[attemptNumber], else FAILED. The attempt row is written even when the lease was
- * lost, because the request did happen.
+ * Records attempts and moves their deliveries on: DELIVERED on 2xx, else the next attempt at
+ * now + schedule[attemptNumber], else FAILED. Several attempts share one transaction (one commit),
+ * which keeps the database cost per delivery low under load. An attempt row is written even when
+ * the lease was lost, because the request did happen; the delivery itself is then left alone.
  */
-export async function recordAttempt(
+export async function recordAttempts(
   db: Pick<Db, 'pool'>,
-  delivery: ClaimedDelivery,
-  result: WebhookAttemptResult,
+  attempts: AttemptToRecord[],
   settings: Pick<WebhookSettings, 'retryScheduleMs'>,
-): Promise<DeliveryOutcome> {
-  const delayMs = result.ok ? null : nextRetryDelayMs(settings.retryScheduleMs, delivery.attemptNumber);
-  const outcome: DeliveryOutcome = result.ok ? 'DELIVERED' : delayMs === null ? 'FAILED' : 'RETRY_SCHEDULED';
-  const status = outcome === 'RETRY_SCHEDULED' ? 'PENDING' : outcome;
+): Promise<DeliveryOutcome[]> {
+  if (attempts.length === 0) return [];
+  const planned = attempts.map(({ delivery, result }) => {
+    const delayMs = result.ok ? null : nextRetryDelayMs(settings.retryScheduleMs, delivery.attemptNumber);
+    const outcome: DeliveryOutcome = result.ok ? 'DELIVERED' : delayMs === null ? 'FAILED' : 'RETRY_SCHEDULED';
+    return { delivery, result, delayMs, outcome };
+  });
   return withSqlTransaction(db.pool, async (conn) => {
-    const update = (await conn.query(
-      `UPDATE WebhookDelivery
-          SET status = ?, attemptCount = ?, lastAttemptAt = ?, lastStatusCode = ?, updatedAt = NOW(3),
-              nextAttemptAt = IF(? IS NULL, NULL, DATE_ADD(NOW(3), INTERVAL ? MICROSECOND))
-        WHERE id = ? AND status = 'PENDING' AND nextAttemptAt = ?`,
-      [
-        status,
-        delivery.attemptNumber,
-        result.startedAt,
-        result.statusCode,
-        delayMs,
-        (delayMs ?? 0) * 1000,
-        delivery.id,
-        delivery.leaseUntil,
-      ],
-    )) as { affectedRows: number };
+    // Same lock order in every transaction (by id), so concurrent batches cannot deadlock each other.
+    const order = planned.map((_, i) => i).sort((a, b) => (planned[a]!.delivery.id < planned[b]!.delivery.id ? -1 : 1));
+    const applied: boolean[] = new Array(planned.length).fill(false);
+    // Issued together: the driver pipelines them on the one connection.
+    await Promise.all(
+      order.map(async (i) => {
+        const { delivery, result, delayMs, outcome } = planned[i]!;
+        const update = (await conn.query(UPDATE_OUTCOME, [
+          outcome === 'RETRY_SCHEDULED' ? 'PENDING' : outcome,
+          delivery.attemptNumber,
+          result.startedAt,
+          result.statusCode,
+          delayMs,
+          (delayMs ?? 0) * 1000,
+          delivery.id,
+          delivery.leaseUntil,
+        ])) as { affectedRows: number };
+        applied[i] = update.affectedRows === 1;
+      }),
+    );
     await conn.query(
       `INSERT INTO WebhookAttempt (deliveryId, attemptNumber, statusCode, latencyMs, responseExcerpt, error, createdAt)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [
+       VALUES ${planned.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      planned.flatMap(({ delivery, result }) => [
         delivery.id,
         delivery.attemptNumber,
         result.statusCode,
@@ -199,10 +216,21 @@ export async function recordAttempt(
         result.responseExcerpt,
         result.error,
         result.startedAt,
-      ],
+      ]),
     );
-    return update.affectedRows === 1 ? outcome : 'LEASE_LOST';
+    return planned.map((p, i) => (applied[i] ? p.outcome : 'LEASE_LOST'));
   });
+}
+
+/** recordAttempts for one attempt. */
+export async function recordAttempt(
+  db: Pick<Db, 'pool'>,
+  delivery: ClaimedDelivery,
+  result: WebhookAttemptResult,
+  settings: Pick<WebhookSettings, 'retryScheduleMs'>,
+): Promise<DeliveryOutcome> {
+  const [outcome] = await recordAttempts(db, [{ delivery, result }], settings);
+  return outcome ?? 'LEASE_LOST';
 }
 
 /** A claimed delivery whose endpoint is no longer active is given up without a request. */
@@ -284,21 +312,27 @@ export interface ProcessedDelivery {
   endpointDisabled: boolean;
 }
 
-/** Sends one claimed delivery and records what happened. Throws only when the database does. */
-export async function processClaimedDelivery(
-  db: Pick<Db, 'pool'>,
+/** Sends one claimed delivery (no database access). Null when the endpoint is no longer active. */
+export async function sendClaimedDelivery(
   delivery: ClaimedDelivery,
   settings: WebhookSettings,
-  logger?: Logger,
-): Promise<ProcessedDelivery> {
-  if (!delivery.endpointActive) {
-    return { delivery, outcome: await cancelDelivery(db, delivery), result: null, endpointDisabled: false };
-  }
-  const result = await sendWebhook(buildWebhookRequest(delivery, settings), {
+): Promise<WebhookAttemptResult | null> {
+  if (!delivery.endpointActive) return null;
+  return sendWebhook(buildWebhookRequest(delivery, settings), {
     timeoutMs: settings.requestTimeoutMs,
     allowPrivateTargets: settings.allowPrivateTargets,
   });
-  const outcome = await recordAttempt(db, delivery, result, settings);
+}
+
+/** What follows a recorded attempt: the auto-disable check after a failure, and logs. */
+export async function afterAttemptRecorded(
+  db: Pick<Db, 'pool'>,
+  attempt: AttemptToRecord,
+  outcome: DeliveryOutcome,
+  settings: WebhookSettings,
+  logger?: Logger,
+): Promise<ProcessedDelivery> {
+  const { delivery, result } = attempt;
   let endpointDisabled = false;
   if (!result.ok && outcome !== 'LEASE_LOST') {
     endpointDisabled = await disableEndpointIfFailing(db, delivery.endpointId, settings.disableAfterMs);
@@ -321,4 +355,17 @@ export async function processClaimedDelivery(
     'webhook attempt',
   );
   return { delivery, outcome, result, endpointDisabled };
+}
+
+/** Sends one claimed delivery and records what happened. Throws only when the database does. */
+export async function processClaimedDelivery(
+  db: Pick<Db, 'pool'>,
+  delivery: ClaimedDelivery,
+  settings: WebhookSettings,
+  logger?: Logger,
+): Promise<ProcessedDelivery> {
+  const result = await sendClaimedDelivery(delivery, settings);
+  if (!result) return { delivery, outcome: await cancelDelivery(db, delivery), result: null, endpointDisabled: false };
+  const outcome = await recordAttempt(db, delivery, result, settings);
+  return afterAttemptRecorded(db, { delivery, result }, outcome, settings, logger);
 }

@@ -1,6 +1,17 @@
 import type { Db } from '@mypay/db';
 import type { Logger } from '../logger.ts';
-import { type ClaimScope, claimDueDeliveries, hasDueDeliveries, processClaimedDelivery } from './deliver.ts';
+import {
+  type AttemptToRecord,
+  afterAttemptRecorded,
+  type ClaimedDelivery,
+  type ClaimScope,
+  cancelDelivery,
+  claimDueDeliveries,
+  type DeliveryOutcome,
+  hasDueDeliveries,
+  recordAttempts,
+  sendClaimedDelivery,
+} from './deliver.ts';
 import type { WebhookSettings } from './settings.ts';
 import { onWebhooksEnqueued } from './worker-signal.ts';
 
@@ -35,6 +46,41 @@ export interface DeliveryWorkerOptions {
 const WAKE_RECHECKS = 4;
 const WAKE_RECHECK_MS = 8;
 const MAX_ERROR_BACKOFF_MS = 5_000;
+const MAX_RECORD_BATCH = 100;
+
+/**
+ * Group commit for attempt outcomes: while one batch is being written, finished sends queue up
+ * and go in the next transaction. No added delay when quiet (a lone attempt is written at once);
+ * under load, one commit covers many attempts.
+ */
+function createOutcomeRecorder(db: Pick<Db, 'pool'>, settings: WebhookSettings) {
+  type Pending = AttemptToRecord & { done: (outcome: DeliveryOutcome) => void; fail: (error: unknown) => void };
+  const queue: Pending[] = [];
+  let flushing = false;
+
+  async function flush(): Promise<void> {
+    flushing = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, MAX_RECORD_BATCH);
+        try {
+          const outcomes = await recordAttempts(db, batch, settings);
+          for (const [i, item] of batch.entries()) item.done(outcomes[i] ?? 'LEASE_LOST');
+        } catch (error) {
+          for (const item of batch) item.fail(error);
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  return (attempt: AttemptToRecord) =>
+    new Promise<DeliveryOutcome>((done, fail) => {
+      queue.push({ ...attempt, done, fail });
+      if (!flushing) void flush();
+    });
+}
 
 export function createDeliveryWorker(
   db: Pick<Db, 'pool'>,
@@ -49,6 +95,17 @@ export function createDeliveryWorker(
   let wakeRechecks = 0;
   let interrupt: (() => void) | null = null;
   let unsubscribe: (() => void) | null = null;
+  const record = createOutcomeRecorder(db, settings);
+
+  async function deliver(delivery: ClaimedDelivery): Promise<void> {
+    const result = await sendClaimedDelivery(delivery, settings);
+    if (!result) {
+      await cancelDelivery(db, delivery);
+      return;
+    }
+    const attempt = { delivery, result };
+    await afterAttemptRecorded(db, attempt, await record(attempt), settings, logger);
+  }
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -77,17 +134,19 @@ export function createDeliveryWorker(
 
   async function loop(): Promise<void> {
     let errorBackoff = 0;
+    // After a claim that found work, claim again without the idle probe.
+    let skipProbe = false;
     while (!stopping) {
       const free = settings.concurrency - inFlight.size;
       let claimedFull = false;
       if (free > 0) {
         try {
           const limit = Math.min(free, settings.batchSize);
-          if (await hasDueDeliveries(db, options.scope)) {
+          if (skipProbe || (await hasDueDeliveries(db, options.scope))) {
             const claimed = stopping ? [] : await claimDueDeliveries(db, limit, settings.leaseMs, options.scope);
             for (const delivery of claimed) {
               track(
-                processClaimedDelivery(db, delivery, settings, logger).then(
+                deliver(delivery).then(
                   () => undefined,
                   (error: unknown) => {
                     // The lease will expire and the delivery will be retried: at-least-once.
@@ -97,10 +156,12 @@ export function createDeliveryWorker(
               );
             }
             claimedFull = claimed.length === limit;
+            skipProbe = claimed.length > 0;
             if (claimed.length > 0) wakeRechecks = 0;
           }
           errorBackoff = 0;
         } catch (error) {
+          skipProbe = false;
           errorBackoff = Math.min(MAX_ERROR_BACKOFF_MS, Math.max(100, errorBackoff * 2));
           logger?.warn({ err: error, retryInMs: errorBackoff }, 'webhook worker cannot claim deliveries');
           await sleep(errorBackoff);

@@ -1,6 +1,13 @@
 import type { Db } from '@mypay/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeliveryWorker, type DeliveryWorker, getEventOrThrow, verifySignature } from '../../src/index.ts';
+import {
+  claimDueDeliveries,
+  createDeliveryWorker,
+  type DeliveryWorker,
+  getEventOrThrow,
+  recordAttempts,
+  verifySignature,
+} from '../../src/index.ts';
 import {
   emit,
   newEndpoint,
@@ -240,5 +247,36 @@ describe('webhook delivery worker', () => {
     await emit(db, merchantId);
     await waitFor(() => receiver.hits.length > 0 || null, { intervalMs: 5 });
     expect(receiver.hits[0]!.at - started).toBeLessThan(1_000);
+  });
+
+  it('when a lease ran out and the delivery was claimed again, then the stale outcome is logged as an attempt but does not overwrite the delivery', async () => {
+    const merchantId = await newMerchant(db);
+    const endpoint = await newEndpoint(db, merchantId, 'http://127.0.0.1:9/x');
+    const event = await emit(db, merchantId);
+    const scope = { endpointIds: [endpoint.id] };
+    const [stale] = await claimDueDeliveries(db, 10, 1, scope); // a 1 ms lease: gone at once
+    await sleep(20);
+    const [fresh] = await claimDueDeliveries(db, 10, 10_000, scope);
+    expect(fresh?.id).toBe(stale?.id);
+    const result = {
+      ok: true,
+      statusCode: 200,
+      latencyMs: 5,
+      responseExcerpt: 'ok',
+      error: null,
+      startedAt: new Date(),
+    };
+    const outcomes = await recordAttempts(
+      db,
+      [
+        { delivery: stale!, result },
+        { delivery: fresh!, result: { ...result, ok: false, statusCode: 500 } },
+      ],
+      testSettings(),
+    );
+    expect(outcomes).toEqual(['LEASE_LOST', 'RETRY_SCHEDULED']);
+    const detail = await getEventOrThrow(db, merchantId, event.id);
+    expect(detail.deliveries[0]).toMatchObject({ status: 'PENDING', attemptCount: 1, lastStatusCode: 500 });
+    expect(detail.deliveries[0]!.attempts.map((a) => a.statusCode)).toEqual([200, 500]);
   });
 });
