@@ -209,7 +209,8 @@ rollback() {
   migrations_after="$(migration_count 2>/dev/null || echo unknown)"
   if [[ -n "${PRE_DEPLOY_BACKUP:-}" && "$migrations_after" != "${MIGRATIONS_BEFORE:-unknown}" ]]; then
     warn "migrations changed ($MIGRATIONS_BEFORE -> $migrations_after): restoring $PRE_DEPLOY_BACKUP"
-    "$SCRIPT_DIR/rollback.sh" --restore-db "$PRE_DEPLOY_BACKUP" --yes --env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" || true
+    HEALTH_CHECK_EXTRA_ARGS=--skip-public "$SCRIPT_DIR/rollback.sh" --restore-db "$PRE_DEPLOY_BACKUP" --yes \
+      --env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" --dir "$BACKUP_DIR" || true
   fi
   compose up -d --no-build --remove-orphans
   if wait_for_healthy mysql payout-api payment-api merchant-portal admin-portal nginx &&

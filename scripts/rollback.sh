@@ -40,7 +40,8 @@ Options:
   -h, --help            this help
 
 Environment: NGINX_STATE_DIR (default nginx/state), ROLLBACK_LOG_DIR (default logs/;
-Compose mode logs each run to rollback-<time>.log there).
+Compose mode logs each run to rollback-<time>.log there), HEALTH_CHECK_EXTRA_ARGS (passed
+to health-check.sh, e.g. --skip-public).
 USAGE
 }
 
@@ -49,13 +50,16 @@ compose_mode() { [[ "$TARGET" == compose ]]; }
 maintenance_flag() { printf '%s/maintenance.on\n' "${NGINX_STATE_DIR:-$OPS_REPO_ROOT/nginx/state}"; }
 
 run_health_check() {
-  local -a args=()
+  local -a args=() extra=()
   if compose_mode; then
-    args=(--env-file "$ENV_FILE" --project "$COMPOSE_PROJECT")
+    # Run on the server: public hosts are checked against this machine's nginx.
+    args=(--env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" --resolve 127.0.0.1)
   else
     args=(--local)
   fi
-  if "$SCRIPT_DIR/health-check.sh" "${args[@]}"; then
+  # HEALTH_CHECK_EXTRA_ARGS: e.g. --skip-public while certificates are being bootstrapped.
+  read -r -a extra <<<"${HEALTH_CHECK_EXTRA_ARGS:-}"
+  if "$SCRIPT_DIR/health-check.sh" "${args[@]}" "${extra[@]+"${extra[@]}"}"; then
     info "health check passed"
   else
     error "health check failed after the rollback step; see the table above"
