@@ -1,5 +1,11 @@
 import type { Server } from 'node:http';
-import { createDirectory, createLogger, createPayoutWorker, createScenarioCatalog } from '@mypay/core';
+import {
+  createDirectory,
+  createLogger,
+  createPayoutWorker,
+  createScenarioCatalog,
+  purgeExpiredIdempotencyRecords,
+} from '@mypay/core';
 import { createDb, describeConnectionError, pingDatabase } from '@mypay/db';
 import { buildApp } from './app.ts';
 import { loadPayoutApiConfig } from './config.ts';
@@ -22,6 +28,11 @@ async function main() {
     worker?.start();
   });
   server.keepAliveTimeout = 65_000;
+  // Idempotency records live 24 h; expired ones are also replaced on reuse, this just keeps the table small.
+  const purge = setInterval(() => {
+    purgeExpiredIdempotencyRecords(db.pool).catch((error) => logger.warn({ err: error }, 'idempotency purge failed'));
+  }, 600_000);
+  purge.unref();
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'cannot listen');
     process.exit(1);
@@ -41,6 +52,7 @@ async function main() {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;
+    clearInterval(purge);
     await worker?.stop();
     await db.close();
     logger.info('stopped');
