@@ -20,7 +20,8 @@ Steps (each logged to logs/deployment-<UTC time>.log):
   2. backup of the running database (skipped on the first deployment)
   3. tag the running images :rollback (the rollback point)
   4. build the images
-  5. start MySQL, apply migrations, seed if the database is empty
+  5. start MySQL, apply migrations, seed if the database is empty, least-privilege grants
+     for the app user (scripts/db-grants.sh: AuditLog append-only)
   6. start everything (docker compose up -d) and wait for the health checks
   7. issue or renew the TLS certificate (certbot, webroot through nginx)
   8. verify with scripts/health-check.sh
@@ -130,6 +131,8 @@ migrate_database() {
   else
     info "database holds $merchants merchant(s): no seed (the migrate service's seed only refreshes reference data)"
   fi
+  # New tables need the app user's grants; AuditLog stays append-only.
+  "$SCRIPT_DIR/db-grants.sh" --env-file "$ENV_FILE" --project "$COMPOSE_PROJECT"
 }
 
 start_stack() {

@@ -7,6 +7,7 @@ import { REPO, run } from './support/ops.ts';
 
 const OPS_SCRIPTS = [
   'scripts/backup.sh',
+  'scripts/db-grants.sh',
   'scripts/deploy-production.sh',
   'scripts/health-check.sh',
   'scripts/pre-deploy-check.sh',
@@ -21,7 +22,7 @@ async function everyScript(): Promise<string[]> {
   const lib = (await readdir(path.join(REPO, 'scripts/lib')).catch(() => []))
     .filter((name) => name.endsWith('.sh'))
     .map((name) => `scripts/lib/${name}`);
-  return [...scripts, ...lib, 'nginx/render.sh'].sort();
+  return [...scripts, ...lib, 'nginx/render.sh', 'test/ops/fixtures/fake-docker.sh'].sort();
 }
 
 describe('shell scripts', () => {
