@@ -19,7 +19,7 @@ Options:
   --local            dump DATABASE_URL (default mysql://root@127.0.0.1:3306/mypay) with the
                      local mariadb-dump/mysqldump, instead of the Compose `mysql` service
   --env staging|production
-                     Compose mode: use .env.<env> and project mypay-<env>
+                     Compose mode: env file .env (production) or .env.staging, project mypay-<env>
   --env-file FILE    Compose mode: env file (default .env)
   --project NAME     Compose mode: project name (default mypay-production)
   --dir DIR          where archives go (default BACKUP_DIR, else backups/<env> in Compose
@@ -82,7 +82,7 @@ main() {
       --local) target="${DATABASE_URL:-mysql://root@127.0.0.1:3306/mypay}" ;;
       --env)
         [[ "${2:-}" =~ ^(staging|production)$ ]] || { usage >&2; exit 2; }
-        ENV_FILE="$OPS_REPO_ROOT/.env.$2" COMPOSE_PROJECT="mypay-$2"
+        ENV_FILE="$(env_file_for "$2")" COMPOSE_PROJECT="mypay-$2"
         shift
         ;;
       --env-file) ENV_FILE="${2:?--env-file needs a file}"; shift ;;

@@ -56,7 +56,7 @@ main() {
       --print) print=1 ;;
       --env)
         [[ "${2:-}" =~ ^(staging|production)$ ]] || { usage >&2; exit 2; }
-        ENV_FILE="$OPS_REPO_ROOT/.env.$2" COMPOSE_PROJECT="mypay-$2"
+        ENV_FILE="$(env_file_for "$2")" COMPOSE_PROJECT="mypay-$2"
         shift
         ;;
       --env-file) ENV_FILE="${2:?--env-file needs a file}"; shift ;;

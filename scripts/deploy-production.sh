@@ -29,7 +29,8 @@ If a step from 4 on fails, the previous images are put back (and the pre-deploy 
 restored when migrations had run) and the health check is repeated.
 
 Options:
-  --env staging|production   .env.<env> and Compose project mypay-<env> (default production)
+  --env staging|production   env file .env (production) or .env.staging, Compose project
+                             mypay-<env> (default production)
   --skip-certs               leave certificates alone (e.g. behind another TLS terminator)
   --no-rollback              on failure, leave the new release running for inspection
   --yes                      no questions
@@ -275,7 +276,7 @@ parse_args() {
     esac
     shift
   done
-  ENV_FILE="${ENV_FILE:-$OPS_REPO_ROOT/.env.$DEPLOY_ENV}"
+  ENV_FILE="${ENV_FILE:-$(env_file_for "$DEPLOY_ENV")}"
   COMPOSE_PROJECT="mypay-$DEPLOY_ENV"
   # Separate image names per environment, so staging builds never replace production's.
   IMAGE_PREFIX="$COMPOSE_PROJECT"

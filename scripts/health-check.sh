@@ -29,7 +29,7 @@ Modes:
 Options:
   --json               print the result as one JSON object on stdout (table goes away)
   --env staging|production
-                       Compose mode: use .env.<env> and project mypay-<env>
+                       Compose mode: env file .env (production) or .env.staging, project mypay-<env>
   --env-file FILE      Compose mode: env file (default .env)
   --project NAME       Compose mode: project name (default mypay-production)
   --domain DOMAIN      public hosts to check (default DOMAIN from the env file)
@@ -300,7 +300,7 @@ parse_args() {
       --json) JSON=1 ;;
       --env)
         [[ "${2:-}" =~ ^(staging|production)$ ]] || { usage >&2; exit 2; }
-        ENV_FILE="$OPS_REPO_ROOT/.env.$2" COMPOSE_PROJECT="mypay-$2"
+        ENV_FILE="$(env_file_for "$2")" COMPOSE_PROJECT="mypay-$2"
         shift
         ;;
       --env-file) ENV_FILE="${2:?--env-file needs a file}"; shift ;;

@@ -29,7 +29,8 @@ Checks, one row each (exit 0 only when nothing FAILs):
              secrets >= 32 characters, SEED_ADMIN_PASSWORD >= 12, production-safe flags
 
 Options:
-  --env staging|production   env file .env.<env>, Compose project mypay-<env> (default production)
+  --env staging|production   env file .env (production, the default) or .env.staging,
+                             Compose project mypay-<env>
   --env-file FILE            another env file
   --checks LIST              comma-separated subset of: resources,tools,ports,dns,env
   --json                     print the result as JSON
@@ -162,12 +163,12 @@ check_env() {
 main() {
   local checks json=0 check
   checks="$(IFS=,; echo "${ALL_CHECKS[*]}")"
-  ENV_FILE="$OPS_REPO_ROOT/.env.production" COMPOSE_PROJECT=mypay-production
+  ENV_FILE="$(env_file_for production)" COMPOSE_PROJECT=mypay-production
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --env)
         [[ "${2:-}" =~ ^(staging|production)$ ]] || { usage >&2; exit 2; }
-        ENV_FILE="$OPS_REPO_ROOT/.env.$2" COMPOSE_PROJECT="mypay-$2"
+        ENV_FILE="$(env_file_for "$2")" COMPOSE_PROJECT="mypay-$2"
         shift
         ;;
       --env-file) ENV_FILE="${2:?--env-file needs a file}"; shift ;;

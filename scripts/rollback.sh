@@ -34,7 +34,7 @@ Options:
   --dir DIR             backup directory (default BACKUP_DIR, else backups/<env>, e.g.
                         backups/production, or backups/local with --local)
   --env staging|production
-                        Compose mode: use .env.<env> and project mypay-<env>
+                        Compose mode: env file .env (production) or .env.staging, project mypay-<env>
   --env-file FILE       Compose mode: env file (default .env)
   --project NAME        Compose mode: project name (default mypay-production)
   -h, --help            this help
@@ -237,7 +237,7 @@ parse_args() {
       --dir) dir="${2:?--dir needs a directory}"; shift ;;
       --env)
         [[ "${2:-}" =~ ^(staging|production)$ ]] || { usage >&2; exit 2; }
-        ENV_FILE="$OPS_REPO_ROOT/.env.$2" COMPOSE_PROJECT="mypay-$2"
+        ENV_FILE="$(env_file_for "$2")" COMPOSE_PROJECT="mypay-$2"
         shift
         ;;
       --env-file) ENV_FILE="${2:?--env-file needs a file}"; shift ;;

@@ -18,7 +18,7 @@ SOURCE and TARGET are each one of:
   mysql://user:pass@host:port/db   a server reachable from here
   compose:PROJECT                  the `mysql` service of a Compose project on this host,
                                    e.g. compose:mypay-staging (env file .env.staging),
-                                   compose:mypay-production (env file .env.production)
+                                   compose:mypay-production (env file .env)
 
 Exit status: 0 identical, 1 drift found, 2 usage or connection error.
 USAGE
@@ -78,8 +78,7 @@ snapshot() {
   target="$(describe_target "$spec")"
   if [[ "$target" == compose ]]; then
     COMPOSE_PROJECT="${spec#compose:}"
-    ENV_FILE="$OPS_REPO_ROOT/.env.${COMPOSE_PROJECT#mypay-}"
-    [[ -r "$ENV_FILE" ]] || ENV_FILE="$OPS_REPO_ROOT/.env"
+    ENV_FILE="$(env_file_for "${COMPOSE_PROJECT#mypay-}")"
     export COMPOSE_PROJECT ENV_FILE
   fi
   if ! db_sql "$target" <<<"$SCHEMA_SQL" | sort >"$out"; then
