@@ -6,10 +6,12 @@ import { createMerchant, formatPkr, randomHex, SEED_MERCHANT, verifySignature } 
 import { createDb, type Db } from '@mypay/db';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp as buildPaymentApp } from '../../../services/payment-api/src/app.ts';
+import { parsePaymentApiConfig } from '../../../services/payment-api/src/config.ts';
 import { buildApp } from '../../../services/payout-api/src/app.ts';
 import { parsePayoutApiConfig } from '../../../services/payout-api/src/config.ts';
 import { launchChromium, logIn } from './browser.ts';
-import { REPO_ROOT, type RunningPortal, startPortal, testDatabaseUrl } from './portal-server.ts';
+import { freePort, REPO_ROOT, type RunningPortal, startPortal, testDatabaseUrl } from './portal-server.ts';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
 const DOCS = path.join(REPO_ROOT, 'docs');
@@ -19,6 +21,9 @@ const UPDATE_DOCS = process.env.MYPAY_UPDATE_DOCS_SCREENSHOTS === '1';
 let db: Db;
 let portal: RunningPortal;
 let browser: Browser;
+// The Payment API (in this process) serves the hosted checkout page the portal sends merchants to.
+let paymentApi: Server;
+let paymentApiUrl: string;
 const contexts: BrowserContext[] = [];
 
 async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
@@ -45,13 +50,28 @@ async function loggedInPage(label: string) {
 beforeAll(async () => {
   db = createDb(testDatabaseUrl(), { connectionLimit: 4 });
   mkdirSync(ARTIFACTS, { recursive: true });
-  [portal, browser] = await Promise.all([startPortal(), launchChromium()]);
+  const paymentPort = await freePort();
+  paymentApiUrl = `http://127.0.0.1:${paymentPort}`;
+  const paymentConfig = parsePaymentApiConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: testDatabaseUrl(),
+    LOG_LEVEL: 'silent',
+    PUBLIC_SANDBOX_URL: paymentApiUrl,
+  });
+  paymentApi = await new Promise<Server>((resolve) => {
+    const s = buildPaymentApp(paymentConfig, { db }).listen(paymentPort, '127.0.0.1', () => resolve(s));
+  });
+  [portal, browser] = await Promise.all([
+    startPortal({ PUBLIC_SANDBOX_URL: paymentApiUrl, PUBLIC_PAYOUT_API_URL: 'http://127.0.0.1:4001' }),
+    launchChromium(),
+  ]);
 });
 
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await portal?.stop();
+  if (paymentApi) await new Promise((resolve) => paymentApi.close(resolve));
   await db?.close();
 });
 
@@ -184,6 +204,23 @@ describe('merchant portal (built, in Chromium)', () => {
       await small.goto(detailUrl);
       await small.screenshot({ path: path.join(DOCS, 'merchant-payout.png') });
     }
+  });
+
+  it('when a merchant creates a test checkout, then its hosted page opens and the checkout is listed', async () => {
+    const { page } = await loggedInPage('checkout');
+    await page.goto(`${portal.url}/payments/new`);
+    const orderId = `order-e2e-${randomHex(4)}`;
+    await page.getByLabel('Amount (PKR)').fill('2500');
+    await page.getByLabel('Order id').fill(orderId);
+    await page.getByRole('button', { name: 'Create and open the hosted page' }).click();
+    await page.waitForURL((url) => url.href.startsWith(`${paymentApiUrl}/checkout/cs_`));
+    expect(await page.content()).toContain('2,500.00');
+
+    await page.goto(`${portal.url}/payments`);
+    await page.getByRole('link', { name: orderId }).click();
+    await page.waitForURL(/\/payments\/checkouts\/cs_/);
+    expect(await page.getByRole('heading', { name: `Checkout ${orderId}` }).count()).toBe(1);
+    expect(await page.getByText('OPEN', { exact: true }).count()).toBeGreaterThan(0);
   });
 
   it('when a merchant logs out, then a protected URL redirects to the login page', async () => {

@@ -1,4 +1,4 @@
-import { CHECKOUT_STATUSES, type CheckoutStatus, formatPkr, isAppError } from '@mypay/core';
+import { CHECKOUT_STATUSES, type CheckoutStatus, formatPkr, isAppError, listCheckouts } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime, StatusBadge } from '../../../../components/format.tsx';
@@ -6,7 +6,6 @@ import { PaymentTabs } from '../../../../components/payment-tabs.tsx';
 import { one, parseDay, withQuery } from '../../../../components/query.ts';
 import { getConfig } from '../../../../server/config.ts';
 import { getDb } from '../../../../server/db.ts';
-import { listCheckoutsUseCase } from '../../../../server/payment-use-cases.ts';
 import { requireMerchant } from '../../../../server/session.ts';
 
 export const metadata: Metadata = { title: 'Checkouts' };
@@ -24,18 +23,15 @@ export default async function CheckoutsPage({
   const fromText = one(sp.from);
   const toText = one(sp.to);
   const cursor = one(sp.cursor);
-  const listCheckouts = listCheckoutsUseCase();
-  const page = listCheckouts
-    ? await listCheckouts(
-        getDb(),
-        { merchantId: merchant.id, limit: 20, cursor, status, from: parseDay(fromText), to: parseDay(toText, true) },
-        getConfig().paymentApiBaseUrl,
-      ).catch((error: unknown) => {
-        if (isAppError(error) && error.code === 'VALIDATION_ERROR')
-          return { data: [], hasMore: false, nextCursor: null };
-        throw error;
-      })
-    : null;
+  const page = await listCheckouts(
+    getDb(),
+    { merchantId: merchant.id, limit: 20, cursor, status, from: parseDay(fromText), to: parseDay(toText, true) },
+    getConfig().paymentApiBaseUrl,
+  ).catch((error: unknown) => {
+    // A cursor edited by hand: show an empty page rather than an error page.
+    if (isAppError(error) && error.code === 'VALIDATION_ERROR') return { data: [], hasMore: false, nextCursor: null };
+    throw error;
+  });
   return (
     <>
       <div className="spread">
@@ -68,9 +64,7 @@ export default async function CheckoutsPage({
         <button type="submit">Filter</button>
       </form>
       <div className="panel">
-        {!page ? (
-          <p className="empty">The checkout list is not available yet (waiting for the listCheckouts use-case).</p>
-        ) : page.data.length === 0 ? (
+        {page.data.length === 0 ? (
           <p className="empty">
             No checkouts {status || fromText || toText ? 'match these filters' : 'yet'}.{' '}
             <Link href="/payments/new">Create a test checkout</Link>.
@@ -107,16 +101,14 @@ export default async function CheckoutsPage({
             </table>
           </div>
         )}
-        {page && (
-          <div className="row" style={{ marginTop: '0.75rem' }}>
-            {cursor && <Link href={withQuery('/payments', { status, from: fromText, to: toText })}>← First page</Link>}
-            {page.nextCursor && (
-              <Link href={withQuery('/payments', { status, from: fromText, to: toText, cursor: page.nextCursor })}>
-                Next page →
-              </Link>
-            )}
-          </div>
-        )}
+        <div className="row" style={{ marginTop: '0.75rem' }}>
+          {cursor && <Link href={withQuery('/payments', { status, from: fromText, to: toText })}>← First page</Link>}
+          {page.nextCursor && (
+            <Link href={withQuery('/payments', { status, from: fromText, to: toText, cursor: page.nextCursor })}>
+              Next page →
+            </Link>
+          )}
+        </div>
       </div>
     </>
   );

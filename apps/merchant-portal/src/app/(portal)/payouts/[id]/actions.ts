@@ -1,6 +1,6 @@
 'use server';
 
-import { isAppError, type PayoutStatus, recordAudit, simulatePayoutTransition } from '@mypay/core';
+import { isAppError, type PayoutStatus, simulatePayoutTransition } from '@mypay/core';
 import { revalidatePath } from 'next/cache';
 import { merchantAuditContext } from '../../../../server/audit-context.ts';
 import { getPayoutDeps } from '../../../../server/deps.ts';
@@ -12,15 +12,11 @@ export async function simulate(_prev: FormState, form: FormData): Promise<FormSt
   const payoutId = String(form.get('payoutId') ?? '');
   const status = String(form.get('status') ?? '') as PayoutStatus;
   try {
-    const result = await simulatePayoutTransition(getPayoutDeps(), { merchantId: merchant.id, payoutId, status });
-    await recordAudit(getPayoutDeps().db, {
-      ...(await merchantAuditContext(merchant)),
-      action: 'payout.simulated',
-      targetType: 'payout',
-      targetId: payoutId,
-      merchantId: merchant.id,
-      after: { status: result.status },
-    });
+    await simulatePayoutTransition(
+      getPayoutDeps(),
+      { merchantId: merchant.id, payoutId, status },
+      await merchantAuditContext(merchant),
+    );
   } catch (error) {
     if (isAppError(error) && error.code === 'INVALID_STATE') {
       revalidatePath(`/payouts/${payoutId}`);

@@ -1,10 +1,9 @@
-import { formatPkr, listObjectEvents } from '@mypay/core';
+import { formatPkr, getTransactionOrThrow, listObjectEvents } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime, StatusBadge } from '../../../../../components/format.tsx';
 import { getDb } from '../../../../../server/db.ts';
 import { orNotFound } from '../../../../../server/errors.ts';
-import { getTransactionUseCase } from '../../../../../server/payment-use-cases.ts';
 import { requireMerchant } from '../../../../../server/session.ts';
 
 export const metadata: Metadata = { title: 'Transaction' };
@@ -12,19 +11,6 @@ export const metadata: Metadata = { title: 'Transaction' };
 export default async function TransactionPage({ params }: { params: Promise<{ id: string }> }) {
   const merchant = await requireMerchant();
   const { id } = await params;
-  const getTransactionOrThrow = getTransactionUseCase();
-  if (!getTransactionOrThrow) {
-    return (
-      <div className="panel">
-        <h1>Transaction</h1>
-        <p className="empty">
-          Transaction details are not available yet (waiting for the getTransactionOrThrow use-case). Its checkout page
-          shows the latest attempt.
-        </p>
-        <Link href="/payments/transactions">← Transactions</Link>
-      </div>
-    );
-  }
   const t = await orNotFound(getTransactionOrThrow(getDb(), merchant.id, id));
   const events = await listObjectEvents(getDb(), merchant.id, t.id, new Date(t.createdAt));
   return (
