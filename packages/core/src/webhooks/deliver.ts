@@ -1,4 +1,4 @@
-import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
+import { type Db, type Pool, type PoolConnection, withSqlTransaction } from '@mypay/db';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Logger } from '../logger.ts';
 import { sendWebhook, type WebhookAttemptResult } from './send-webhook.ts';
@@ -72,10 +72,34 @@ function scopeFilter(scope: ClaimScope | undefined): { sql: string; params: unkn
 export async function hasDueDeliveries(db: Pick<Db, 'pool'>, scope?: ClaimScope): Promise<boolean> {
   const filter = scopeFilter(scope);
   const rows = (await db.pool.query(
-    `SELECT 1 AS due FROM WebhookDelivery WHERE nextAttemptAt <= NOW(3) AND status = 'PENDING'${filter.sql} LIMIT 1`,
+    `SELECT 1 AS due FROM WebhookDelivery FORCE INDEX (WebhookDelivery_nextAttemptAt_idx)
+      WHERE nextAttemptAt <= NOW(3) AND status = 'PENDING'${filter.sql} LIMIT 1`,
     filter.params,
   )) as unknown[];
   return rows.length > 0;
+}
+
+/**
+ * The claim runs READ COMMITTED: no gap locks, so it never holds up the inserts of new deliveries
+ * (enqueueEvent in a payout's transaction), and rows it looked at but did not take stay free.
+ */
+async function withClaimTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  const conn = await pool.getConnection();
+  try {
+    // Applies to the next transaction only; the pooled session keeps its own level afterwards.
+    await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    await conn.beginTransaction();
+    try {
+      const result = await fn(conn);
+      await conn.commit();
+      return result;
+    } catch (error) {
+      await conn.rollback().catch(() => {});
+      throw error;
+    }
+  } finally {
+    conn.release();
+  }
 }
 
 /** Claims up to `limit` due deliveries for `leaseMs`. */
@@ -86,10 +110,12 @@ export async function claimDueDeliveries(
   scope?: ClaimScope,
 ): Promise<ClaimedDelivery[]> {
   const filter = scopeFilter(scope);
-  const claimed = await withSqlTransaction(db.pool, async (conn) => {
-    // Due order via the nextAttemptAt index; SKIP LOCKED lets concurrent workers take disjoint rows.
+  const claimed = await withClaimTransaction(db.pool, async (conn) => {
+    // Due order straight off the nextAttemptAt index (forced: the optimizer otherwise likes the
+    // status index and a filesort over every scheduled retry). SKIP LOCKED lets concurrent
+    // workers take disjoint rows.
     const rows = (await conn.query(
-      `SELECT id, NOW(3) AS dbNow FROM WebhookDelivery
+      `SELECT id, NOW(3) AS dbNow FROM WebhookDelivery FORCE INDEX (WebhookDelivery_nextAttemptAt_idx)
         WHERE nextAttemptAt <= NOW(3) AND status = 'PENDING'${filter.sql}
         ORDER BY nextAttemptAt
         LIMIT ?

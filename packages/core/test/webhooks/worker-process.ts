@@ -1,18 +1,18 @@
 /**
  * A delivery worker in its own process, as one API replica would run it. Used by the replicas
  * test: env DATABASE_URL, ENDPOINT_IDS (comma-separated scope), RETRY_SCHEDULE (ms, comma-separated).
- * Prints "ready" once started and "attempts <n>" after a graceful stop on SIGTERM.
+ * Prints "ready" once started, one "attempt" line per attempt made, and "stopped" after a
+ * graceful stop on SIGTERM.
  */
 import { createDb } from '@mypay/db';
 import { createDeliveryWorker, type Logger } from '../../src/index.ts';
 import { testSettings } from './support.ts';
 
 const db = createDb(process.env.DATABASE_URL ?? '', { connectionLimit: 8 });
-let attempts = 0;
 const noop = () => {};
 const logger = {
   debug: (_obj: unknown, msg?: string) => {
-    if (msg === 'webhook attempt') attempts++;
+    if (msg === 'webhook attempt') process.stdout.write('attempt\n');
   },
   info: noop,
   warn: (obj: unknown, msg?: string) => process.stderr.write(`warn ${msg} ${JSON.stringify(obj)}\n`),
@@ -36,6 +36,6 @@ process.stdout.write('ready\n');
 process.on('SIGTERM', async () => {
   await worker.stop();
   await db.close();
-  process.stdout.write(`attempts ${attempts}\n`);
+  process.stdout.write('stopped\n');
   process.exit(0);
 });
