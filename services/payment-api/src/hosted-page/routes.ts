@@ -11,6 +11,7 @@ import {
 } from '@mypay/core';
 import { perKeyRateLimit, toAppError } from '@mypay/http';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
 import type { ApiContext } from '../context.ts';
 import { completePaymentBody } from '../payments/schemas.ts';
 import { CSRF_COOKIE, csrfCookie, csrfToken, isCsrfNonce, newCsrfNonce, readCookie, verifyCsrf } from './csrf.ts';
@@ -207,6 +208,25 @@ export function hostedPageRouter(ctx: ApiContext): Router {
   const failureText = (payment: PaymentResource) =>
     `Payment failed: ${payment.failure?.message ?? 'the wallet declined it'} (${payment.failure?.code ?? 'FAILED'}). You can try again.`;
 
+  ctx.docs.add({
+    method: 'get',
+    path: '/checkout/:id',
+    tags: ['Hosted page'],
+    summary: 'The hosted payment page (HTML) a customer opens from `checkoutUrl`',
+    description:
+      'Wallet, mobile number and OTP, Pay and Cancel; forms POST to `/checkout/{id}/pay` and `/checkout/{id}/cancel` (CSRF-protected). 404 page for an unknown checkout, 410 for a paid, cancelled or expired one.',
+    auth: false,
+    params: z.object({ id: z.string() }),
+    responses: {
+      200: {
+        description: 'The payment form (or a waiting page while a payment is pending)',
+        contentType: 'text/html',
+        schema: z.string(),
+      },
+      404: { description: 'Unknown checkout (HTML)', contentType: 'text/html', schema: z.string() },
+      410: { description: 'Paid, cancelled or expired (HTML)', contentType: 'text/html', schema: z.string() },
+    },
+  });
   router.get('/checkout/:id', async (req, res) => {
     const hosted = await load(req, res);
     if (!hosted || statePage(res, hosted)) return;
