@@ -55,6 +55,16 @@ require_commands() {
   [[ ${#missing[@]} -eq 0 ]] || die "missing required tools: ${missing[*]}"
 }
 
+# The filled-in env file of an environment: .env for production (the name Compose and
+# .gitignore know), .env.<env> otherwise. .env.production in git is only the template.
+env_file_for() {
+  if [[ "$1" == production ]]; then
+    printf '%s/.env\n' "$OPS_REPO_ROOT"
+  else
+    printf '%s/.env.%s\n' "$OPS_REPO_ROOT" "$1"
+  fi
+}
+
 # --- Docker Compose ------------------------------------------------------------------------
 # COMPOSE_PROJECT (default mypay-production) and ENV_FILE (default .env) select the stack.
 compose() {
