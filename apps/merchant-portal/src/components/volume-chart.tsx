@@ -12,7 +12,7 @@ export interface VolumePoint {
 const compact = (minor: number) => {
   const rupees = minor / 100;
   if (rupees >= 1_000_000) return `${(rupees / 1_000_000).toFixed(1)}M`;
-  if (rupees >= 1_000) return `${(rupees / 1_000).toFixed(0)}k`;
+  if (rupees >= 1_000) return `${(rupees / 1_000).toFixed(rupees < 10_000 ? 1 : 0)}k`;
   return String(Math.round(rupees));
 };
 
