@@ -143,7 +143,7 @@ describe('nginx in front of the local services', () => {
 
   it('when a caller sends no X-Request-Id, then nginx makes one and passes it upstream', async () => {
     const res = await curl(nginx, `${DEVADMIN}/merchants`);
-    const sent = res.headers['x-request-id'];
+    const sent = res.headers['x-request-id'] ?? [];
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatch(/^[0-9a-f]{32}$/);
     expect(JSON.parse(res.body).requestId).toBe(sent[0]);
