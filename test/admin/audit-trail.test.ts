@@ -264,8 +264,37 @@ describe('audit trail: who did what to what', () => {
     });
   });
 
-  // Owned by the payout engineer: POST /api/v1/sandbox/payouts/:id/simulate
-  // (services/payout-api/src/sandbox/routes.ts → core payouts/simulate-payout.ts simulatePayoutTransition)
-  // writes no audit row today; the merchant portal's simulate action audits `payout.simulated` itself.
-  it.todo('when a payout transition is simulated through the Payout API, then the audit log records it');
+  it('when a payout transition is simulated through the Payout API, then payout.simulated names the key and the payout', async () => {
+    const m = await createTestMerchant(db, 1_000_000);
+    const key = await createApiKey(db, {
+      merchantId: m.id,
+      name: 'api',
+      scope: 'payout',
+      actor: { actorType: 'MERCHANT', actorId: m.id },
+    });
+    const headers = { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' };
+    const created = await fetch(`${apiUrl}/payouts`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        amount: 1_000,
+        currency: 'PKR',
+        reference: `ref-${suffix()}`,
+        // TIMEOUT stays PROCESSING for ~30 s at delay scale 1: time enough to force it.
+        destination: { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03000000006' },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const payout = (await created.json()) as { id: string; status: string };
+    const simulated = await fetch(`${apiUrl}/sandbox/payouts/${payout.id}/simulate`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ status: 'FAILED' }),
+    });
+    expect(simulated.status).toBe(200);
+    const rows = await auditRows(db, "targetId = ? AND action = 'payout.simulated'", [payout.id]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ actorType: 'API_KEY', actorId: key.id, merchantId: m.id, targetType: 'payout' });
+    expect(rows[0]!.after).toMatchObject({ status: 'FAILED' });
+  });
 });

@@ -1,6 +1,7 @@
-import { type ApiKeyScope, AppError, sha256Hex } from '@mypay/core';
+import { type ApiKeyScope, AppError, type AuditContext, sha256Hex } from '@mypay/core';
 import type { Pool } from '@mypay/db';
 import type { NextFunction, Request, Response } from 'express';
+import { requestIdOf } from './request-id.ts';
 
 export interface ApiKeyPrincipal {
   keyId: string;
@@ -121,4 +122,15 @@ export function apiKeyAuth(options: ApiKeyAuthOptions) {
 export function principalOf(req: Request): ApiKeyPrincipal {
   if (!req.principal) throw new AppError('UNAUTHENTICATED', 'authentication required');
   return req.principal;
+}
+
+/** Who acted and from where, for use-cases that write audit entries: the API key behind the request. */
+export function auditContextOf(req: Request): AuditContext {
+  return {
+    actorType: 'API_KEY',
+    actorId: principalOf(req).keyId,
+    ip: req.ip ?? null,
+    userAgent: req.get('user-agent') ?? null,
+    requestId: requestIdOf(req),
+  };
 }

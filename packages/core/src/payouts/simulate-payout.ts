@@ -1,4 +1,5 @@
 import { withSqlTransaction } from '@mypay/db';
+import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
 import { notFound } from '../errors.ts';
 import type { ScenarioKey } from '../reference/seed-data.ts';
 import type { PayoutDeps } from './create-payout.ts';
@@ -15,11 +16,13 @@ const DEFAULT_REASON: Partial<Record<PayoutStatus, string>> = {
 /**
  * Sandbox: forces a legal next transition now (422 INVALID_STATE otherwise). The scenario then
  * carries on from the new status as it would have (e.g. a forced PROCESSING of an
- * ASYNC_SUCCESS payout still completes after its delay).
+ * ASYNC_SUCCESS payout still completes after its delay). Audited in the same transaction:
+ * a forced transition is a deliberate act by a person or a key.
  */
 export async function simulatePayoutTransition(
   deps: PayoutDeps,
   input: { merchantId: string; payoutId: string; status: PayoutStatus; reason?: string | undefined },
+  audit: AuditContext,
 ) {
   await withSqlTransaction(deps.db.pool, async (conn) => {
     const rows = (await conn.query(`SELECT ${PAYOUT_COLUMNS} FROM Payout WHERE id = ? AND merchantId = ? FOR UPDATE`, [
@@ -36,6 +39,15 @@ export async function simulatePayoutTransition(
       failure: code ? { code, message: `simulated: ${code}` } : null,
       nextTransitionAt: nextTransitionAt(scenario, input.status, delayMs, now),
       now,
+    });
+    await recordAudit(conn, {
+      ...audit,
+      action: 'payout.simulated',
+      targetType: 'payout',
+      targetId: payout.id,
+      merchantId: input.merchantId,
+      before: { status: payout.status },
+      after: { status: input.status, reason: code ?? null },
     });
   });
   return getPayoutOrThrow(deps.db, input.merchantId, input.payoutId);

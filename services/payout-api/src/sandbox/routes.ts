@@ -1,5 +1,5 @@
 import { type PayoutStatus, simulatePayoutTransition } from '@mypay/core';
-import { parseBody, parseParams, principalOf } from '@mypay/http';
+import { auditContextOf, parseBody, parseParams, principalOf } from '@mypay/http';
 import { z } from 'zod';
 import { API_BASE, type RouteModule } from '../context.ts';
 import { payoutIdParams, payoutWithEvents } from '../payouts/schemas.ts';
@@ -35,12 +35,16 @@ export const sandboxRoutes: RouteModule = (router, ctx) => {
   router.post('/sandbox/payouts/:id/simulate', ctx.idempotent, async (req, res) => {
     const { id } = parseParams(payoutIdParams, req.params);
     const body = parseBody(simulatePayoutBody, req.body);
-    const payout = await simulatePayoutTransition(deps, {
-      merchantId: principalOf(req).merchantId,
-      payoutId: id,
-      status: body.status as PayoutStatus,
-      reason: body.reason,
-    });
+    const payout = await simulatePayoutTransition(
+      deps,
+      {
+        merchantId: principalOf(req).merchantId,
+        payoutId: id,
+        status: body.status as PayoutStatus,
+        reason: body.reason,
+      },
+      auditContextOf(req),
+    );
     res.json(payout);
   });
 };
