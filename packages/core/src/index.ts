@@ -48,3 +48,4 @@ export * from './payments/payment-worker.ts';
 export * from './portal/list-object-events.ts';
 export * from './portal/search-payouts.ts';
 export * from './admin/index.ts';
+export * from './events-stream/read-event-stream.ts';

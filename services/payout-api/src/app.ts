@@ -13,6 +13,7 @@ import { balanceRoutes } from './balance/routes.ts';
 import type { PayoutApiConfig } from './config.ts';
 import { API_BASE, type ApiContext, type RouteModule } from './context.ts';
 import { directoryRoutes } from './directory/routes.ts';
+import { eventStreamRoutes } from './events-stream/routes.ts';
 import { payoutRoutes } from './payouts/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
@@ -33,6 +34,8 @@ const ROUTE_MODULES: RouteModule[] = [
   directoryRoutes,
   scenarioRoutes,
   sandboxRoutes,
+  // Before webhookRoutes: `/events/stream` must not be taken for `/events/:id`.
+  eventStreamRoutes(),
   // The webhooks issue's routes (webhook endpoints, events) plug in here.
   webhookRoutes,
 ];

@@ -1,0 +1,122 @@
+import type { Pool } from '@mypay/db';
+import { AppError } from '../errors.ts';
+import { EVENT_TYPES } from '../webhooks/enqueue-event.ts';
+
+/**
+ * Reads for the event stream (`GET /api/v1/events/stream`, `mypay listen`): a merchant's events in
+ * `seq` order. `seq` is an AUTO_INCREMENT, so it is handed out at INSERT time, not at COMMIT time:
+ * a transaction that inserted seq 5 can commit after one that inserted seq 6. A reader that only
+ * asks for `seq > last` would step over 5 for good; the stream therefore also re-reads the ids of
+ * the last few seconds (readRecentEventIds) and sends any it has not seen.
+ */
+
+export interface StreamedEvent {
+  seq: number;
+  id: string;
+  type: string;
+  /** The stored JSON body, byte for byte what webhook deliveries send. */
+  body: string;
+  createdAt: Date;
+}
+
+/** The `seq` of one of the merchant's events; NOT_FOUND for unknown ids and other merchants' events. */
+export async function getEventSeqOrThrow(pool: Pool, merchantId: string, eventId: string): Promise<number> {
+  const rows = await pool.query('SELECT seq FROM WebhookEvent WHERE id = ? AND merchantId = ?', [eventId, merchantId]);
+  if (!rows[0]) throw new AppError('NOT_FOUND', 'event not found');
+  return Number(rows[0].seq);
+}
+
+/** The merchant's newest event (seq and id), or null when it has none yet. */
+export async function getLatestEventPosition(
+  pool: Pool,
+  merchantId: string,
+): Promise<{ seq: number; id: string } | null> {
+  // (merchantId, seq) index: one index dive.
+  const rows = await pool.query('SELECT seq, id FROM WebhookEvent WHERE merchantId = ? ORDER BY seq DESC LIMIT 1', [
+    merchantId,
+  ]);
+  return rows[0] ? { seq: Number(rows[0].seq), id: String(rows[0].id) } : null;
+}
+
+const toStreamedEvent = (row: { seq: unknown; id: string; type: string; body: string; createdAt: Date }) => ({
+  seq: Number(row.seq),
+  id: row.id,
+  type: row.type,
+  body: row.body,
+  createdAt: row.createdAt,
+});
+
+/** Up to `limit` events with seq > afterSeq, oldest first. */
+export async function readEventsAfter(
+  pool: Pool,
+  merchantId: string,
+  afterSeq: number,
+  limit = 100,
+): Promise<StreamedEvent[]> {
+  const rows = await pool.query(
+    `SELECT seq, id, type, CAST(payload AS CHAR) AS body, createdAt
+       FROM WebhookEvent WHERE merchantId = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    [merchantId, afterSeq, limit],
+  );
+  return rows.map(toStreamedEvent);
+}
+
+/**
+ * Ids of events created since `since` with aboveSeq < seq <= upToSeq: where a late commit can
+ * appear behind a reader's position. Uses the (merchantId, createdAt, id) index, so the cost is
+ * the number of recent events, not the length of the merchant's history.
+ */
+export async function readRecentEventIds(
+  pool: Pool,
+  merchantId: string,
+  range: { since: Date; aboveSeq: number; upToSeq: number },
+): Promise<{ seq: number; id: string }[]> {
+  const rows = await pool.query(
+    `SELECT seq, id FROM WebhookEvent
+      WHERE merchantId = ? AND createdAt >= ? AND seq > ? AND seq <= ?`,
+    [merchantId, range.since, range.aboveSeq, range.upToSeq],
+  );
+  return rows.map((row: { seq: unknown; id: string }) => ({ seq: Number(row.seq), id: row.id }));
+}
+
+export async function readEventsByIds(pool: Pool, merchantId: string, ids: string[]): Promise<StreamedEvent[]> {
+  if (ids.length === 0) return [];
+  const rows = await pool.query(
+    `SELECT seq, id, type, CAST(payload AS CHAR) AS body, createdAt
+       FROM WebhookEvent WHERE merchantId = ? AND id IN (?) ORDER BY seq`,
+    [merchantId, ids],
+  );
+  return rows.map(toStreamedEvent);
+}
+
+/** Problems with an event type pattern list (`payout.*,payment.succeeded`), or null when fine. */
+export function eventTypePatternProblem(pattern: string): string | null {
+  if (pattern === '*') return null;
+  if (pattern.endsWith('.*')) {
+    const prefix = pattern.slice(0, -1);
+    return EVENT_TYPES.some((type) => type.startsWith(prefix)) ? null : `no event type matches ${pattern}`;
+  }
+  return (EVENT_TYPES as readonly string[]).includes(pattern) ? null : `unknown event type ${pattern}`;
+}
+
+/** `*` matches everything, `payout.*` every `payout.` type, anything else itself. Empty list: everything. */
+export function eventTypeMatches(type: string, patterns: readonly string[]): boolean {
+  if (patterns.length === 0) return true;
+  return patterns.some(
+    (pattern) =>
+      pattern === '*' || pattern === type || (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1))),
+  );
+}
+
+/**
+ * Whether a key authenticated at the start of a long-lived stream still may read: not revoked,
+ * merchant not suspended. Streams re-check it now and then, so revoking a key also ends its streams.
+ */
+export async function isApiKeyStillActive(pool: Pool, keyId: string): Promise<boolean> {
+  const rows = await pool.query(
+    `SELECT k.revokedAt IS NULL AND m.status <> 'SUSPENDED' AS active
+       FROM ApiKey k JOIN Merchant m ON m.id = k.merchantId WHERE k.id = ?`,
+    [keyId],
+  );
+  return Boolean(rows[0]?.active);
+}
