@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isMyPayError, type MyPay, type Scenario } from '@mypay/sdk';
 import { colorEnabled, err, out, paint, printJson, statusColor, UsageError } from '../output.ts';
-import { planFor, TRIGGER_TARGETS, type TriggerPlan } from '../trigger-plans.ts';
+import { planFor, SCENARIO_KEYS, type ScenarioKey, TRIGGER_TARGETS, type TriggerPlan } from '../trigger-plans.ts';
 
 export interface TriggerOptions {
   payment: boolean;
@@ -16,8 +16,31 @@ export interface TriggerOptions {
 const tag = () => randomBytes(4).toString('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function scenarioByKey(client: MyPay, key: string): Promise<Scenario> {
-  const scenario = (await client.scenarios.list()).find((s) => s.key === key);
+/**
+ * The scenario as this deployment serves it (`GET /api/v1/scenarios`). Payment triggers must not
+ * depend on the Payout API being up, so when it cannot be reached the documented numbering is used
+ * (scenario N: mobile 03 + N in 9 digits, bank account N in 10 digits).
+ */
+async function scenarioByKey(client: MyPay, key: ScenarioKey): Promise<Scenario> {
+  let scenarios: Scenario[];
+  try {
+    scenarios = await client.scenarios.list({ maxRetries: 0 });
+  } catch (error) {
+    if (!isMyPayError(error) || (error.code !== 'NETWORK_ERROR' && error.code !== 'TIMEOUT')) throw error;
+    const number = SCENARIO_KEYS.indexOf(key) + 1;
+    return {
+      number,
+      key,
+      mobile: `03${String(number).padStart(9, '0')}`,
+      bankAccount: String(number).padStart(10, '0'),
+      description: key,
+      payoutOutcome: '',
+      paymentOutcome: '',
+      verifyOutcome: '',
+      delayMs: 0,
+    };
+  }
+  const scenario = scenarios.find((s) => s.key === key);
   if (!scenario) throw new Error(`the API lists no scenario ${key}`);
   return scenario;
 }
