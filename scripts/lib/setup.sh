@@ -3,7 +3,7 @@
 # Sourced, not run. Every function is safe to call on a machine that already has the thing.
 
 PNPM_VERSION="12.21.0"
-SYSTEM_PACKAGES=(mariadb-client nginx chromium shellcheck wrk docker-compose openssl curl)
+SYSTEM_PACKAGES=(mariadb-client nginx chromium shellcheck wrk docker-compose openssl curl gettext-base gzip)
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
