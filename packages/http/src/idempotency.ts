@@ -9,6 +9,24 @@ import {
 import type { Pool } from '@mypay/db';
 import type { NextFunction, Request, Response } from 'express';
 import { principalOf } from './auth.ts';
+import { isDatabaseUnavailableError } from './db-errors.ts';
+
+/**
+ * The effect is already committed when the record is settled; if the database blips right then,
+ * an unsettled record would answer 409 to every retry for a minute and then let one run the
+ * request again. So ride out a short outage (bounded: ~3 s) before answering.
+ */
+async function settleWithRetry(settle: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await settle();
+    } catch (error) {
+      if (Date.now() >= deadline || !isDatabaseUnavailableError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
 
 export interface IdempotencyOptions {
   pool: Pool;
@@ -55,10 +73,11 @@ export function idempotency(options: IdempotencyOptions) {
       res.json = (body: unknown) => {
         settled = true;
         const status = res.statusCode;
-        const settle =
+        const settle = settleWithRetry(() =>
           status < 400
             ? completeIdempotentRequest(options.pool, recordId, { status, body })
-            : releaseIdempotentRequest(options.pool, recordId);
+            : releaseIdempotentRequest(options.pool, recordId),
+        );
         settle
           .catch((error) => options.logger.error({ err: error, recordId }, 'could not settle idempotency record'))
           .finally(() => originalJson(body));
