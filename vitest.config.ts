@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{packages,services,apps,prisma,test,scripts,bench}/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/.next/**', 'test/chaos/**'],
+    exclude: ['**/node_modules/**', '**/.next/**'],
     globalSetup: ['./test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
