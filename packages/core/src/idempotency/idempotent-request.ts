@@ -28,14 +28,25 @@ export type IdempotencyStart =
   | { kind: 'started'; recordId: number }
   | { kind: 'replay'; status: number; body: unknown };
 
+/**
+ * No request body of ours nests anywhere near this deep; a 100 KB body can nest ~20,000 levels,
+ * which would overflow the stack here (a 500) before validation had a chance to refuse it.
+ */
+export const MAX_CANONICAL_DEPTH = 64;
+
 /** JSON with object keys sorted, so `{a,b}` and `{b,a}` hash the same. */
-export function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown, depth = 0): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (depth >= MAX_CANONICAL_DEPTH) {
+    throw new AppError('VALIDATION_ERROR', 'the request is not valid', [
+      { message: `the body is nested more than ${MAX_CANONICAL_DEPTH} levels deep` },
+    ]);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, depth + 1)).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v, depth + 1)}`).join(',')}}`;
 }
 
 export const hashRequestBody = (body: unknown) => sha256Hex(canonicalJson(body ?? null));
