@@ -1,5 +1,5 @@
 import { type Db, withSqlTransaction } from '@mypay/db';
-import { AppError } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import { type ClaimedDelivery, type DeliveryOutcome, loadClaimed, processClaimedDelivery } from './deliver.ts';
@@ -53,12 +53,9 @@ export async function sendTestEvent(
          ${options.endpointId ? 'AND id = ?' : ''} ORDER BY createdAt`,
       options.endpointId ? [merchantId, options.endpointId] : [merchantId],
     )) as { id: string }[];
-    if (endpoints.length === 0) {
-      throw new AppError(
-        'INVALID_STATE',
-        options.endpointId ? 'no such enabled webhook endpoint' : 'the merchant has no enabled webhook endpoint',
-      );
-    }
+    // A named endpoint that is not this merchant's (or not enabled) is 404, as for every other id (SPEC).
+    if (endpoints.length === 0 && options.endpointId) throw notFound('enabled webhook endpoint');
+    if (endpoints.length === 0) throw new AppError('INVALID_STATE', 'the merchant has no enabled webhook endpoint');
     const event = await insertEvent(
       conn,
       merchantId,

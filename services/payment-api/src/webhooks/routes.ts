@@ -47,7 +47,7 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
       'Delivers in this request and returns each attempt (status code, latency, response excerpt). A failed delivery is retried on the normal schedule. 422 `INVALID_STATE` when you have no enabled endpoint.',
     body: sendTestEventBody,
     responses: { 200: { description: 'The event and its delivery attempts', schema: testEventResult } },
-    errors: ['INVALID_STATE'],
+    errors: ['NOT_FOUND', 'INVALID_STATE'],
   });
   router.post('/webhooks/test', async (req, res) => {
     // An empty body is fine here: the only field is optional.
