@@ -1,4 +1,4 @@
-import { type Db, type Pool, type PoolConnection, withSqlTransaction } from '@mypay/db';
+import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Logger } from '../logger.ts';
 import { sendWebhook, type WebhookAttemptResult } from './send-webhook.ts';
@@ -80,29 +80,13 @@ export async function hasDueDeliveries(db: Pick<Db, 'pool'>, scope?: ClaimScope)
 }
 
 /**
+ * Claims up to `limit` due deliveries for `leaseMs`, in three round trips: the statements that
+ * do not depend on each other are pipelined on the connection, because under load every await
+ * costs an event-loop turn of the API process.
+ *
  * The claim runs READ COMMITTED: no gap locks, so it never holds up the inserts of new deliveries
  * (enqueueEvent in a payout's transaction), and rows it looked at but did not take stay free.
  */
-async function withClaimTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
-  const conn = await pool.getConnection();
-  try {
-    // Applies to the next transaction only; the pooled session keeps its own level afterwards.
-    await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-    await conn.beginTransaction();
-    try {
-      const result = await fn(conn);
-      await conn.commit();
-      return result;
-    } catch (error) {
-      await conn.rollback().catch(() => {});
-      throw error;
-    }
-  } finally {
-    conn.release();
-  }
-}
-
-/** Claims up to `limit` due deliveries for `leaseMs`. */
 export async function claimDueDeliveries(
   db: Pick<Db, 'pool'>,
   limit: number,
@@ -110,30 +94,45 @@ export async function claimDueDeliveries(
   scope?: ClaimScope,
 ): Promise<ClaimedDelivery[]> {
   const filter = scopeFilter(scope);
-  const claimed = await withClaimTransaction(db.pool, async (conn) => {
-    // Due order straight off the nextAttemptAt index (forced: the optimizer otherwise likes the
-    // status index and a filesort over every scheduled retry). SKIP LOCKED lets concurrent
-    // workers take disjoint rows.
-    const rows = (await conn.query(
-      `SELECT id, NOW(3) AS dbNow FROM WebhookDelivery FORCE INDEX (WebhookDelivery_nextAttemptAt_idx)
-        WHERE nextAttemptAt <= NOW(3) AND status = 'PENDING'${filter.sql}
-        ORDER BY nextAttemptAt
-        LIMIT ?
-        FOR UPDATE SKIP LOCKED`,
-      [...filter.params, limit],
-    )) as ClaimRow[];
-    const first = rows[0];
-    if (!first) return null;
-    const leaseUntil = new Date(first.dbNow.getTime() + leaseMs);
-    const ids = rows.map((r) => r.id);
-    await conn.query('UPDATE WebhookDelivery SET nextAttemptAt = ?, updatedAt = NOW(3) WHERE id IN (?)', [
-      leaseUntil,
-      ids,
-    ]);
-    return { ids, leaseUntil };
-  });
-  if (!claimed) return [];
-  return loadClaimed(db.pool, claimed.ids, claimed.leaseUntil);
+  const conn = await db.pool.getConnection();
+  try {
+    // SET TRANSACTION applies to the next transaction only; the pooled session keeps its level.
+    await Promise.all([conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED'), conn.beginTransaction()]);
+    try {
+      // Due order straight off the nextAttemptAt index (forced: the optimizer otherwise likes the
+      // status index and a filesort over every scheduled retry). SKIP LOCKED lets concurrent
+      // workers take disjoint rows.
+      const rows = (await conn.query(
+        `SELECT id, NOW(3) AS dbNow FROM WebhookDelivery FORCE INDEX (WebhookDelivery_nextAttemptAt_idx)
+          WHERE nextAttemptAt <= NOW(3) AND status = 'PENDING'${filter.sql}
+          ORDER BY nextAttemptAt
+          LIMIT ?
+          FOR UPDATE SKIP LOCKED`,
+        [...filter.params, limit],
+      )) as ClaimRow[];
+      const first = rows[0];
+      if (!first) {
+        await conn.commit();
+        return [];
+      }
+      const leaseUntil = new Date(first.dbNow.getTime() + leaseMs);
+      const ids = rows.map((r) => r.id);
+      const [, claimed] = await Promise.all([
+        conn.query('UPDATE WebhookDelivery SET nextAttemptAt = ?, updatedAt = NOW(3) WHERE id IN (?)', [
+          leaseUntil,
+          ids,
+        ]),
+        loadClaimed(conn, ids, leaseUntil),
+        conn.commit(),
+      ]);
+      return claimed;
+    } catch (error) {
+      await conn.rollback().catch(() => {});
+      throw error;
+    }
+  } finally {
+    conn.release();
+  }
 }
 
 /** Reads what sending needs for claimed rows (after the claim committed: no locks held). */
@@ -214,9 +213,9 @@ export async function recordAttempts(
     // Same lock order in every transaction (by id), so concurrent batches cannot deadlock each other.
     const order = planned.map((_, i) => i).sort((a, b) => (planned[a]!.delivery.id < planned[b]!.delivery.id ? -1 : 1));
     const applied: boolean[] = new Array(planned.length).fill(false);
-    // Issued together: the driver pipelines them on the one connection.
-    await Promise.all(
-      order.map(async (i) => {
+    // Issued together (updates and the attempt rows): the driver pipelines them on the one connection.
+    await Promise.all([
+      ...order.map(async (i) => {
         const { delivery, result, delayMs, outcome } = planned[i]!;
         const update = (await conn.query(UPDATE_OUTCOME, [
           outcome === 'RETRY_SCHEDULED' ? 'PENDING' : outcome,
@@ -230,20 +229,20 @@ export async function recordAttempts(
         ])) as { affectedRows: number };
         applied[i] = update.affectedRows === 1;
       }),
-    );
-    await conn.query(
-      `INSERT INTO WebhookAttempt (deliveryId, attemptNumber, statusCode, latencyMs, responseExcerpt, error, createdAt)
+      conn.query(
+        `INSERT INTO WebhookAttempt (deliveryId, attemptNumber, statusCode, latencyMs, responseExcerpt, error, createdAt)
        VALUES ${planned.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      planned.flatMap(({ delivery, result }) => [
-        delivery.id,
-        delivery.attemptNumber,
-        result.statusCode,
-        result.latencyMs,
-        result.responseExcerpt,
-        result.error,
-        result.startedAt,
-      ]),
-    );
+        planned.flatMap(({ delivery, result }) => [
+          delivery.id,
+          delivery.attemptNumber,
+          result.statusCode,
+          result.latencyMs,
+          result.responseExcerpt,
+          result.error,
+          result.startedAt,
+        ]),
+      ),
+    ]);
     return planned.map((p, i) => (applied[i] ? p.outcome : 'LEASE_LOST'));
   });
 }

@@ -1,4 +1,4 @@
-import type { Db } from '@mypay/db';
+import { createPool, type Db, type Pool } from '@mypay/db';
 import type { Logger } from '../logger.ts';
 import {
   type AttemptToRecord,
@@ -83,11 +83,18 @@ function createOutcomeRecorder(db: Pick<Db, 'pool'>, settings: WebhookSettings) 
 }
 
 export function createDeliveryWorker(
-  db: Pick<Db, 'pool'>,
+  sharedDb: Pick<Db, 'pool'> & Partial<Pick<Db, 'location'>>,
   settings: WebhookSettings,
   options: DeliveryWorkerOptions = {},
 ): DeliveryWorker {
   const logger = options.logger;
+  // Its own small pool while running, when it can make one (see WebhookSettings.dbConnections).
+  let ownPool: Pool | null = null;
+  const db: Pick<Db, 'pool'> = {
+    get pool() {
+      return ownPool ?? sharedDb.pool;
+    },
+  };
   const inFlight = new Set<Promise<void>>();
   let running = false;
   let stopping = false;
@@ -97,8 +104,21 @@ export function createDeliveryWorker(
   let unsubscribe: (() => void) | null = null;
   const record = createOutcomeRecorder(db, settings);
 
+  // Sends in flight are bounded by `concurrency`; deliveries sent but not yet recorded wait in the
+  // group-commit queue without holding a send slot, bounded in total by maxPending (backpressure
+  // when the database is slow).
+  let sending = 0;
+  const maxPending = settings.concurrency * 8;
+
   async function deliver(delivery: ClaimedDelivery): Promise<void> {
-    const result = await sendClaimedDelivery(delivery, settings);
+    sending++;
+    let result: Awaited<ReturnType<typeof sendClaimedDelivery>>;
+    try {
+      result = await sendClaimedDelivery(delivery, settings);
+    } finally {
+      sending--;
+      interrupt?.();
+    }
     if (!result) {
       await cancelDelivery(db, delivery);
       return;
@@ -127,7 +147,7 @@ export function createDeliveryWorker(
     inFlight.add(work);
     void work.finally(() => {
       inFlight.delete(work);
-      // A slot is free: claim more at once if the worker was saturated.
+      // Room again: claim more at once if the worker was saturated.
       interrupt?.();
     });
   };
@@ -137,7 +157,7 @@ export function createDeliveryWorker(
     // After a claim that found work, claim again without the idle probe.
     let skipProbe = false;
     while (!stopping) {
-      const free = settings.concurrency - inFlight.size;
+      const free = Math.min(settings.concurrency - sending, maxPending - inFlight.size);
       let claimedFull = false;
       if (free > 0) {
         try {
@@ -169,7 +189,7 @@ export function createDeliveryWorker(
         }
       }
       if (stopping) break;
-      if (claimedFull && inFlight.size < settings.concurrency) continue;
+      if (claimedFull && sending < settings.concurrency && inFlight.size < maxPending) continue;
       if (wakeRechecks > 0) {
         wakeRechecks--;
         await sleep(WAKE_RECHECK_MS);
@@ -191,6 +211,9 @@ export function createDeliveryWorker(
       if (running) return;
       running = true;
       stopping = false;
+      if (settings.dbConnections > 0 && sharedDb.location) {
+        ownPool = createPool(sharedDb.location, { connectionLimit: settings.dbConnections });
+      }
       if (options.wakeOnEnqueue !== false) unsubscribe = onWebhooksEnqueued(wake);
       loopDone = loop().catch((error: unknown) => {
         logger?.error({ err: error }, 'webhook worker stopped unexpectedly');
@@ -204,6 +227,8 @@ export function createDeliveryWorker(
       interrupt?.();
       await loopDone;
       await Promise.allSettled([...inFlight]);
+      await ownPool?.end().catch(() => {});
+      ownPool = null;
       running = false;
     },
   };

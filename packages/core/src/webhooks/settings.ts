@@ -22,18 +22,24 @@ export interface WebhookSettings {
   /** An endpoint whose every attempt failed for this long is disabled. */
   disableAfterMs: number;
   userAgent: string;
+  /**
+   * Connections of the worker's own pool (0: share the process's pool). Its own pool keeps a burst
+   * of API requests queueing for connections from stalling deliveries, and the reverse.
+   */
+  dbConnections: number;
 }
 
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   retryScheduleMs: DEFAULT_WEBHOOK_RETRY_SCHEDULE.split(',').map(parseDuration),
   allowPrivateTargets: false,
   pollIntervalMs: 100,
-  batchSize: 20,
+  batchSize: 50,
   concurrency: 16,
   leaseMs: 30_000,
   requestTimeoutMs: 10_000,
   disableAfterMs: 3 * 86_400_000,
   userAgent: 'MyPay-Webhooks/1.0',
+  dbConnections: 4,
 };
 
 const duration = z.string().transform((text, ctx) => {
@@ -55,6 +61,7 @@ export const webhookEnvShape = {
   WEBHOOK_POLL_INTERVAL: duration.prefault('100ms'),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   WEBHOOK_DISABLE_AFTER: duration.prefault('3d'),
+  WEBHOOK_DB_CONNECTIONS: z.coerce.number().int().min(0).max(64).default(4),
 } as const;
 
 export function webhookSettingsFromEnv(env: {
@@ -63,6 +70,7 @@ export function webhookSettingsFromEnv(env: {
   WEBHOOK_POLL_INTERVAL?: number;
   WEBHOOK_CONCURRENCY?: number;
   WEBHOOK_DISABLE_AFTER?: number;
+  WEBHOOK_DB_CONNECTIONS?: number;
 }): WebhookSettings {
   return {
     ...DEFAULT_WEBHOOK_SETTINGS,
@@ -71,6 +79,7 @@ export function webhookSettingsFromEnv(env: {
     pollIntervalMs: env.WEBHOOK_POLL_INTERVAL ?? DEFAULT_WEBHOOK_SETTINGS.pollIntervalMs,
     concurrency: env.WEBHOOK_CONCURRENCY ?? DEFAULT_WEBHOOK_SETTINGS.concurrency,
     disableAfterMs: env.WEBHOOK_DISABLE_AFTER ?? DEFAULT_WEBHOOK_SETTINGS.disableAfterMs,
+    dbConnections: env.WEBHOOK_DB_CONNECTIONS ?? DEFAULT_WEBHOOK_SETTINGS.dbConnections,
   };
 }
 

@@ -254,9 +254,15 @@ describe('webhook delivery worker', () => {
     const endpoint = await newEndpoint(db, merchantId, 'http://127.0.0.1:9/x');
     const event = await emit(db, merchantId);
     const scope = { endpointIds: [endpoint.id] };
-    const [stale] = await claimDueDeliveries(db, 10, 1, scope); // a 1 ms lease: gone at once
-    await sleep(20);
-    const [fresh] = await claimDueDeliveries(db, 10, 10_000, scope);
+    // A 5 ms lease: gone almost at once, so the next claim takes the same delivery.
+    const [stale] = await waitFor(async () => {
+      const claimed = await claimDueDeliveries(db, 10, 5, scope);
+      return claimed.length > 0 ? claimed : null;
+    });
+    const [fresh] = await waitFor(async () => {
+      const claimed = await claimDueDeliveries(db, 10, 10_000, scope);
+      return claimed.length > 0 ? claimed : null;
+    });
     expect(fresh?.id).toBe(stale?.id);
     const result = {
       ok: true,
