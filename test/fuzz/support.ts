@@ -172,6 +172,7 @@ export const INJECTION = [
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   '{{7*7}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, on purpose
   '${7*7}',
   '../../../../etc/passwd',
   '%00',
@@ -230,6 +231,7 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...INJECTION),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this generates
   fc.stringMatching(/^[\x00-\x1f\x7f]{1,8}$/),
 );
 
