@@ -6,7 +6,10 @@ import {
   parseConfig,
   parseDuration,
   port,
+  resolveAllowPrivateTargets,
   resolveDatabaseUrl,
+  webhookEnvShape,
+  webhookSettingsFromEnv,
 } from '@mypay/core';
 import { z } from 'zod';
 
@@ -35,6 +38,7 @@ const packageVersion = (() => {
 export const payoutApiEnv = z
   .object({
     ...commonEnvShape,
+    ...webhookEnvShape,
     PORT: port(4001),
     /** Requests per minute per API key (per replica). Generous by default: a sandbox, and benchmarks. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
@@ -66,6 +70,8 @@ export const payoutApiEnv = z
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT,
     trustProxy: /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
     version: env.APP_VERSION,
+    webhookWorkerEnabled: env.WEBHOOK_WORKER_ENABLED,
+    webhooks: webhookSettingsFromEnv({ ...env, allowPrivateTargets: resolveAllowPrivateTargets(env) }),
   }));
 
 export type PayoutApiConfig = z.output<typeof payoutApiEnv>;

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import {
+  createDeliveryWorker,
   createDirectory,
   createLogger,
   createPayoutWorker,
@@ -22,10 +23,13 @@ async function main() {
   const worker = config.workerEnabled
     ? createPayoutWorker({ pool: db.pool, logger, scenarios, pollIntervalMs: config.workerPollIntervalMs })
     : null;
+  // Webhook deliveries: every replica runs one; they share the work through SKIP LOCKED claims.
+  const webhookWorker = config.webhookWorkerEnabled ? createDeliveryWorker(db, config.webhooks, { logger }) : null;
 
   const server: Server = app.listen(config.port, () => {
     logger.info({ port: config.port, version: config.version }, 'payout-api listening');
     worker?.start();
+    webhookWorker?.start();
   });
   server.keepAliveTimeout = 65_000;
   // Idempotency records live 24 h; expired ones are also replaced on reuse, this just keeps the table small.
@@ -53,7 +57,7 @@ async function main() {
     server.closeIdleConnections();
     await closed;
     clearInterval(purge);
-    await worker?.stop();
+    await Promise.all([worker?.stop(), webhookWorker?.stop()]);
     await db.close();
     logger.info('stopped');
     process.exit(0);
