@@ -252,6 +252,8 @@ describe('chaos run', () => {
     };
     process.stdout.write(`\nchaos run invariants:\n${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(`${LOG_DIR}/report.json`, `${JSON.stringify(summary, null, 2)}\n`);
+    for (const note of report.duplicateNotes) process.stdout.write(`duplicate: ${note}\n`);
+    for (const note of report.badStateNotes) process.stdout.write(`bad end state: ${note}\n`);
     for (const finding of logFindings.slice(0, 10)) {
       process.stdout.write(`log finding (${finding.source}, ${finding.what}): ${finding.line}\n`);
     }
@@ -270,6 +272,8 @@ describe('chaos run', () => {
     // Every 201 has its row, no retry made a second object, nothing appeared from nowhere.
     expect(report.missingRowsFor201).toBe(0);
     expect(report.keysWithTwoObjects).toBe(0);
+    // Only the counted, documented lost-commit-acknowledgement case may leave a second checkout or
+    // payment attempt (never a payout, never money): see docs/reliability.md, "Limits".
     expect(report.duplicateRowsPerClientKey).toBe(0);
     expect(report.phantomRows).toBe(0);
     expect(report.replayMismatches).toBe(0);

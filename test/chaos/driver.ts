@@ -36,6 +36,8 @@ export interface CreateOp {
   ids: string[];
   /** Some try died mid-flight (connection cut, 503 from the database, 409 in progress). */
   ambiguous: boolean;
+  /** Every try of this create (same key), in order. */
+  tries?: { status: number; code: string | null; startedAt: number; endedAt: number }[];
   replays: number;
   replayMismatches: number;
   /** What a mismatching replay answered, for the report. */
@@ -46,6 +48,8 @@ export interface DriverResult {
   calls: Call[];
   ops: CreateOp[];
   simulated: Set<string>;
+  /** Payouts a simulate request was sent for, whatever the answer (a lost answer may still have moved it). */
+  simulateSent: Set<string>;
   reads: number;
   reusedKeyRejections: number;
   reusedKeyWrongAnswers: number;
@@ -81,6 +85,7 @@ interface Answer {
   status: number;
   body: Record<string, unknown> | null;
   replayed: boolean;
+  startedAt: number;
 }
 
 export interface DriverOptions {
@@ -108,6 +113,7 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
     calls,
     ops,
     simulated,
+    simulateSent: new Set<string>(),
     reads: 0,
     reusedKeyRejections: 0,
     reusedKeyWrongAnswers: 0,
@@ -163,7 +169,7 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
       endedAt: Date.now(),
       scenario,
     });
-    return { status, body: parsed, replayed };
+    return { status, body: parsed, replayed, startedAt };
   }
 
   /**
@@ -184,6 +190,10 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
         op.scenario,
       );
       const code = (answer.body?.error as { code?: string } | undefined)?.code ?? null;
+      op.tries = [
+        ...(op.tries ?? []),
+        { status: answer.status, code, startedAt: answer.startedAt, endedAt: Date.now() },
+      ];
       const ambiguous =
         answer.status === 0 ||
         (answer.status === 503 && code === 'DATABASE_UNAVAILABLE') ||
@@ -297,6 +307,7 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
     if (ids.length === 0) return;
     const id = rnd.pick(ids);
     const status = rnd.pick(['PROCESSING', 'COMPLETED', 'FAILED', 'REVERSED'] as const);
+    result.simulateSent.add(id);
     const answer = await send(
       nextPayoutService(),
       'POST',
