@@ -13,8 +13,9 @@ const SHAPES: [string, RegExp][] = [
   ['API key', /mp_(test|live)_[0-9a-f]{8,}/],
   ['endpoint secret', /whsec_[A-Za-z0-9]{8,}/],
   ['password hash', /\$2[aby]\$\d{2}\$[./A-Za-z0-9]{20,}/],
-  // 03XXXXXXXXX not inside a longer run of digits (ids and timestamps are not mobiles).
-  ['mobile number', /(?<![0-9])03[0-9]{9}(?![0-9])/],
+  // 03XXXXXXXXX standing alone, not inside a longer run of letters and digits (request ids are UUIDs
+  // whose hex can read "…b03787060593", timestamps and sequence numbers are long digit runs).
+  ['mobile number', /(?<![0-9A-Za-z])03[0-9]{9}(?![0-9A-Za-z])/],
 ];
 
 export function scanLogLines(
