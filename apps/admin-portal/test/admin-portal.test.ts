@@ -14,8 +14,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../services/payout-api/src/app.ts';
 import { parsePayoutApiConfig } from '../../../services/payout-api/src/config.ts';
+import { type RunningPortal, startPortal, testDatabaseUrl } from '../../../test/support/portal-server.ts';
 import { launchChromium, logIn } from './browser.ts';
-import { type RunningPortal, startPortal, testDatabaseUrl } from './portal-server.ts';
 
 const ADMIN_PAGES = ['/', '/merchants', '/merchants/new', '/audit', '/webhooks', '/reconciliation', '/system'];
 
@@ -52,7 +52,7 @@ beforeAll(async () => {
   });
   payoutApiUrl = `http://127.0.0.1:${(payoutApi.address() as AddressInfo).port}`;
   [portal, browser] = await Promise.all([
-    startPortal({ PAYOUT_API_URL: payoutApiUrl, PAYMENT_API_URL: 'http://127.0.0.1:1' }),
+    startPortal('admin-portal', { PAYOUT_API_URL: payoutApiUrl, PAYMENT_API_URL: 'http://127.0.0.1:1' }),
     launchChromium(),
   ]);
 });

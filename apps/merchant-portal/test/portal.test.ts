@@ -10,8 +10,14 @@ import { buildApp as buildPaymentApp } from '../../../services/payment-api/src/a
 import { parsePaymentApiConfig } from '../../../services/payment-api/src/config.ts';
 import { buildApp } from '../../../services/payout-api/src/app.ts';
 import { parsePayoutApiConfig } from '../../../services/payout-api/src/config.ts';
+import {
+  freePort,
+  REPO_ROOT,
+  type RunningPortal,
+  startPortal,
+  testDatabaseUrl,
+} from '../../../test/support/portal-server.ts';
 import { launchChromium, logIn } from './browser.ts';
-import { freePort, REPO_ROOT, type RunningPortal, startPortal, testDatabaseUrl } from './portal-server.ts';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
 const DOCS = path.join(REPO_ROOT, 'docs');
@@ -62,7 +68,10 @@ beforeAll(async () => {
     const s = buildPaymentApp(paymentConfig, { db }).listen(paymentPort, '127.0.0.1', () => resolve(s));
   });
   [portal, browser] = await Promise.all([
-    startPortal({ PUBLIC_SANDBOX_URL: paymentApiUrl, PUBLIC_PAYOUT_API_URL: 'http://127.0.0.1:4001' }),
+    startPortal('merchant-portal', {
+      PUBLIC_SANDBOX_URL: paymentApiUrl,
+      PUBLIC_PAYOUT_API_URL: 'http://127.0.0.1:4001',
+    }),
     launchChromium(),
   ]);
 });

@@ -4,8 +4,10 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const REPO_ROOT = path.resolve(APP_DIR, '../..');
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The two Next.js portals; both are started and built the same way. */
+export type PortalName = 'merchant-portal' | 'admin-portal';
 
 export const testDatabaseUrl = () => process.env.DATABASE_URL || 'mysql://root@127.0.0.1:3306/mypay_test';
 
@@ -23,9 +25,9 @@ export function freePort(): Promise<number> {
 }
 
 /** scripts/test.sh builds first; a lone `vitest run` builds here if the output is missing. */
-export function ensureBuilt(): void {
-  if (existsSync(path.join(APP_DIR, '.next/standalone/apps/merchant-portal/server.js'))) return;
-  execFileSync('pnpm', ['--filter', '@mypay/merchant-portal', 'build'], {
+export function ensureBuilt(portal: PortalName): void {
+  if (existsSync(path.join(REPO_ROOT, `apps/${portal}/.next/standalone/apps/${portal}/server.js`))) return;
+  execFileSync('pnpm', ['--filter', `@mypay/${portal}`, 'build'], {
     cwd: REPO_ROOT,
     stdio: 'inherit',
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
@@ -39,13 +41,13 @@ export interface RunningPortal {
 
 /**
  * Starts the built portal the way the README and scripts/sandbox.sh do
- * (`pnpm --filter @mypay/merchant-portal start` with PORT and DATABASE_URL), in its own
+ * (`pnpm --filter @mypay/<portal> start` with PORT and DATABASE_URL), in its own
  * process group so stop() ends pnpm and the server under it.
  */
-export async function startPortal(env: Record<string, string> = {}): Promise<RunningPortal> {
-  ensureBuilt();
+export async function startPortal(portal: PortalName, env: Record<string, string> = {}): Promise<RunningPortal> {
+  ensureBuilt(portal);
   const port = await freePort();
-  const child = spawn('pnpm', ['--silent', '--filter', '@mypay/merchant-portal', 'start'], {
+  const child = spawn('pnpm', ['--silent', '--filter', `@mypay/${portal}`, 'start'], {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -85,7 +87,7 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Run
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`merchant portal exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${portal} exited early:\n${output}`);
     try {
       const res = await fetch(`${url}/login`);
       if (res.ok) return { url, stop };
@@ -93,5 +95,5 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Run
     await new Promise((r) => setTimeout(r, 200));
   }
   await stop();
-  throw new Error(`merchant portal did not answer within 60 s:\n${output}`);
+  throw new Error(`${portal} did not answer within 60 s:\n${output}`);
 }
