@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import './globals.css';
+import '@mypay/portal-ui/globals.css';
+import './admin.css';
 
 export const metadata: Metadata = {
   title: { default: 'MyPay Sandbox — admin', template: '%s · MyPay admin' },

@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import './globals.css';
+import '@mypay/portal-ui/globals.css';
 
 export const metadata: Metadata = {
   title: { default: 'MyPay Sandbox — merchant portal', template: '%s · MyPay Sandbox' },

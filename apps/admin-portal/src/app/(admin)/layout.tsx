@@ -1,6 +1,16 @@
+import { NavLinks } from '@mypay/portal-ui/nav-links';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { NavLinks } from '../../components/nav-links.tsx';
+
+const LINKS = [
+  { href: '/', label: 'Home' },
+  { href: '/merchants', label: 'Merchants' },
+  { href: '/audit', label: 'Audit log' },
+  { href: '/webhooks', label: 'Webhooks' },
+  { href: '/reconciliation', label: 'Reconciliation' },
+  { href: '/system', label: 'System' },
+];
+
 import { requireAdmin } from '../../server/session.ts';
 import { logout } from '../logout-action.ts';
 
@@ -12,7 +22,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <Link href="/" className="brand">
           MyPay Sandbox admin
         </Link>
-        <NavLinks />
+        <NavLinks links={LINKS} />
         <span className="who" title={admin.email}>
           {admin.name}
         </span>

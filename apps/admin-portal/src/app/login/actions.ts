@@ -1,16 +1,12 @@
 'use server';
 
 import { createSessionCookie, loginWithPassword } from '@mypay/core';
+import type { LoginState } from '@mypay/portal-ui/login-form';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getConfig } from '../../server/config.ts';
 import { getDb } from '../../server/db.ts';
 import { getRequestContext } from '../../server/session.ts';
-
-export interface LoginState {
-  error?: string;
-  email?: string;
-}
 
 // A server action: Next refuses it unless the request's Origin matches the host (CSRF protection).
 export async function login(_prev: LoginState, form: FormData): Promise<LoginState> {

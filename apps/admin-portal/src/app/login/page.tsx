@@ -1,7 +1,8 @@
+import { LoginForm } from '@mypay/portal-ui/login-form';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getCurrentAdmin } from '../../server/session.ts';
-import { LoginForm } from './login-form.tsx';
+import { login } from './actions.ts';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -13,7 +14,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <div className="panel login-box">
         <h1>MyPay Sandbox admin</h1>
         <p className="muted">Sign in with an admin account. Merchant accounts cannot sign in here.</p>
-        <LoginForm next={next} />
+        <LoginForm login={login} next={next} />
       </div>
     </main>
   );

@@ -1,6 +1,14 @@
+import { NavLinks } from '@mypay/portal-ui/nav-links';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { NavLinks } from '../../components/nav-links.tsx';
+
+const LINKS = [
+  { href: '/', label: 'Dashboard' },
+  { href: '/payouts', label: 'Payouts' },
+  { href: '/payments', label: 'Payments' },
+  { href: '/developers', label: 'Developers' },
+];
+
 import { requireMerchant } from '../../server/session.ts';
 import { logout } from '../logout-action.ts';
 
@@ -12,7 +20,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         <Link href="/" className="brand">
           MyPay Sandbox
         </Link>
-        <NavLinks />
+        <NavLinks links={LINKS} />
         <span className="who" title={merchant.email}>
           {merchant.name}
         </span>

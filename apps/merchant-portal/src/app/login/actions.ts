@@ -1,16 +1,12 @@
 'use server';
 
 import { createSessionCookie, loginWithPassword } from '@mypay/core';
+import type { LoginState } from '@mypay/portal-ui/login-form';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getConfig } from '../../server/config.ts';
 import { getDb } from '../../server/db.ts';
 import { getRequestContext } from '../../server/session.ts';
-
-export interface LoginState {
-  error?: string;
-  email?: string;
-}
 
 const MESSAGES = {
   INVALID_CREDENTIALS: 'Wrong email or password.',

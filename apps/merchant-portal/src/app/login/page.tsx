@@ -1,7 +1,8 @@
+import { LoginForm } from '@mypay/portal-ui/login-form';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getCurrentMerchant } from '../../server/session.ts';
-import { LoginForm } from './login-form.tsx';
+import { login } from './actions.ts';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -13,7 +14,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <div className="panel login-box">
         <h1>MyPay Sandbox</h1>
         <p className="muted">Sign in to the merchant portal.</p>
-        <LoginForm next={next} />
+        <LoginForm login={login} next={next} />
         <p className="muted" style={{ fontSize: '0.85rem', marginTop: '1rem' }}>
           Test account: <code>test@mycodigital.io</code> / <code>test123456</code>
         </p>
