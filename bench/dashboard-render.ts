@@ -27,7 +27,7 @@ import {
   resolvePortalAuthConfig,
 } from '@mypay/core';
 import { createDb, mariadb, parseDatabaseUrl } from '@mypay/db';
-import { startPortal } from '../apps/merchant-portal/test/portal-server.ts';
+import { startPortal } from '../test/support/portal-server.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE_URL = process.env.DATABASE_URL || 'mysql://root@127.0.0.1:3306/mypay_bench';
@@ -92,7 +92,11 @@ function writeReport(result: Record<string, number | string>): void {
 async function main(): Promise<void> {
   await prepareDatabase();
   const db = createDb(DATABASE_URL, { connectionLimit: 8 });
-  const portal = await startPortal({ DATABASE_URL, NODE_ENV: 'development', MERCHANT_JWT_SECRET: SECRET });
+  const portal = await startPortal('merchant-portal', {
+    DATABASE_URL,
+    NODE_ENV: 'development',
+    MERCHANT_JWT_SECRET: SECRET,
+  });
   try {
     const { id } = await createMerchant(db, {
       name: 'Bench merchant',

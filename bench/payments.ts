@@ -1,23 +1,9 @@
-/**
- * Payment API load run (not a test): pairs of POST /api/checkout/create + POST /payment/complete
- * (payer 03000000001: SUCCEEDED, credits the merchant) at concurrency 32 for ~20 s, in the payout
- * bench's two shapes — one hot merchant, and load spread over 100 merchants — against a real
- * server process, then the same SQL done straight on the database by a minimal driver loop (the
- * ceiling). Same method as bench/payouts.ts. Loopback only, bounded by time.
- *
- *   pnpm exec tsx bench/payments.ts [--duration 20] [--connections 32] [--merchants 100] [--json out.json]
- *
- * Uses its own database (BENCH_DATABASE_URL, default mysql://root@127.0.0.1:3306/mypay_bench_payments),
- * recreated on every run.
- */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createMerchant, insertApiKey } from '@mypay/core';
-import { createDb, createPool, type Db, type Pool, parseDatabaseUrl } from '@mypay/db';
+import { createDb, createPool, type Pool, parseDatabaseUrl } from '@mypay/db';
 import autocannon from 'autocannon';
+import { type BenchMerchant, createMerchants, log, percentile, recreateDatabase, rssMb, startApi } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,14 +19,11 @@ const CONCURRENCY = Number(values.connections);
 const MERCHANTS = Number(values.merchants);
 const PORT = 4192;
 const AMOUNT = 250_000;
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/mypay_bench_payments';
 const location = parseDatabaseUrl(databaseUrl);
 
-interface Merchant {
-  id: string;
-  key: string;
-}
+type Merchant = BenchMerchant;
+
 interface RunResult {
   shape: string;
   what: 'api' | 'ceiling';
@@ -52,76 +35,6 @@ interface RunResult {
   p99: number;
   errors: number;
   maxRssMb?: number;
-}
-
-function log(message: string) {
-  process.stderr.write(`[bench] ${message}\n`);
-}
-
-function recreateDatabase() {
-  const admin = ['-h', location.host, '-P', String(location.port), '-u', location.user];
-  const env = { ...process.env, MYSQL_PWD: location.password };
-  execFileSync(
-    'mysql',
-    [...admin, '-e', `DROP DATABASE IF EXISTS ${location.database}; CREATE DATABASE ${location.database}`],
-    { env },
-  );
-  const scriptEnv = { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl };
-  execFileSync('pnpm', ['--silent', 'db:migrate'], { cwd: repoRoot, env: scriptEnv, stdio: 'ignore' });
-  execFileSync('pnpm', ['--silent', 'db:seed'], { cwd: repoRoot, env: scriptEnv, stdio: 'ignore' });
-}
-
-async function createMerchants(db: Db, count: number): Promise<Merchant[]> {
-  const merchants: Merchant[] = [];
-  for (let i = 0; i < count; i++) {
-    const suffix = randomBytes(4).toString('hex');
-    const { id } = await createMerchant(db, {
-      name: `Bench ${i}`,
-      email: `bench-pay-${i}-${suffix}@example.test`,
-      password: 'bench-password',
-      openingBalance: 0,
-    });
-    const conn = await db.pool.getConnection();
-    try {
-      merchants.push({ id, key: (await insertApiKey(conn, { merchantId: id, name: 'bench', scope: 'payment' })).key });
-    } finally {
-      conn.release();
-    }
-  }
-  return merchants;
-}
-
-async function startApi(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: `${repoRoot}services/payment-api`,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(PORT),
-      LOG_LEVEL: 'warn',
-      DB_POOL_SIZE: String(CONCURRENCY),
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      PUBLIC_SANDBOX_URL: `http://127.0.0.1:${PORT}`,
-      CHECKOUT_CSRF_SECRET: randomBytes(32).toString('hex'),
-      NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/health`)).ok) return child;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the API did not start');
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
 }
 
 /** Each connection loops: create a checkout, then pay it with the id from the create response. */
@@ -279,11 +192,6 @@ async function ceilingPair(pool: Pool, merchantId: string, orderId: string, late
   latencies.push(performance.now() - t0);
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function runCeiling(shape: string, merchants: Merchant[], seconds: number): Promise<RunResult> {
   const pool = createPool(location, { connectionLimit: CONCURRENCY });
   const latencies: number[] = [];
@@ -321,13 +229,24 @@ async function runCeiling(shape: string, merchants: Merchant[], seconds: number)
 
 async function main() {
   log(`recreating ${location.database}`);
-  recreateDatabase();
+  recreateDatabase(databaseUrl);
   const db = createDb(databaseUrl, { connectionLimit: 4 });
   log(`creating ${MERCHANTS} merchants`);
-  const merchants = await createMerchants(db, MERCHANTS);
+  const merchants = await createMerchants(db, {
+    count: MERCHANTS,
+    emailPrefix: 'bench-pay',
+    openingBalance: 0,
+    scope: 'payment',
+  });
   const hot = [merchants[0]!];
   const results: RunResult[] = [];
-  const api = await startApi();
+  const api = await startApi({
+    service: 'payment-api',
+    port: PORT,
+    databaseUrl,
+    poolSize: CONCURRENCY,
+    env: { PUBLIC_SANDBOX_URL: `http://127.0.0.1:${PORT}`, CHECKOUT_CSRF_SECRET: randomBytes(32).toString('hex') },
+  });
   try {
     log('warm-up');
     await runApi('warm-up', merchants, api.pid!, 3);

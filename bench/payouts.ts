@@ -1,22 +1,9 @@
-/**
- * Payout API load run (not a test): POST /api/v1/payouts at concurrency 32 for ~20 s in two
- * shapes — one hot merchant, and load spread over 100 merchants — against a real server
- * process, then the same writes done straight on the database by a minimal driver loop (the
- * ceiling). Loopback only, bounded by time.
- *
- *   pnpm exec tsx bench/payouts.ts [--duration 20] [--connections 32] [--json out.json]
- *
- * Uses its own database (BENCH_DATABASE_URL, default mysql://root@127.0.0.1:3306/mypay_bench),
- * recreated on every run.
- */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createMerchant, insertApiKey } from '@mypay/core';
-import { createDb, createPool, type Db, type Pool, parseDatabaseUrl } from '@mypay/db';
+import { createDb, createPool, type Pool, parseDatabaseUrl } from '@mypay/db';
 import autocannon from 'autocannon';
+import { type BenchMerchant, createMerchants, log, percentile, recreateDatabase, rssMb, startApi } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,14 +19,11 @@ const CONCURRENCY = Number(values.connections);
 const MERCHANTS = Number(values.merchants);
 const PORT = 4191;
 const AMOUNT = 100;
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/mypay_bench';
 const location = parseDatabaseUrl(databaseUrl);
 
-interface Merchant {
-  id: string;
-  key: string;
-}
+type Merchant = BenchMerchant;
+
 interface RunResult {
   shape: string;
   what: 'api' | 'ceiling';
@@ -49,78 +33,6 @@ interface RunResult {
   p99: number;
   errors: number;
   maxRssMb?: number;
-}
-
-function log(message: string) {
-  process.stderr.write(`[bench] ${message}\n`);
-}
-
-function recreateDatabase() {
-  const admin = ['-h', location.host, '-P', String(location.port), '-u', location.user];
-  const env = { ...process.env, MYSQL_PWD: location.password };
-  execFileSync(
-    'mysql',
-    [...admin, '-e', `DROP DATABASE IF EXISTS ${location.database}; CREATE DATABASE ${location.database}`],
-    {
-      env,
-    },
-  );
-  const scriptEnv = { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl };
-  execFileSync('pnpm', ['--silent', 'db:migrate'], { cwd: repoRoot, env: scriptEnv, stdio: 'ignore' });
-  execFileSync('pnpm', ['--silent', 'db:seed'], { cwd: repoRoot, env: scriptEnv, stdio: 'ignore' });
-}
-
-async function createMerchants(db: Db, count: number): Promise<Merchant[]> {
-  const merchants: Merchant[] = [];
-  for (let i = 0; i < count; i++) {
-    const suffix = randomBytes(4).toString('hex');
-    const { id } = await createMerchant(db, {
-      name: `Bench ${i}`,
-      email: `bench-${i}-${suffix}@example.test`,
-      password: 'bench-password',
-      // Far more than a run can spend: the bench measures throughput, not refusals.
-      openingBalance: 900_000_000_000,
-    });
-    const conn = await db.pool.getConnection();
-    try {
-      merchants.push({ id, key: (await insertApiKey(conn, { merchantId: id, name: 'bench', scope: 'payout' })).key });
-    } finally {
-      conn.release();
-    }
-  }
-  return merchants;
-}
-
-async function startApi(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: `${repoRoot}services/payout-api`,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(PORT),
-      LOG_LEVEL: 'warn',
-      DB_POOL_SIZE: String(CONCURRENCY),
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      // Extra flags for the API process only, e.g. BENCH_API_NODE_OPTIONS=--max-semi-space-size=4.
-      NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/health`)).ok) return child;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the API did not start');
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
 }
 
 async function runApi(shape: string, merchants: Merchant[], pid: number, seconds: number): Promise<RunResult> {
@@ -232,11 +144,6 @@ async function ceilingOnce(pool: Pool, merchantId: string, reference: string) {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function runCeiling(shape: string, merchants: Merchant[], seconds: number): Promise<RunResult> {
   const pool = createPool(location, { connectionLimit: CONCURRENCY });
   const latencies: number[] = [];
@@ -275,13 +182,24 @@ async function runCeiling(shape: string, merchants: Merchant[], seconds: number)
 
 async function main() {
   log(`recreating ${location.database}`);
-  recreateDatabase();
+  recreateDatabase(databaseUrl);
   const db = createDb(databaseUrl, { connectionLimit: 4 });
   log(`creating ${MERCHANTS} merchants`);
-  const merchants = await createMerchants(db, MERCHANTS);
+  // Far more than a run can spend: the bench measures throughput, not refusals.
+  const merchants = await createMerchants(db, {
+    count: MERCHANTS,
+    emailPrefix: 'bench',
+    openingBalance: 900_000_000_000,
+    scope: 'payout',
+  });
   const hot = [merchants[0]!];
   const results: RunResult[] = [];
-  const api = await startApi();
+  const api = await startApi({
+    service: 'payout-api',
+    port: PORT,
+    databaseUrl,
+    poolSize: CONCURRENCY,
+  });
   try {
     log('warm-up');
     await runApi('warm-up', merchants, api.pid!, 3);

@@ -1,0 +1,108 @@
+/**
+ * What the load runs in bench/ share: a recreated database of their own, merchants with keys,
+ * one API process started as the image starts it, and RSS sampling.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type ApiKeyScope, createMerchant, insertApiKey } from '@mypay/core';
+import { type Db, parseDatabaseUrl } from '@mypay/db';
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export interface BenchMerchant {
+  id: string;
+  key: string;
+}
+
+export function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** Drops and recreates the bench database, then migrates and seeds it. */
+export function recreateDatabase(databaseUrl: string): void {
+  const location = parseDatabaseUrl(databaseUrl);
+  const admin = ['-h', location.host, '-P', String(location.port), '-u', location.user];
+  execFileSync(
+    'mysql',
+    [...admin, '-e', `DROP DATABASE IF EXISTS ${location.database}; CREATE DATABASE ${location.database}`],
+    { env: { ...process.env, MYSQL_PWD: location.password } },
+  );
+  const scriptEnv = { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl };
+  execFileSync('pnpm', ['--silent', 'db:migrate'], { cwd: repoRoot, env: scriptEnv, stdio: 'ignore' });
+  execFileSync('pnpm', ['--silent', 'db:seed'], { cwd: repoRoot, env: scriptEnv, stdio: 'ignore' });
+}
+
+export async function createMerchants(
+  db: Db,
+  options: { count: number; emailPrefix: string; openingBalance: number; scope: ApiKeyScope },
+): Promise<BenchMerchant[]> {
+  const merchants: BenchMerchant[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const suffix = randomBytes(4).toString('hex');
+    const { id } = await createMerchant(db, {
+      name: `Bench ${i}`,
+      email: `${options.emailPrefix}-${i}-${suffix}@example.test`,
+      password: 'bench-password',
+      openingBalance: options.openingBalance,
+    });
+    const conn = await db.pool.getConnection();
+    try {
+      merchants.push({
+        id,
+        key: (await insertApiKey(conn, { merchantId: id, name: 'bench', scope: options.scope })).key,
+      });
+    } finally {
+      conn.release();
+    }
+  }
+  return merchants;
+}
+
+/**
+ * Starts `services/<service>` as the image does (`node --import tsx src/server.ts`, production
+ * mode) and waits for its health endpoint. BENCH_API_NODE_OPTIONS passes V8 flags to it alone.
+ */
+export async function startApi(options: {
+  service: 'payout-api' | 'payment-api';
+  port: number;
+  databaseUrl: string;
+  poolSize: number;
+  env?: Record<string, string>;
+}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: `${repoRoot}services/${options.service}`,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: options.databaseUrl,
+      PORT: String(options.port),
+      LOG_LEVEL: 'warn',
+      DB_POOL_SIZE: String(options.poolSize),
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '',
+      ...options.env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${options.port}/health`)).ok) return child;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${options.service} did not start`);
+}
+
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
