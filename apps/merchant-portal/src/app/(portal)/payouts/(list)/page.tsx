@@ -10,6 +10,7 @@ import {
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime, StatusBadge } from '../../../../components/format.tsx';
+import { StatusDateFields } from '../../../../components/list-filters.tsx';
 import { one, parseDay, withQuery } from '../../../../components/query.ts';
 import { getDb } from '../../../../server/db.ts';
 import { requireMerchant } from '../../../../server/session.ts';
@@ -65,25 +66,7 @@ export default async function PayoutsPage({ searchParams }: { searchParams: Prom
         </Link>
       </div>
       <form className="panel inline" method="get" aria-label="Filter payouts">
-        <div className="field">
-          <label htmlFor="status">Status</label>
-          <select id="status" name="status" defaultValue={status ?? ''}>
-            <option value="">Any</option>
-            {PAYOUT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="from">From</label>
-          <input id="from" name="from" type="date" defaultValue={fromText} />
-        </div>
-        <div className="field">
-          <label htmlFor="to">To</label>
-          <input id="to" name="to" type="date" defaultValue={toText} />
-        </div>
+        <StatusDateFields statuses={PAYOUT_STATUSES} status={status} fromText={fromText} toText={toText} />
         <div className="field">
           <label htmlFor="q">Reference</label>
           <input id="q" name="q" type="search" placeholder="starts with…" defaultValue={q} />

@@ -2,6 +2,7 @@ import { formatPkr, isAppError, listTransactions, TRANSACTION_STATUSES, type Tra
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime, StatusBadge } from '../../../../../components/format.tsx';
+import { StatusDateFields } from '../../../../../components/list-filters.tsx';
 import { PaymentTabs } from '../../../../../components/payment-tabs.tsx';
 import { one, parseDay, withQuery } from '../../../../../components/query.ts';
 import { getDb } from '../../../../../server/db.ts';
@@ -43,25 +44,7 @@ export default async function TransactionsPage({
       </div>
       <PaymentTabs active="transactions" />
       <form className="panel inline" method="get" aria-label="Filter transactions">
-        <div className="field">
-          <label htmlFor="status">Status</label>
-          <select id="status" name="status" defaultValue={status ?? ''}>
-            <option value="">Any</option>
-            {TRANSACTION_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="from">From</label>
-          <input id="from" name="from" type="date" defaultValue={fromText} />
-        </div>
-        <div className="field">
-          <label htmlFor="to">To</label>
-          <input id="to" name="to" type="date" defaultValue={toText} />
-        </div>
+        <StatusDateFields statuses={TRANSACTION_STATUSES} status={status} fromText={fromText} toText={toText} />
         <button type="submit">Filter</button>
       </form>
       <div className="panel">
