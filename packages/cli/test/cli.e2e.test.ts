@@ -228,7 +228,10 @@ describe('mypay CLI', () => {
     expect(verifyWebhook(delivery.body, delivery.headers['mypay-signature'] as string, secret)).toBe(true);
     expect(verifyWebhook(`${delivery.body} `, delivery.headers['mypay-signature'] as string, secret)).toBe(false);
     expect(delivery.headers['mypay-event-id']).toBe(JSON.parse(delivery.body).id);
-    expect(stdout).toMatch(new RegExp(`payout\\.completed\\s+${JSON.parse(delivery.body).id}\\s+→ 200`));
+    // The listener prints its line once the receiver's answer is back, a moment after the receiver saw the POST.
+    const line = new RegExp(`payout\\.completed\\s+${JSON.parse(delivery.body).id}\\s+→ 200`);
+    await waitUntil('the listener to print the forwarded event', () => line.test(stdout));
+    expect(stdout).toMatch(line);
 
     // Restart the Payout API (the stream's server) and make events while it is down and after.
     const payoutApi = children.find((c) => (c.spawnargs.join(' ') ?? '').includes('payout-api'))!;
