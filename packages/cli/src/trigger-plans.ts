@@ -3,30 +3,10 @@
  * the scenario's numbers up on the API (`GET /scenarios`) and runs the plan.
  */
 
-export type ScenarioKey =
-  | 'SUCCESS'
-  | 'ASYNC_SUCCESS'
-  | 'ACCOUNT_NOT_FOUND'
-  | 'ACCOUNT_BLOCKED'
-  | 'LIMIT_EXCEEDED'
-  | 'TIMEOUT'
-  | 'PROVIDER_UNAVAILABLE'
-  | 'REVERSED'
-  | 'TITLE_MISMATCH'
-  | 'ASYNC_FAILURE';
+import { SCENARIO_KEYS, type ScenarioKey } from '@mypay/contracts';
 
-export const SCENARIO_KEYS: readonly ScenarioKey[] = [
-  'SUCCESS',
-  'ASYNC_SUCCESS',
-  'ACCOUNT_NOT_FOUND',
-  'ACCOUNT_BLOCKED',
-  'LIMIT_EXCEEDED',
-  'TIMEOUT',
-  'PROVIDER_UNAVAILABLE',
-  'REVERSED',
-  'TITLE_MISMATCH',
-  'ASYNC_FAILURE',
-];
+/** The scenario keys come from the contract (the same list the API seeds and serves). */
+export { SCENARIO_KEYS, type ScenarioKey };
 
 export type TriggerPlan =
   | {

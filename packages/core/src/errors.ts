@@ -1,31 +1,11 @@
-/**
- * The one error type of the platform. Every code maps to exactly one HTTP status here;
- * anything that is not an AppError is an internal error (logged, generic 500).
- */
-export const ERROR_STATUS = {
-  INVALID_JSON: 400,
-  VALIDATION_ERROR: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  DUPLICATE_REFERENCE: 409,
-  IDEMPOTENCY_IN_PROGRESS: 409,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  INSUFFICIENT_BALANCE: 422,
-  ACCOUNT_NOT_FOUND: 422,
-  UNSUPPORTED_CURRENCY: 422,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  INVALID_STATE: 422,
-  RATE_LIMITED: 429,
-  INTERNAL_ERROR: 500,
-  PROVIDER_UNAVAILABLE: 503,
-  DATABASE_UNAVAILABLE: 503,
-} as const;
+import { ERROR_STATUS, type ErrorCode } from '@mypay/contracts';
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+/**
+ * The one error type of the platform. Every code maps to exactly one HTTP status (the table is part
+ * of the wire contract: ERROR_STATUS in @mypay/contracts); anything that is not an AppError is an
+ * internal error (logged, generic 500).
+ */
+export { ERROR_STATUS, type ErrorCode };
 
 export interface ErrorDetail {
   /** Dotted path of the offending field, e.g. `destination.accountNumber`. */

@@ -1,6 +1,4 @@
-/** Largest single amount the APIs accept: PKR 10,000,000.00 in paisa (fits a signed INT). */
-export const MAX_AMOUNT = 1_000_000_000;
-export const CURRENCY = 'PKR' as const;
+export { CURRENCY, MAX_AMOUNT } from '@mypay/contracts';
 
 /** `100000000` → `PKR 1,000,000.00`. */
 export function formatPkr(minor: number): string {

@@ -1,3 +1,4 @@
+import { ERROR_DESCRIPTIONS, type ErrorCode } from '@mypay/contracts';
 import { AppError, type Logger } from '@mypay/core';
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
@@ -9,13 +10,38 @@ export interface ErrorBody {
   error: { code: string; message: string; requestId: string; details?: unknown[] };
 }
 
+/** Codes for HTTP errors thrown by Express and body-parser that carry a status below 500. */
+const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'MALFORMED_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  417: 'EXPECTATION_FAILED',
+  429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
+};
+
+// zlib (Z_DATA_ERROR, Z_BUF_ERROR) and brotli (ERR__ERROR_FORMAT_…) decoding failures.
+const isDecompressionError = (code: unknown) => typeof code === 'string' && /^(Z_|ERR__ERROR|ERR_BROTLI)/.test(code);
+
 /** Turns anything thrown into the one wire error shape; never HTML, never a stack. */
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (error instanceof z.ZodError) {
     return new AppError('VALIDATION_ERROR', 'the request is not valid', zodIssuesToDetails(error));
   }
-  const e = error as { type?: string; status?: number; statusCode?: number } | null;
+  // Express decodes path parameters; a malformed escape (`%E0%A4%A`) is the caller's mistake.
+  if (error instanceof URIError) {
+    return new AppError('VALIDATION_ERROR', 'the path is not valid', [
+      { field: 'path', message: 'contains a malformed percent-escape' },
+    ]);
+  }
+  const e = error as { type?: string; status?: number; statusCode?: number; code?: unknown } | null;
   // body-parser errors carry a `type`.
   switch (e?.type) {
     case 'entity.parse.failed':
@@ -30,10 +56,19 @@ export function toAppError(error: unknown): AppError | null {
     case 'stream.encoding.set':
       return new AppError('VALIDATION_ERROR', 'the request body could not be read');
   }
+  if (isDecompressionError(e?.code)) {
+    return new AppError('INVALID_JSON', 'the request body could not be decoded (Content-Encoding)');
+  }
   if (isDatabaseUnavailableError(error)) {
     return new AppError('DATABASE_UNAVAILABLE', 'the database is unavailable, try again shortly', undefined, {
       'Retry-After': '1',
     });
+  }
+  // Any other HTTP error from a library keeps its (client-error) status.
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code = CODE_FOR_STATUS[status] ?? 'MALFORMED_REQUEST';
+    return new AppError(code, ERROR_DESCRIPTIONS[code]);
   }
   return null;
 }

@@ -10,4 +10,5 @@ export * from './logging.ts';
 export * from './openapi.ts';
 export * from './rate-limit.ts';
 export * from './request-id.ts';
+export * from './transport-errors.ts';
 export * from './validation.ts';

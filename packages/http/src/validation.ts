@@ -26,7 +26,29 @@ export const parseBody = <S extends ZodType>(schema: S, body: unknown) => {
   }
   return parseOrThrow(schema, body);
 };
-export const parseQuery = <S extends ZodType>(schema: S, query: unknown) => parseOrThrow(schema, query);
+/**
+ * Parses the query string; a parameter the schema does not know is 400 VALIDATION_ERROR naming it
+ * (a misspelt filter must not silently return everything).
+ */
+export const parseQuery = <S extends z.ZodObject>(schema: S, query: unknown): z.output<S> => {
+  const known = Object.keys(schema.shape);
+  const unknown = Object.keys((query as Record<string, unknown> | undefined) ?? {}).filter(
+    (name) => !known.includes(name),
+  );
+  if (unknown.length > 0) {
+    throw new AppError(
+      'VALIDATION_ERROR',
+      `unknown query parameter${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
+      unknown.map((name) => ({
+        field: name,
+        message: known.length
+          ? `unknown query parameter (this route takes ${known.join(', ')})`
+          : 'this route takes no query parameters',
+      })),
+    );
+  }
+  return parseOrThrow(schema, query);
+};
 export const parseParams = <S extends ZodType>(schema: S, params: unknown) => parseOrThrow(schema, params);
 
 export { z };

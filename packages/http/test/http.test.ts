@@ -286,25 +286,50 @@ describe('health', () => {
 });
 
 describe('OpenAPI', () => {
-  it('when a route is added, then the document and the docs page describe it', () => {
-    const doc = new ApiDocument({ title: 'T', version: '1' });
-    doc.add({
-      method: 'post',
-      path: '/things/:id',
-      summary: 'Make a thing',
-      params: z.object({ id: z.string() }),
-      body: echoBody,
-      idempotent: true,
-      responses: { 201: { description: 'made', schema: echoBody } },
-      errors: ['INVALID_STATE'],
-    });
+  const info = { title: 'T', version: '1', servers: ['https://api.example.test'], tags: { Things: 'Things.' } };
+  const exampled = echoBody.meta({ examples: [{ name: 'a', nested: { n: 1 } }] });
+  const thing = {
+    operationId: 'makeThing',
+    method: 'post' as const,
+    path: '/things/:id',
+    tags: ['Things'] as [string],
+    summary: 'Make a thing',
+    params: z.object({ id: z.string() }),
+    body: exampled,
+    idempotent: true,
+    responses: { 201: { description: 'made', schema: echoBody } },
+    errors: ['INVALID_STATE' as const],
+  };
+
+  it('when a route is added, then the document and the docs page describe it with its errors, headers and servers', () => {
+    const doc = new ApiDocument(info);
+    doc.add(thing);
     const document = doc.document();
     expect(document.openapi).toBe('3.1.0');
+    expect(document.servers).toEqual([{ url: 'https://api.example.test' }]);
     const op = document.paths?.['/things/{id}']?.post;
-    expect(op?.responses?.['422']).toBeDefined();
+    expect(op?.operationId).toBe('makeThing');
+    expect(op?.responses?.['422']).toMatchObject({ 'x-error-codes': ['IDEMPOTENCY_KEY_REUSED', 'INVALID_STATE'] });
     expect(op?.responses?.['401']).toBeDefined();
+    expect(op?.responses?.['500']).toBeDefined();
+    expect(op?.responses?.default).toBeDefined();
+    expect(Object.keys((op?.responses?.['201'] as { headers: object }).headers)).toEqual([
+      'X-Request-Id',
+      'RateLimit',
+      'RateLimit-Policy',
+      'Idempotent-Replayed',
+    ]);
+    expect(Object.keys(document.webhooks ?? {})).toContain('payout.completed');
     const html = renderDocsPage(document as unknown as Record<string, unknown>, { openapiUrl: '/openapi.json' });
     expect(html).toContain('/things/{id}');
     expect(html).toContain('nested.n');
+  });
+
+  it('when an operationId repeats, a tag has no description or a body has no examples, then adding it throws', () => {
+    const doc = new ApiDocument(info);
+    doc.add(thing);
+    expect(() => doc.add({ ...thing, path: '/other' })).toThrow(/used twice/);
+    expect(() => doc.add({ ...thing, operationId: 'tagless', tags: ['Nope'] })).toThrow(/no description/);
+    expect(() => doc.add({ ...thing, operationId: 'bare', body: echoBody })).toThrow(/needs examples/);
   });
 });

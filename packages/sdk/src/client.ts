@@ -5,6 +5,7 @@ import type {
   Balance,
   Bank,
   Checkout,
+  CheckoutList,
   CheckoutWithTransaction,
   CompletePaymentParams,
   CreateCheckoutParams,
@@ -14,6 +15,7 @@ import type {
   DeletedWebhookEndpoint,
   EventDetail,
   EventList,
+  ListCheckoutsParams,
   ListEventsParams,
   ListPayoutsParams,
   ListTransactionsParams,
@@ -221,6 +223,8 @@ export class MyPay {
         { method: 'POST', path: '/api/checkout/create', body: params, create: true },
         options,
       ),
+    list: (params: ListCheckoutsParams = {}, options?: RequestOptions) =>
+      this.payment.request<CheckoutList>({ method: 'GET', path: '/checkouts', query: params }, options),
     get: (id: string, options?: RequestOptions) =>
       this.payment.request<CheckoutWithTransaction>(
         { method: 'GET', path: `/checkouts/${encodeURIComponent(id)}` },

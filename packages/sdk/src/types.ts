@@ -1,49 +1,48 @@
 /**
- * Every request and response type of the SDK, inferred from the zod schemas the services validate
- * and document with (the same objects that produce their OpenAPI documents). Type-only imports:
- * none of the services' code is loaded at run time.
+ * Every request and response type of the SDK, inferred from the zod schemas of @mypay/contracts —
+ * the objects the services validate and document with (their OpenAPI documents come from them).
+ * Type-only imports: no schema code is loaded at run time.
  */
-import type { ErrorCode } from '@mypay/core/errors';
-import type { EventType } from '@mypay/core/webhooks/enqueue-event';
-import type { checkoutSchema, checkoutWithTransaction, createCheckoutBody } from '@mypay/payment-api/checkouts/schemas';
 import type {
-  completePaymentBody,
-  listTransactionsQuery,
-  paymentSchema,
-  transactionList,
-} from '@mypay/payment-api/payments/schemas';
-import type { sendTestEventBody, testEventResult } from '@mypay/payment-api/webhooks/routes';
-import type { balanceSchema } from '@mypay/payout-api/balance/routes';
-import type {
+  balanceSchema,
   bankSchema,
+  checkoutList,
+  checkoutSchema,
+  checkoutWithTransaction,
+  completePaymentBody,
+  createCheckoutBody,
+  createdWebhookEndpointSchema,
+  createPayoutBody,
+  createWebhookEndpointBody,
+  deletedWebhookEndpoint,
+  ErrorCode,
+  EventType,
+  eventDetailSchema,
+  eventList,
+  eventStreamQuery,
+  listCheckoutsQuery,
+  listEventsQuery,
+  listPayoutsQuery,
+  listTransactionsQuery,
+  MyPayEvent,
+  paymentSchema,
+  payoutList,
+  payoutWithEvents,
+  redeliverBody,
+  redeliveryResult,
+  scenarioSchema,
+  sendTestEventBody,
+  simulatePayoutBody,
+  testEventResult,
+  transactionList,
   verifyAccountBody,
   verifyAccountResult,
   walletSchema,
-} from '@mypay/payout-api/directory/routes';
-import type { eventStreamQuery } from '@mypay/payout-api/events-stream/schemas';
-import type {
-  createPayoutBody,
-  listPayoutsQuery,
-  payoutList,
-  payoutWithEvents,
-} from '@mypay/payout-api/payouts/schemas';
-import type { simulatePayoutBody } from '@mypay/payout-api/sandbox/routes';
-import type { scenarioSchema } from '@mypay/payout-api/scenarios/routes';
-import type {
-  createdWebhookEndpointSchema,
-  createWebhookEndpointBody,
-  deletedWebhookEndpoint,
-  eventDetailSchema,
-  eventList,
-  eventSchema,
-  listEventsQuery,
-  redeliverBody,
-  redeliveryResult,
   webhookEndpointList,
-} from '@mypay/payout-api/webhooks/schemas';
+} from '@mypay/contracts';
 import type { z } from 'zod';
 
-export type { ErrorCode, EventType };
+export type { ErrorCode, EventType, MyPayEvent };
 
 // Payout API
 export type CreatePayoutParams = z.input<typeof createPayoutBody>;
@@ -62,7 +61,6 @@ export type CreateWebhookEndpointParams = z.input<typeof createWebhookEndpointBo
 export type CreatedWebhookEndpoint = z.output<typeof createdWebhookEndpointSchema>;
 export type WebhookEndpointList = z.output<typeof webhookEndpointList>;
 export type DeletedWebhookEndpoint = z.output<typeof deletedWebhookEndpoint>;
-export type MyPayEvent = z.output<typeof eventSchema>;
 export type EventDetail = z.output<typeof eventDetailSchema>;
 export type ListEventsParams = Partial<z.output<typeof listEventsQuery>>;
 export type EventList = z.output<typeof eventList>;
@@ -74,6 +72,8 @@ export type EventStreamQuery = z.output<typeof eventStreamQuery>;
 export type CreateCheckoutParams = z.input<typeof createCheckoutBody>;
 export type Checkout = z.output<typeof checkoutSchema>;
 export type CheckoutWithTransaction = z.output<typeof checkoutWithTransaction>;
+export type ListCheckoutsParams = Partial<z.output<typeof listCheckoutsQuery>>;
+export type CheckoutList = z.output<typeof checkoutList>;
 export type CompletePaymentParams = z.input<typeof completePaymentBody>;
 export type PaymentTransaction = z.output<typeof paymentSchema>;
 export type ListTransactionsParams = Partial<z.output<typeof listTransactionsQuery>>;

@@ -4,11 +4,11 @@ import {
   SIGNATURE_HEADER,
   type SignatureCheck,
   signPayload,
-} from '@mypay/core/webhooks/signature';
+} from '@mypay/contracts';
 import type { MyPayEvent } from './types.ts';
 
 /**
- * Webhook signatures: the platform's own primitives (`@mypay/core` signature.ts), re-exported so
+ * Webhook signatures: the contract's own primitives (`@mypay/contracts` signature.ts), re-exported so
  * senders and receivers can never disagree on the format.
  */
 export { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, SIGNATURE_HEADER, type SignatureCheck };

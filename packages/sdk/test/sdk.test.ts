@@ -43,7 +43,7 @@ const apiError = (code: string, requestId = 'req-1') => ({
 const payoutBody = {
   amount: 10_000,
   currency: 'PKR',
-  destination: { type: 'wallet' as const, provider: 'JAZZCASH', accountNumber: '03000000001' },
+  destination: { type: 'wallet' as const, provider: 'JAZZCASH' as const, accountNumber: '03000000001' },
   reference: 'sdk-test',
 };
 

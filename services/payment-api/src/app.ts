@@ -7,7 +7,16 @@ import {
   type ScenarioCatalog,
 } from '@mypay/core';
 import type { Db } from '@mypay/db';
-import { ApiDocument, apiKeyAuth, createBaseApp, finishApp, idempotency, jsonBody, perKeyRateLimit } from '@mypay/http';
+import {
+  ApiDocument,
+  apiKeyAuth,
+  createBaseApp,
+  finishApp,
+  idempotency,
+  jsonBody,
+  perKeyRateLimit,
+  WEBHOOKS_TAG_DESCRIPTION,
+} from '@mypay/http';
 import express, { type Express } from 'express';
 import { checkoutRoutes } from './checkouts/routes.ts';
 import type { PaymentApiConfig } from './config.ts';
@@ -39,8 +48,15 @@ export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiConte
       title: 'MyPay Sandbox — Payment API',
       version: config.version,
       description:
-        'Take payments from Pakistani mobile wallets, in a sandbox: open a checkout, send the customer to its hosted page (or call `/payment/complete` yourself), get `checkout.*` and `payment.*` webhooks. Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`). Amounts are integers in paisa; currency is `PKR`.',
+        'Take payments from Pakistani mobile wallets, in a sandbox: open a checkout, send the customer to its hosted page (or call `/payment/complete` yourself), get `checkout.*` and `payment.*` webhooks. Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`). Amounts are integers in paisa; currency is `PKR`. Wire conventions, errors and scenarios: docs/conventions.md, docs/errors.md, docs/scenarios.md in the repository.',
       servers: [config.publicUrl],
+      tags: {
+        Checkouts: 'Checkout sessions: open one, send the customer to its hosted page.',
+        Payments: 'Payment transactions: the attempts to pay a checkout.',
+        'Hosted page': 'The page your customer pays on (HTML, no API key).',
+        Webhooks: WEBHOOKS_TAG_DESCRIPTION,
+        Platform: 'Health and this document.',
+      },
     }),
     idempotent: idempotency({ pool: deps.db.pool, logger }),
   };

@@ -8,6 +8,7 @@ import {
   createScenarioCatalog,
 } from '@mypay/core';
 import { createDb, describeConnectionError, pingDatabase } from '@mypay/db';
+import { handleTransportErrors } from '@mypay/http';
 import { buildApp } from './app.ts';
 import { loadPaymentApiConfig } from './config.ts';
 
@@ -35,11 +36,15 @@ async function main() {
   const deliveryWorker = config.webhookWorkerEnabled ? createDeliveryWorker(db, config.webhooks, { logger }) : null;
 
   const server: Server = app.listen(config.port, () => {
-    logger.info({ port: config.port, version: config.version }, 'payment-api listening');
+    logger.info(
+      { port: config.port, version: config.version, docs: `${config.publicUrl}/api/checkout/docs` },
+      'payment-api listening',
+    );
     for (const worker of workers) worker.start();
     deliveryWorker?.start();
   });
   server.keepAliveTimeout = 65_000;
+  handleTransportErrors(server, logger);
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'cannot listen');
     process.exit(1);

@@ -7,7 +7,16 @@ import {
   type ScenarioCatalog,
 } from '@mypay/core';
 import type { Db } from '@mypay/db';
-import { ApiDocument, apiKeyAuth, createBaseApp, finishApp, idempotency, jsonBody, perKeyRateLimit } from '@mypay/http';
+import {
+  ApiDocument,
+  apiKeyAuth,
+  createBaseApp,
+  finishApp,
+  idempotency,
+  jsonBody,
+  perKeyRateLimit,
+  WEBHOOKS_TAG_DESCRIPTION,
+} from '@mypay/http';
 import express, { type Express } from 'express';
 import { balanceRoutes } from './balance/routes.ts';
 import type { PayoutApiConfig } from './config.ts';
@@ -52,7 +61,16 @@ export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContex
       title: 'MyPay Sandbox — Payout API',
       version: config.version,
       description:
-        'Send money to Pakistani mobile wallets and bank accounts, in a sandbox. Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`). Amounts are integers in paisa; currency is `PKR`.',
+        'Send money to Pakistani mobile wallets and bank accounts, in a sandbox. Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`). Amounts are integers in paisa; currency is `PKR`. Wire conventions, errors and scenarios: docs/conventions.md, docs/errors.md, docs/scenarios.md in the repository.',
+      servers: [config.publicUrl],
+      tags: {
+        Payouts: 'Send money; every payout debits the balance at once and follows its scenario.',
+        Balance: 'What you can pay out.',
+        Directory: 'Banks and wallets you can pay out to, and account checks.',
+        Sandbox: 'Scenario numbers and forced transitions: the parts a real provider does not have.',
+        Webhooks: WEBHOOKS_TAG_DESCRIPTION,
+        Platform: 'Health and this document.',
+      },
     }),
     idempotent: idempotency({ pool: deps.db.pool, logger }),
   };

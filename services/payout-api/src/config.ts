@@ -50,6 +50,8 @@ export const payoutApiEnv = z
     /** Express `trust proxy`: hops of proxies in front (nginx → 1). */
     TRUST_PROXY: z.string().default('loopback'),
     APP_VERSION: z.string().max(64).default(packageVersion),
+    /** Where integrators reach this API (the OpenAPI `servers`); default PUBLIC_SANDBOX_URL, else this process. */
+    PUBLIC_PAYOUT_API_URL: z.url().optional(),
   })
   .superRefine((env, ctx) => {
     checkProductionSecrets(env, ctx, []);
@@ -60,6 +62,7 @@ export const payoutApiEnv = z
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
+    publicUrl: (env.PUBLIC_PAYOUT_API_URL ?? env.PUBLIC_SANDBOX_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, ''),
     databaseUrl: resolveDatabaseUrl(env),
     dbPoolSize: env.DB_POOL_SIZE,
     logLevel: env.LOG_LEVEL,

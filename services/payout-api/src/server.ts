@@ -8,6 +8,7 @@ import {
   purgeExpiredIdempotencyRecords,
 } from '@mypay/core';
 import { createDb, describeConnectionError, pingDatabase } from '@mypay/db';
+import { handleTransportErrors } from '@mypay/http';
 import { buildApp } from './app.ts';
 import { loadPayoutApiConfig } from './config.ts';
 
@@ -27,11 +28,15 @@ async function main() {
   const webhookWorker = config.webhookWorkerEnabled ? createDeliveryWorker(db, config.webhooks, { logger }) : null;
 
   const server: Server = app.listen(config.port, () => {
-    logger.info({ port: config.port, version: config.version }, 'payout-api listening');
+    logger.info(
+      { port: config.port, version: config.version, docs: `${config.publicUrl}/api/v1/docs` },
+      'payout-api listening',
+    );
     worker?.start();
     webhookWorker?.start();
   });
   server.keepAliveTimeout = 65_000;
+  handleTransportErrors(server, logger);
   // Idempotency records live 24 h; expired ones are also replaced on reuse, this just keeps the table small.
   const purge = setInterval(() => {
     purgeExpiredIdempotencyRecords(db.pool).catch((error) => logger.warn({ err: error }, 'idempotency purge failed'));

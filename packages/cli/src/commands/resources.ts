@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MyPay, Payout } from '@mypay/sdk';
+import type { CreatePayoutParams, ListPayoutsParams, MyPay, Payout } from '@mypay/sdk';
 import { colorEnabled, formatMoney, out, paint, printJson, statusColor, table, UsageError } from '../output.ts';
 
 const WALLET_NUMBER = /^03\d{9}$/;
@@ -32,7 +32,9 @@ export async function createPayoutCommand(client: MyPay, options: CreatePayoutOp
       currency: 'PKR',
       destination: {
         type,
-        provider: options.provider ?? (type === 'wallet' ? 'JAZZCASH' : 'HBL'),
+        // The API checks the code (400 names the known ones); the CLI passes what it was given.
+        provider: (options.provider ??
+          (type === 'wallet' ? 'JAZZCASH' : 'HBL')) as CreatePayoutParams['destination']['provider'],
         accountNumber: options.account,
         ...(options.title ? { accountTitle: options.title } : {}),
       },
@@ -82,7 +84,7 @@ export async function listPayoutsCommand(
   }
   const page = await client.payouts.list({
     limit,
-    status: options.status?.toUpperCase(),
+    status: options.status?.toUpperCase() as ListPayoutsParams['status'],
     cursor: options.cursor,
   });
   if (options.json) return printJson(page);

@@ -113,8 +113,8 @@ function reportExpectedError(error: unknown, plan: ScenarioPlan, target: string,
 async function triggerPayout(client: MyPay, target: string, plan: ScenarioPlan, options: TriggerOptions) {
   const scenario = await scenarioByKey(client, plan.scenario);
   const destination = options.bank
-    ? { type: 'bank' as const, provider: 'HBL', accountNumber: scenario.bankAccount }
-    : { type: 'wallet' as const, provider: 'JAZZCASH', accountNumber: scenario.mobile };
+    ? { type: 'bank' as const, provider: 'HBL' as const, accountNumber: scenario.bankAccount }
+    : { type: 'wallet' as const, provider: 'JAZZCASH' as const, accountNumber: scenario.mobile };
   let payout: Awaited<ReturnType<MyPay['payouts']['create']>>;
   try {
     payout = await client.payouts.create(
@@ -138,7 +138,7 @@ async function triggerPayout(client: MyPay, target: string, plan: ScenarioPlan, 
       `Created payout ${paint('bold', payout.id, color)} (scenario ${scenario.number} ${scenario.key}, ${destination.accountNumber}): ${paint(statusColor(payout.status), payout.status, color)}`,
     );
   }
-  let status = payout.status;
+  let status: string = payout.status;
   if (plan.waitFor.length > 0 && !plan.waitFor.includes(status)) {
     if (options.wait) {
       status = await waitUntil(
@@ -191,7 +191,7 @@ async function triggerPayment(client: MyPay, target: string, plan: ScenarioPlan,
       `Created checkout ${paint('bold', checkout.id, color)} and paid it from ${scenario.mobile} (scenario ${scenario.number} ${scenario.key}): payment ${paint('bold', payment.id, color)} ${paint(statusColor(payment.status), payment.status, color)}`,
     );
   }
-  let status = payment.status;
+  let status: string = payment.status;
   if (plan.waitFor.length > 0 && !plan.waitFor.includes(status)) {
     if (options.wait) {
       status = await waitUntil(
@@ -242,7 +242,7 @@ async function triggerCheckoutExpiry(
   });
   const color = colorEnabled();
   if (!options.json) out(`Created checkout ${paint('bold', checkout.id, color)}; it expires at ${checkout.expiresAt}`);
-  let status = checkout.status;
+  let status: string = checkout.status;
   if (options.wait) {
     status = await waitUntil(
       async () => (await client.checkouts.get(checkout.id)).status,

@@ -1,5 +1,6 @@
-export type CheckoutStatus = 'OPEN' | 'COMPLETED' | 'EXPIRED' | 'CANCELLED';
-export const CHECKOUT_STATUSES: readonly CheckoutStatus[] = ['OPEN', 'COMPLETED', 'EXPIRED', 'CANCELLED'];
+import type { CheckoutStatus } from '@mypay/contracts';
+
+export { CHECKOUT_STATUSES, type CheckoutStatus, redirectUrlProblem } from '@mypay/contracts';
 
 /** A checkout session as the API shows it (and as `checkout.*` events carry it). */
 export interface CheckoutResource {
@@ -63,24 +64,6 @@ export function toCheckoutResource(row: CheckoutRow, publicUrl: string): Checkou
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
   };
-}
-
-/**
- * successUrl/cancelUrl: absolute http(s) URLs with a host and no credentials, so the hosted page
- * can only ever send the customer to a web page (never `javascript:`, `data:` or a relative path).
- */
-export function redirectUrlProblem(value: string): string | null {
-  if (value.length > 2048) return 'at most 2048 characters';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be an absolute http(s) URL';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an absolute http(s) URL';
-  if (!url.hostname) return 'must name a host';
-  if (url.username || url.password) return 'must not contain credentials';
-  return null;
 }
 
 /** The redirect target with the outcome appended as query parameters (existing ones are kept). */

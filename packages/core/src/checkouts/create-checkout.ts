@@ -1,3 +1,4 @@
+import { DEFAULT_CHECKOUT_TTL_SECONDS, MAX_CHECKOUT_TTL_SECONDS, MIN_CHECKOUT_TTL_SECONDS } from '@mypay/contracts';
 import type { Db } from '@mypay/db';
 import { AppError, type ErrorDetail } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -9,9 +10,7 @@ import {
   toCheckoutResource,
 } from './checkout-resource.ts';
 
-export const DEFAULT_CHECKOUT_TTL_SECONDS = 1_800;
-export const MIN_CHECKOUT_TTL_SECONDS = 60;
-export const MAX_CHECKOUT_TTL_SECONDS = 86_400;
+export { DEFAULT_CHECKOUT_TTL_SECONDS, MAX_CHECKOUT_TTL_SECONDS, MIN_CHECKOUT_TTL_SECONDS };
 
 export interface CheckoutDeps {
   db: Db;

@@ -15,6 +15,8 @@ export interface ListCheckoutsInput {
   status?: CheckoutStatus | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
+  /** Exact match; index (merchantId, orderId). */
+  orderId?: string | undefined;
 }
 
 /** The merchant's checkouts, newest first; keyset pagination on (createdAt, id) — index (merchantId, createdAt, id). */
@@ -28,6 +30,10 @@ export async function listCheckouts(
   if (input.status) {
     where.push('status = ?');
     params.push(input.status);
+  }
+  if (input.orderId !== undefined) {
+    where.push('orderId = ?');
+    params.push(input.orderId);
   }
   if (input.from) {
     where.push('createdAt >= ?');

@@ -1,6 +1,5 @@
 import type { Pool } from '@mypay/db';
 import { AppError } from '../errors.ts';
-import { EVENT_TYPES } from '../webhooks/enqueue-event.ts';
 
 /**
  * Reads for the event stream (`GET /api/v1/events/stream`, `mypay listen`): a merchant's events in
@@ -89,24 +88,7 @@ export async function readEventsByIds(pool: Pool, merchantId: string, ids: strin
   return rows.map(toStreamedEvent);
 }
 
-/** Problems with an event type pattern list (`payout.*,payment.succeeded`), or null when fine. */
-export function eventTypePatternProblem(pattern: string): string | null {
-  if (pattern === '*') return null;
-  if (pattern.endsWith('.*')) {
-    const prefix = pattern.slice(0, -1);
-    return EVENT_TYPES.some((type) => type.startsWith(prefix)) ? null : `no event type matches ${pattern}`;
-  }
-  return (EVENT_TYPES as readonly string[]).includes(pattern) ? null : `unknown event type ${pattern}`;
-}
-
-/** `*` matches everything, `payout.*` every `payout.` type, anything else itself. Empty list: everything. */
-export function eventTypeMatches(type: string, patterns: readonly string[]): boolean {
-  if (patterns.length === 0) return true;
-  return patterns.some(
-    (pattern) =>
-      pattern === '*' || pattern === type || (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1))),
-  );
-}
+export { eventTypeMatches, eventTypePatternProblem } from '@mypay/contracts';
 
 /**
  * Whether a key authenticated at the start of a long-lived stream still may read: not revoked,

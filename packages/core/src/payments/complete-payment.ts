@@ -1,3 +1,4 @@
+import { OTP_PATTERN } from '@mypay/contracts';
 import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
 import { assertCheckoutPayable, assertNoPendingAttempt } from '../checkouts/cancel-checkout.ts';
 import { CHECKOUT_COLUMNS, type CheckoutRow, toCheckoutResource } from '../checkouts/checkout-resource.ts';
@@ -34,7 +35,7 @@ export interface CompletePaymentInput {
   otp?: string | undefined;
 }
 
-export const OTP_PATTERN = /^\d{4,6}$/;
+export { OTP_PATTERN };
 
 /**
  * A payment attempt on a checkout, used by POST /payment/complete and the hosted page alike.

@@ -2,8 +2,9 @@ import type { ScenarioKey } from '../reference/seed-data.ts';
 
 /** Pure rules of a payment attempt: what each scenario does at completion and later, and what money moves. */
 
-export type TransactionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REFUNDED';
-export const TRANSACTION_STATUSES: readonly TransactionStatus[] = ['PENDING', 'SUCCEEDED', 'FAILED', 'REFUNDED'];
+import type { TransactionStatus } from '@mypay/contracts';
+
+export { TRANSACTION_STATUSES, type TransactionStatus } from '@mypay/contracts';
 
 /** PENDING → SUCCEEDED | FAILED, SUCCEEDED → REFUNDED. */
 export const PAYMENT_TRANSITIONS: Record<TransactionStatus, readonly TransactionStatus[]> = {

@@ -10,6 +10,8 @@ export interface ListPayoutsInput {
   status?: PayoutStatus | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
+  /** Exact match (unique per merchant): the lookup after a lost create response. */
+  reference?: string | undefined;
 }
 
 export interface Page<T> {
@@ -43,6 +45,10 @@ export async function listPayouts(db: Db, input: ListPayoutsInput): Promise<Page
   if (input.status) {
     where.push('status = ?');
     params.push(input.status);
+  }
+  if (input.reference !== undefined) {
+    where.push('reference = ?');
+    params.push(input.reference);
   }
   if (input.from) {
     where.push('createdAt >= ?');

@@ -2,8 +2,9 @@ import type { ScenarioKey } from '../reference/seed-data.ts';
 
 /** Pure rules of the payout lifecycle: which transitions exist, what each scenario does, what money moves. */
 
-export type PayoutStatus = 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'REVERSED';
-export const PAYOUT_STATUSES: readonly PayoutStatus[] = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'REVERSED'];
+import type { PayoutStatus } from '@mypay/contracts';
+
+export { PAYOUT_STATUSES, type PayoutStatus } from '@mypay/contracts';
 
 /** PENDING → PROCESSING → COMPLETED | FAILED, COMPLETED → REVERSED; a provider may also reject a PENDING payout. */
 export const LEGAL_TRANSITIONS: Record<PayoutStatus, readonly PayoutStatus[]> = {

@@ -1,41 +1,7 @@
-/** Reference data the SPEC fixes: served by the directory and scenario endpoints. */
+/** Reference data the platform is seeded with (banks, wallets and scenario keys are part of the contract). */
+import type { ScenarioKey } from '@mypay/contracts';
 
-export const BANKS = [
-  { code: 'HBL', name: 'Habib Bank Limited', ibanPrefix: 'HABB' },
-  { code: 'UBL', name: 'United Bank Limited', ibanPrefix: 'UNIL' },
-  { code: 'MCB', name: 'MCB Bank Limited', ibanPrefix: 'MUCB' },
-  { code: 'NBP', name: 'National Bank of Pakistan', ibanPrefix: 'NBPA' },
-  { code: 'ABL', name: 'Allied Bank Limited', ibanPrefix: 'ABPA' },
-  { code: 'MEEZAN', name: 'Meezan Bank', ibanPrefix: 'MEZN' },
-  { code: 'BAFL', name: 'Bank Alfalah', ibanPrefix: 'ALFH' },
-  { code: 'BAHL', name: 'Bank AL Habib', ibanPrefix: 'BAHL' },
-  { code: 'SCB', name: 'Standard Chartered Bank (Pakistan)', ibanPrefix: 'SCBL' },
-  { code: 'FAYSAL', name: 'Faysal Bank', ibanPrefix: 'FAYS' },
-  { code: 'ASKARI', name: 'Askari Bank', ibanPrefix: 'ASCM' },
-  { code: 'JSBL', name: 'JS Bank', ibanPrefix: 'JSBL' },
-] as const;
-
-export const WALLETS = [
-  { code: 'JAZZCASH', name: 'JazzCash' },
-  { code: 'EASYPAISA', name: 'Easypaisa' },
-  { code: 'SADAPAY', name: 'SadaPay' },
-  { code: 'NAYAPAY', name: 'NayaPay' },
-] as const;
-
-export const SCENARIO_KEYS = [
-  'SUCCESS',
-  'ASYNC_SUCCESS',
-  'ACCOUNT_NOT_FOUND',
-  'ACCOUNT_BLOCKED',
-  'LIMIT_EXCEEDED',
-  'TIMEOUT',
-  'PROVIDER_UNAVAILABLE',
-  'REVERSED',
-  'TITLE_MISMATCH',
-  'ASYNC_FAILURE',
-] as const;
-
-export type ScenarioKey = (typeof SCENARIO_KEYS)[number];
+export { BANKS, SCENARIO_KEYS, type ScenarioKey, WALLETS } from '@mypay/contracts';
 
 export interface ScenarioRow {
   key: ScenarioKey;

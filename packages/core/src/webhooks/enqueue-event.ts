@@ -1,24 +1,9 @@
+import type { EventType } from '@mypay/contracts';
 import type { PoolConnection } from '@mypay/db';
 import { newId } from '../ids.ts';
 import { notifyWebhookWorkers } from './worker-signal.ts';
 
-export const EVENT_TYPES = [
-  'payout.created',
-  'payout.processing',
-  'payout.completed',
-  'payout.failed',
-  'payout.reversed',
-  'checkout.completed',
-  'checkout.expired',
-  'payment.succeeded',
-  'payment.failed',
-  'payment.refunded',
-  'webhook.test',
-] as const;
-
-export type EventType = (typeof EVENT_TYPES)[number];
-
-export const isEventType = (value: string): value is EventType => (EVENT_TYPES as readonly string[]).includes(value);
+export { EVENT_TYPES, type EventType, isEventType } from '@mypay/contracts';
 
 export interface EventBody {
   id: string;

@@ -1,12 +1,21 @@
-import { createCheckout, getCheckoutOrThrow } from '@mypay/core';
-import { parseBody, parseParams, principalOf } from '@mypay/http';
+import {
+  checkoutList,
+  checkoutSchema,
+  checkoutWithTransaction,
+  createCheckoutBody,
+  emptyQuery,
+  idParams,
+  listCheckoutsQuery,
+} from '@mypay/contracts';
+import { createCheckout, getCheckoutOrThrow, listCheckouts } from '@mypay/core';
+import { parseBody, parseParams, parseQuery, principalOf } from '@mypay/http';
 import type { RouteModule } from '../context.ts';
-import { checkoutIdParams, checkoutSchema, checkoutWithTransaction, createCheckoutBody } from './schemas.ts';
 
 export const checkoutRoutes: RouteModule = (router, ctx) => {
   const deps = { db: ctx.db, publicUrl: ctx.config.publicUrl };
 
   ctx.docs.add({
+    operationId: 'createCheckout',
     method: 'post',
     path: '/api/checkout/create',
     tags: ['Checkouts'],
@@ -25,16 +34,48 @@ export const checkoutRoutes: RouteModule = (router, ctx) => {
   });
 
   ctx.docs.add({
+    operationId: 'listCheckouts',
+    method: 'get',
+    path: '/checkouts',
+    tags: ['Checkouts'],
+    summary: 'List checkouts, newest first',
+    description:
+      'Filters: `status`, `from`/`to` (creation time), `orderId` (exact). Unknown parameters are 400 `VALIDATION_ERROR`.',
+    query: listCheckoutsQuery,
+    responses: { 200: { description: 'A page of checkouts', schema: checkoutList } },
+  });
+  router.get('/checkouts', async (req, res) => {
+    const query = parseQuery(listCheckoutsQuery, req.query);
+    const page = await listCheckouts(
+      ctx.db,
+      {
+        merchantId: principalOf(req).merchantId,
+        limit: query.limit,
+        cursor: query.cursor,
+        status: query.status,
+        orderId: query.orderId,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+      },
+      ctx.config.publicUrl,
+    );
+    res.json(page);
+  });
+
+  ctx.docs.add({
+    operationId: 'getCheckout',
     method: 'get',
     path: '/checkouts/:id',
     tags: ['Checkouts'],
     summary: 'A checkout and its latest payment attempt',
-    params: checkoutIdParams,
+    params: idParams,
+    query: emptyQuery,
     responses: { 200: { description: 'The checkout', schema: checkoutWithTransaction } },
     errors: ['NOT_FOUND'],
   });
   router.get('/checkouts/:id', async (req, res) => {
-    const { id } = parseParams(checkoutIdParams, req.params);
+    const { id } = parseParams(idParams, req.params);
+    parseQuery(emptyQuery, req.query);
     res.json(await getCheckoutOrThrow(ctx.db, ctx.config.publicUrl, principalOf(req).merchantId, id));
   });
 };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { completePaymentBody } from '@mypay/contracts';
 import {
   AppError,
   cancelCheckout,
@@ -13,7 +14,6 @@ import { perKeyRateLimit, toAppError } from '@mypay/http';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { ApiContext } from '../context.ts';
-import { completePaymentBody } from '../payments/schemas.ts';
 import { CSRF_COOKIE, csrfCookie, csrfToken, isCsrfNonce, newCsrfNonce, readCookie, verifyCsrf } from './csrf.ts';
 import { layout, messageBody, paymentFormBody } from './render.ts';
 
@@ -209,6 +209,7 @@ export function hostedPageRouter(ctx: ApiContext): Router {
     `Payment failed: ${payment.failure?.message ?? 'the wallet declined it'} (${payment.failure?.code ?? 'FAILED'}). You can try again.`;
 
   ctx.docs.add({
+    operationId: 'getHostedCheckoutPage',
     method: 'get',
     path: '/checkout/:id',
     tags: ['Hosted page'],

@@ -1,12 +1,13 @@
-import { completePayment, listTransactions, type TransactionStatus } from '@mypay/core';
+import { completePaymentBody, listTransactionsQuery, paymentSchema, transactionList } from '@mypay/contracts';
+import { completePayment, listTransactions } from '@mypay/core';
 import { parseBody, parseQuery, principalOf } from '@mypay/http';
 import type { RouteModule } from '../context.ts';
-import { completePaymentBody, listTransactionsQuery, paymentSchema, transactionList } from './schemas.ts';
 
 export const paymentRoutes: RouteModule = (router, ctx) => {
   const deps = { db: ctx.db, scenarios: ctx.scenarios, directory: ctx.directory, publicUrl: ctx.config.publicUrl };
 
   ctx.docs.add({
+    operationId: 'completePayment',
     method: 'post',
     path: '/payment/complete',
     tags: ['Payments'],
@@ -25,6 +26,7 @@ export const paymentRoutes: RouteModule = (router, ctx) => {
   });
 
   ctx.docs.add({
+    operationId: 'listTransactions',
     method: 'get',
     path: '/transactions',
     tags: ['Payments'],
@@ -38,7 +40,7 @@ export const paymentRoutes: RouteModule = (router, ctx) => {
       merchantId: principalOf(req).merchantId,
       limit: query.limit,
       cursor: query.cursor,
-      status: query.status as TransactionStatus | undefined,
+      status: query.status,
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
     });

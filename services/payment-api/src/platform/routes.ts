@@ -1,17 +1,9 @@
+import { healthSchema, openApiDocumentSchema } from '@mypay/contracts';
 import { pingDatabase } from '@mypay/db';
 import { healthHandler, renderDocsPage } from '@mypay/http';
 import type { Express } from 'express';
 import { z } from 'zod';
 import { type ApiContext, DOCS_PREFIX } from '../context.ts';
-
-export const healthSchema = z
-  .object({
-    status: z.enum(['ok', 'degraded']),
-    db: z.enum(['up', 'down']),
-    version: z.string(),
-    uptimeSeconds: z.number().int(),
-  })
-  .meta({ id: 'Health' });
 
 /**
  * Routes without an API key: health, the OpenAPI document and the docs page. The document and
@@ -21,6 +13,7 @@ export const healthSchema = z
 export function platformRoutes(app: Express, ctx: ApiContext): void {
   const health = healthHandler({ ping: () => pingDatabase(ctx.db, 1_000), version: ctx.config.version });
   ctx.docs.add({
+    operationId: 'getHealth',
     method: 'get',
     path: '/health',
     tags: ['Platform'],
@@ -34,18 +27,20 @@ export function platformRoutes(app: Express, ctx: ApiContext): void {
   app.get('/health', health);
 
   ctx.docs.add({
+    operationId: 'getOpenApiDocument',
     method: 'get',
     path: `${DOCS_PREFIX}/openapi.json`,
     tags: ['Platform'],
     summary: 'This OpenAPI 3.1 document (also at `/openapi.json`)',
     auth: false,
-    responses: { 200: { description: 'OpenAPI document' } },
+    responses: { 200: { description: 'OpenAPI document', schema: openApiDocumentSchema } },
   });
   app.get(['/openapi.json', `${DOCS_PREFIX}/openapi.json`], (_req, res) => {
     res.json(ctx.docs.document());
   });
 
   ctx.docs.add({
+    operationId: 'getDocsPage',
     method: 'get',
     path: `${DOCS_PREFIX}/docs`,
     tags: ['Platform'],

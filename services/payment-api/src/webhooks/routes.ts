@@ -1,44 +1,11 @@
+import { sendTestEventBody, testEventResult } from '@mypay/contracts';
 import { sendTestEvent } from '@mypay/core';
 import { parseBody, principalOf } from '@mypay/http';
-import { z } from 'zod';
 import type { RouteModule } from '../context.ts';
-
-export const sendTestEventBody = z
-  .object({
-    endpointId: z
-      .string()
-      .min(1)
-      .max(64)
-      .optional()
-      .meta({ description: 'Only this endpoint (default: every enabled one)' }),
-  })
-  .meta({ id: 'SendTestEvent' });
-
-export const testEventResult = z
-  .object({
-    eventId: z.string(),
-    deliveries: z.array(
-      z.object({
-        deliveryId: z.string(),
-        endpointId: z.string(),
-        url: z.string(),
-        status: z.enum(['DELIVERED', 'PENDING', 'FAILED']),
-        attempt: z
-          .object({
-            attemptNumber: z.number().int(),
-            statusCode: z.number().int().nullable(),
-            latencyMs: z.number(),
-            responseExcerpt: z.string().nullable(),
-            error: z.string().nullable(),
-          })
-          .nullable(),
-      }),
-    ),
-  })
-  .meta({ id: 'TestEventResult' });
 
 export const webhookRoutes: RouteModule = (router, ctx) => {
   ctx.docs.add({
+    operationId: 'sendTestEvent',
     method: 'post',
     path: '/webhooks/test',
     tags: ['Webhooks'],
@@ -46,6 +13,7 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
     description:
       'Delivers in this request and returns each attempt (status code, latency, response excerpt). A failed delivery is retried on the normal schedule. 422 `INVALID_STATE` when you have no enabled endpoint.',
     body: sendTestEventBody,
+    bodyRequired: false,
     responses: { 200: { description: 'The event and its delivery attempts', schema: testEventResult } },
     errors: ['NOT_FOUND', 'INVALID_STATE'],
   });

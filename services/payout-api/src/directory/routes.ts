@@ -1,51 +1,39 @@
+import { bankList, emptyQuery, verifyAccountBody, verifyAccountResult, walletList } from '@mypay/contracts';
 import { verifyAccount } from '@mypay/core';
-import { parseBody } from '@mypay/http';
-import { z } from 'zod';
+import { parseBody, parseQuery } from '@mypay/http';
 import { API_BASE, type RouteModule } from '../context.ts';
-import { accountNumber, destinationType } from '../payouts/schemas.ts';
-
-export const bankSchema = z
-  .object({ code: z.string().meta({ example: 'HBL' }), name: z.string(), ibanPrefix: z.string().nullable() })
-  .meta({ id: 'Bank' });
-export const walletSchema = z
-  .object({ code: z.string().meta({ example: 'JAZZCASH' }), name: z.string() })
-  .meta({ id: 'Wallet' });
-
-export const verifyAccountBody = z
-  .object({ type: destinationType, provider: z.string().min(1).max(32), accountNumber })
-  .meta({ id: 'VerifyAccount' });
-export const verifyAccountResult = z
-  .object({
-    valid: z.boolean(),
-    accountTitle: z.string().optional(),
-    status: z.enum(['ACTIVE', 'BLOCKED', 'NOT_FOUND']),
-  })
-  .meta({ id: 'VerifyAccountResult' });
 
 export const directoryRoutes: RouteModule = (router, ctx) => {
   ctx.docs.add({
+    operationId: 'listBanks',
     method: 'get',
     path: `${API_BASE}/directory/banks`,
     tags: ['Directory'],
     summary: 'Banks you can pay out to (`provider` codes for `type: "bank"`)',
-    responses: { 200: { description: 'Banks', schema: z.object({ data: z.array(bankSchema) }) } },
+    query: emptyQuery,
+    responses: { 200: { description: 'Banks', schema: bankList } },
   });
-  router.get('/directory/banks', async (_req, res) => {
+  router.get('/directory/banks', async (req, res) => {
+    parseQuery(emptyQuery, req.query);
     res.json({ data: await ctx.directory.banks() });
   });
 
   ctx.docs.add({
+    operationId: 'listWallets',
     method: 'get',
     path: `${API_BASE}/directory/wallets`,
     tags: ['Directory'],
     summary: 'Mobile wallets you can pay out to (`provider` codes for `type: "wallet"`)',
-    responses: { 200: { description: 'Wallets', schema: z.object({ data: z.array(walletSchema) }) } },
+    query: emptyQuery,
+    responses: { 200: { description: 'Wallets', schema: walletList } },
   });
-  router.get('/directory/wallets', async (_req, res) => {
+  router.get('/directory/wallets', async (req, res) => {
+    parseQuery(emptyQuery, req.query);
     res.json({ data: await ctx.directory.wallets() });
   });
 
   ctx.docs.add({
+    operationId: 'verifyAccount',
     method: 'post',
     path: `${API_BASE}/verify-account`,
     tags: ['Directory'],

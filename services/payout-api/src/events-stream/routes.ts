@@ -1,10 +1,10 @@
+import { eventStreamDescription, eventStreamQuery, STREAM_START, splitTypes } from '@mypay/contracts';
 import { getEventSeqOrThrow, getLatestEventPosition } from '@mypay/core';
 import { parseQuery, principalOf } from '@mypay/http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { API_BASE, type RouteModule } from '../context.ts';
 import { DEFAULT_EVENT_STREAM_TIMING, type EventStreamTiming, runEventStream, sseMessage } from './event-stream.ts';
-import { eventStreamDescription, eventStreamQuery, STREAM_START, splitTypes } from './schemas.ts';
 
 /** The server stops accepting (server.close()) before it waits for open requests: streams end then. */
 function serverIsClosing(req: Request): boolean {
@@ -32,6 +32,7 @@ export function eventStreamRoutes(timing: Partial<EventStreamTiming> = {}): Rout
   const settings = { ...DEFAULT_EVENT_STREAM_TIMING, ...timing };
   return (router, ctx) => {
     ctx.docs.add({
+      operationId: 'streamEvents',
       method: 'get',
       path: `${API_BASE}/events/stream`,
       tags: ['Webhooks'],

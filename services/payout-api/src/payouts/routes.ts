@@ -1,13 +1,14 @@
-import { createPayout, getPayoutOrThrow, listPayouts, type PayoutStatus } from '@mypay/core';
+import { createPayoutBody, emptyQuery, idParams, listPayoutsQuery, payoutList, payoutWithEvents } from '@mypay/contracts';
+import { createPayout, getPayoutOrThrow, listPayouts } from '@mypay/core';
 import { parseBody, parseParams, parseQuery, principalOf } from '@mypay/http';
 import type { RouteModule } from '../context.ts';
 import { API_BASE } from '../context.ts';
-import { createPayoutBody, listPayoutsQuery, payoutIdParams, payoutList, payoutWithEvents } from './schemas.ts';
 
 export const payoutRoutes: RouteModule = (router, ctx) => {
   const deps = { db: ctx.db, scenarios: ctx.scenarios, directory: ctx.directory };
 
   ctx.docs.add({
+    operationId: 'createPayout',
     method: 'post',
     path: `${API_BASE}/payouts`,
     tags: ['Payouts'],
@@ -32,10 +33,13 @@ export const payoutRoutes: RouteModule = (router, ctx) => {
   });
 
   ctx.docs.add({
+    operationId: 'listPayouts',
     method: 'get',
     path: `${API_BASE}/payouts`,
     tags: ['Payouts'],
     summary: 'List payouts, newest first',
+    description:
+      'Filters: `status`, `from`/`to` (creation time), `reference` (exact: finds the payout of a create whose response was lost). Unknown parameters are 400 `VALIDATION_ERROR`.',
     query: listPayoutsQuery,
     responses: { 200: { description: 'A page of payouts', schema: payoutList } },
   });
@@ -45,7 +49,8 @@ export const payoutRoutes: RouteModule = (router, ctx) => {
       merchantId: principalOf(req).merchantId,
       limit: query.limit,
       cursor: query.cursor,
-      status: query.status as PayoutStatus | undefined,
+      status: query.status,
+      reference: query.reference,
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
     });
@@ -53,16 +58,19 @@ export const payoutRoutes: RouteModule = (router, ctx) => {
   });
 
   ctx.docs.add({
+    operationId: 'getPayout',
     method: 'get',
     path: `${API_BASE}/payouts/:id`,
     tags: ['Payouts'],
     summary: 'A payout with its status history',
-    params: payoutIdParams,
+    params: idParams,
+    query: emptyQuery,
     responses: { 200: { description: 'The payout', schema: payoutWithEvents } },
     errors: ['NOT_FOUND'],
   });
   router.get('/payouts/:id', async (req, res) => {
-    const { id } = parseParams(payoutIdParams, req.params);
+    const { id } = parseParams(idParams, req.params);
+    parseQuery(emptyQuery, req.query);
     res.json(await getPayoutOrThrow(ctx.db, principalOf(req).merchantId, id));
   });
 };

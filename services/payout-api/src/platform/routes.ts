@@ -1,22 +1,15 @@
+import { healthSchema, openApiDocumentSchema } from '@mypay/contracts';
 import { pingDatabase } from '@mypay/db';
 import { healthHandler, renderDocsPage } from '@mypay/http';
 import type { Express } from 'express';
 import { z } from 'zod';
 import { API_BASE, type ApiContext } from '../context.ts';
 
-export const healthSchema = z
-  .object({
-    status: z.enum(['ok', 'degraded']),
-    db: z.enum(['up', 'down']),
-    version: z.string(),
-    uptimeSeconds: z.number().int(),
-  })
-  .meta({ id: 'Health' });
-
 /** Routes without an API key: health, the OpenAPI document and the docs page. */
 export function platformRoutes(app: Express, ctx: ApiContext): void {
   const health = healthHandler({ ping: () => pingDatabase(ctx.db, 1_000), version: ctx.config.version });
   ctx.docs.add({
+    operationId: 'getHealth',
     method: 'get',
     path: `${API_BASE}/health`,
     tags: ['Platform'],
@@ -31,18 +24,20 @@ export function platformRoutes(app: Express, ctx: ApiContext): void {
   app.get('/health', health);
 
   ctx.docs.add({
+    operationId: 'getOpenApiDocument',
     method: 'get',
     path: `${API_BASE}/openapi.json`,
     tags: ['Platform'],
     summary: 'This OpenAPI 3.1 document',
     auth: false,
-    responses: { 200: { description: 'OpenAPI document' } },
+    responses: { 200: { description: 'OpenAPI document', schema: openApiDocumentSchema } },
   });
   app.get(`${API_BASE}/openapi.json`, (_req, res) => {
     res.json(ctx.docs.document());
   });
 
   ctx.docs.add({
+    operationId: 'getDocsPage',
     method: 'get',
     path: `${API_BASE}/docs`,
     tags: ['Platform'],

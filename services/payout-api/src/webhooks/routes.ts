@@ -1,4 +1,17 @@
 import {
+  createdWebhookEndpointSchema,
+  createWebhookEndpointBody,
+  deletedWebhookEndpoint,
+  emptyQuery,
+  eventDetailSchema,
+  eventList,
+  idParams,
+  listEventsQuery,
+  redeliverBody,
+  redeliveryResult,
+  webhookEndpointList,
+} from '@mypay/contracts';
+import {
   type AuditContext,
   createWebhookEndpoint,
   DEFAULT_WEBHOOK_SETTINGS,
@@ -12,18 +25,6 @@ import {
 import { parseBody, parseParams, parseQuery, principalOf, requestIdOf } from '@mypay/http';
 import type { Request } from 'express';
 import { API_BASE, type ApiContext, type RouteModule } from '../context.ts';
-import {
-  createdWebhookEndpointSchema,
-  createWebhookEndpointBody,
-  deletedWebhookEndpoint,
-  eventDetailSchema,
-  eventList,
-  idParams,
-  listEventsQuery,
-  redeliverBody,
-  redeliveryResult,
-  webhookEndpointList,
-} from './schemas.ts';
 
 /**
  * Webhook settings from the process config when it carries them (`config.webhooks`), else the
@@ -45,9 +46,10 @@ const auditOf = (req: Request): AuditContext => ({
 /** `/webhook-endpoints` and `/events` of the Payout API (mounted at /api/v1 behind API-key auth). */
 export const webhookRoutes: RouteModule = (router, ctx) => {
   const settings = webhookSettingsOf(ctx);
-  const tags = ['Webhooks'];
+  const tags: [string] = ['Webhooks'];
 
   ctx.docs.add({
+    operationId: 'createWebhookEndpoint',
     method: 'post',
     path: `${API_BASE}/webhook-endpoints`,
     tags,
@@ -71,17 +73,21 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
   });
 
   ctx.docs.add({
+    operationId: 'listWebhookEndpoints',
     method: 'get',
     path: `${API_BASE}/webhook-endpoints`,
     tags,
     summary: "The merchant's webhook endpoints (without secrets)",
+    query: emptyQuery,
     responses: { 200: { description: 'Every endpoint, newest first', schema: webhookEndpointList } },
   });
   router.get('/webhook-endpoints', async (req, res) => {
+    parseQuery(emptyQuery, req.query);
     res.json(await listWebhookEndpoints(ctx.db, principalOf(req).merchantId));
   });
 
   ctx.docs.add({
+    operationId: 'deleteWebhookEndpoint',
     method: 'delete',
     path: `${API_BASE}/webhook-endpoints/:id`,
     tags,
@@ -97,6 +103,7 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
   });
 
   ctx.docs.add({
+    operationId: 'listEvents',
     method: 'get',
     path: `${API_BASE}/events`,
     tags,
@@ -119,20 +126,24 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
   });
 
   ctx.docs.add({
+    operationId: 'getEvent',
     method: 'get',
     path: `${API_BASE}/events/:id`,
     tags,
     summary: 'An event with its deliveries and every attempt',
     params: idParams,
+    query: emptyQuery,
     responses: { 200: { description: 'The event', schema: eventDetailSchema } },
     errors: ['NOT_FOUND'],
   });
   router.get('/events/:id', async (req, res) => {
     const { id } = parseParams(idParams, req.params);
+    parseQuery(emptyQuery, req.query);
     res.json(await getEventOrThrow(ctx.db, principalOf(req).merchantId, id));
   });
 
   ctx.docs.add({
+    operationId: 'redeliverEvent',
     method: 'post',
     path: `${API_BASE}/events/:id/redeliver`,
     tags,
@@ -142,6 +153,7 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
     idempotent: true,
     params: idParams,
     body: redeliverBody,
+    bodyRequired: false,
     responses: { 202: { description: 'Deliveries scheduled', schema: redeliveryResult } },
     errors: ['NOT_FOUND', 'INVALID_STATE'],
   });

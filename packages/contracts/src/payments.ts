@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { amountField, currencyField, failureSchema, isoDateTime, pageOf, pageQueryShape } from './common.ts';
+import { WALLET_ACCOUNT } from './payouts.ts';
+import { walletCode } from './reference.ts';
+
+/** Checkouts and payment transactions of the Payment API. */
+
+export type CheckoutStatus = 'OPEN' | 'COMPLETED' | 'EXPIRED' | 'CANCELLED';
+export const CHECKOUT_STATUSES = [
+  'OPEN',
+  'COMPLETED',
+  'EXPIRED',
+  'CANCELLED',
+] as const satisfies readonly CheckoutStatus[];
+export const checkoutStatus = z.enum(CHECKOUT_STATUSES).meta({ id: 'CheckoutStatus' });
+
+export type TransactionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REFUNDED';
+export const TRANSACTION_STATUSES = [
+  'PENDING',
+  'SUCCEEDED',
+  'FAILED',
+  'REFUNDED',
+] as const satisfies readonly TransactionStatus[];
+export const transactionStatus = z.enum(TRANSACTION_STATUSES).meta({ id: 'TransactionStatus' });
+
+export const DEFAULT_CHECKOUT_TTL_SECONDS = 1_800;
+export const MIN_CHECKOUT_TTL_SECONDS = 60;
+export const MAX_CHECKOUT_TTL_SECONDS = 86_400;
+
+/** A one-time password as wallets send it. */
+export const OTP_PATTERN = /^\d{4,6}$/;
+/** Printed on the hosted page and in redirects: no control characters. */
+export const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]+$/u;
+
+/**
+ * successUrl/cancelUrl: absolute http(s) URLs with a host and no credentials, so the hosted page
+ * can only ever send the customer to a web page (never `javascript:`, `data:` or a relative path).
+ */
+export function redirectUrlProblem(value: string): string | null {
+  if (value.length > 2048) return 'at most 2048 characters';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an absolute http(s) URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an absolute http(s) URL';
+  if (!url.hostname) return 'must name a host';
+  if (url.username || url.password) return 'must not contain credentials';
+  return null;
+}
+
+const redirectUrl = (what: string, example: string) =>
+  z
+    .string()
+    .max(2048)
+    .superRefine((value, ctx) => {
+      const problem = redirectUrlProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ description: `Absolute http(s) URL the customer is sent to ${what}`, example });
+
+export const mobileNumber = z
+  .string()
+  .regex(WALLET_ACCOUNT, 'an 11-digit mobile number 03XXXXXXXXX')
+  .meta({ example: '03000000001' });
+
+export const createCheckoutBody = z
+  .object({
+    amount: amountField(250000),
+    currency: currencyField,
+    orderId: z.string().trim().min(1).max(191).regex(NO_CONTROL_CHARACTERS, 'no control characters').meta({
+      description: 'Your order id (not required to be unique; `GET /checkouts?orderId=` finds it)',
+      example: 'ORDER-1001',
+    }),
+    customer: z
+      .object({
+        mobile: mobileNumber.optional(),
+        email: z.email().max(191).optional().meta({ example: 'ayesha@example.com' }),
+      })
+      .optional()
+      .meta({ description: 'Optional; the mobile number pre-fills the hosted page' }),
+    successUrl: redirectUrl(
+      'after paying (`?checkoutId=…&status=COMPLETED&transactionId=…` is appended)',
+      'https://shop.example/paid',
+    ),
+    cancelUrl: redirectUrl(
+      'after cancelling (`?checkoutId=…&status=CANCELLED` is appended)',
+      'https://shop.example/cart',
+    ),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(MIN_CHECKOUT_TTL_SECONDS)
+      .max(MAX_CHECKOUT_TTL_SECONDS)
+      .optional()
+      .meta({ description: `Lifetime of the checkout (default ${DEFAULT_CHECKOUT_TTL_SECONDS} s)`, example: 1800 }),
+  })
+  .meta({
+    id: 'CreateCheckout',
+    examples: [
+      {
+        amount: 250000,
+        currency: 'PKR',
+        orderId: 'ORDER-1001',
+        customer: { mobile: '03000000001', email: 'ayesha@example.com' },
+        successUrl: 'https://shop.example/paid',
+        cancelUrl: 'https://shop.example/cart',
+        expiresInSeconds: 1800,
+      },
+    ],
+  });
+export type CreateCheckoutBody = z.infer<typeof createCheckoutBody>;
+
+export const paymentSchema = z
+  .object({
+    id: z.string().meta({ example: 'txn_4Hs9a8b7c6d5e4f3' }),
+    checkoutId: z.string().meta({ example: 'cs_8Jd2a1b2c3d4e5f6' }),
+    orderId: z.string().meta({ example: 'ORDER-1001' }),
+    amount: z.number().int().meta({ example: 250000 }),
+    currency: z.literal('PKR'),
+    status: transactionStatus,
+    provider: z.string().meta({ example: 'JAZZCASH' }),
+    mobile: z.string().meta({ example: '03000000001' }),
+    scenario: z.string().meta({ description: 'The scenario the payer number triggered', example: 'SUCCESS' }),
+    failure: failureSchema.nullable(),
+    createdAt: isoDateTime,
+    updatedAt: isoDateTime,
+  })
+  .meta({ id: 'PaymentTransaction' });
+export type PaymentTransaction = z.infer<typeof paymentSchema>;
+
+export const checkoutSchema = z
+  .object({
+    id: z.string().meta({ example: 'cs_8Jd2a1b2c3d4e5f6' }),
+    status: checkoutStatus,
+    amount: z.number().int().meta({ example: 250000 }),
+    currency: z.literal('PKR'),
+    orderId: z.string().meta({ example: 'ORDER-1001' }),
+    customer: z.object({ mobile: z.string().nullable(), email: z.string().nullable() }).nullable(),
+    successUrl: z.string(),
+    cancelUrl: z.string(),
+    checkoutUrl: z.string().meta({ description: 'The hosted payment page: send the customer here' }),
+    expiresAt: isoDateTime,
+    completedAt: isoDateTime.nullable(),
+    createdAt: isoDateTime,
+    updatedAt: isoDateTime,
+  })
+  .meta({ id: 'Checkout' });
+export type Checkout = z.infer<typeof checkoutSchema>;
+
+export const checkoutWithTransaction = checkoutSchema
+  .extend({ latestTransaction: paymentSchema.nullable() })
+  .meta({ id: 'CheckoutWithTransaction' });
+
+export const listCheckoutsQuery = z.object({
+  ...pageQueryShape,
+  status: checkoutStatus.optional(),
+  orderId: z.string().min(1).max(191).optional().meta({ description: 'Exact `orderId`', example: 'ORDER-1001' }),
+});
+export type ListCheckoutsQuery = z.infer<typeof listCheckoutsQuery>;
+export const checkoutList = pageOf(checkoutSchema, 'CheckoutList');
+
+export const completePaymentBody = z
+  .object({
+    checkoutId: z.string().min(1).max(64).meta({ example: 'cs_8Jd2a1b2c3d4e5f6' }),
+    provider: walletCode,
+    mobile: mobileNumber.meta({
+      description: "The payer's wallet number; it picks the scenario",
+      example: '03000000001',
+    }),
+    otp: z.string().regex(OTP_PATTERN, '4 to 6 digits').optional().meta({ example: '123456' }),
+  })
+  .meta({
+    id: 'CompletePayment',
+    examples: [{ checkoutId: 'cs_8Jd2a1b2c3d4e5f6', provider: 'JAZZCASH', mobile: '03000000001', otp: '123456' }],
+  });
+export type CompletePaymentBody = z.infer<typeof completePaymentBody>;
+
+export const listTransactionsQuery = z.object({ ...pageQueryShape, status: transactionStatus.optional() });
+export type ListTransactionsQuery = z.infer<typeof listTransactionsQuery>;
+export const transactionList = pageOf(paymentSchema, 'TransactionList');

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    db: z.enum(['up', 'down']),
+    version: z.string().meta({ example: '0.1.0' }),
+    uptimeSeconds: z.number().int(),
+  })
+  .meta({ id: 'Health' });
+export type Health = z.infer<typeof healthSchema>;
+
+/** What `GET …/openapi.json` answers (described loosely: it is this very document). */
+export const openApiDocumentSchema = z
+  .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }) })
+  .catchall(z.unknown())
+  .meta({ id: 'OpenApiDocument' });

@@ -1,0 +1,312 @@
+import { type ZodType, z } from 'zod';
+import { isoDateTime, pageOf, pageQueryShape } from './common.ts';
+import { checkoutSchema, paymentSchema } from './payments.ts';
+import { payoutSchema } from './payouts.ts';
+
+/** Events (the body every webhook delivery and the event stream carry), endpoints and deliveries. */
+
+export const EVENT_TYPES = [
+  'payout.created',
+  'payout.processing',
+  'payout.completed',
+  'payout.failed',
+  'payout.reversed',
+  'checkout.completed',
+  'checkout.expired',
+  'payment.succeeded',
+  'payment.failed',
+  'payment.refunded',
+  'webhook.test',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+export const isEventType = (value: string): value is EventType => (EVENT_TYPES as readonly string[]).includes(value);
+export const eventType = z.enum(EVENT_TYPES).meta({ id: 'EventType' });
+
+export const webhookTestObject = z
+  .object({
+    object: z.literal('webhook_test'),
+    message: z.string().meta({ example: 'Test event from MyPay Sandbox' }),
+    sentAt: isoDateTime,
+  })
+  .meta({ id: 'WebhookTest' });
+
+/** What `data.object` is for each event type: the object as it was when the event happened. */
+export const EVENT_OBJECTS = {
+  'payout.created': payoutSchema,
+  'payout.processing': payoutSchema,
+  'payout.completed': payoutSchema,
+  'payout.failed': payoutSchema,
+  'payout.reversed': payoutSchema,
+  'checkout.completed': checkoutSchema,
+  'checkout.expired': checkoutSchema,
+  'payment.succeeded': paymentSchema,
+  'payment.failed': paymentSchema,
+  'payment.refunded': paymentSchema,
+  'webhook.test': webhookTestObject,
+} as const satisfies Record<EventType, ZodType>;
+
+export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
+  'payout.created': 'A payout was accepted and its amount taken from the balance (status `PENDING`).',
+  'payout.processing': 'The provider is working on the payout.',
+  'payout.completed': 'The money reached the destination.',
+  'payout.failed': 'The payout failed; its amount is back in the balance (`failure` says why).',
+  'payout.reversed': 'A completed payout was reversed; its amount is back in the balance.',
+  'checkout.completed': 'A checkout was paid.',
+  'checkout.expired': 'A checkout passed its `expiresAt` unpaid.',
+  'payment.succeeded': 'A payment succeeded; its amount was credited to the balance.',
+  'payment.failed': 'A payment attempt failed (`failure` says why); the checkout stays open for another try.',
+  'payment.refunded': 'A succeeded payment was refunded.',
+  'webhook.test': 'Sent by `POST /webhooks/test` to check an endpoint.',
+};
+
+const pascal = (type: string) =>
+  type
+    .split(/[._]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+const sequenceField = z.number().int().positive().meta({
+  description:
+    "Position of the event among the merchant's events: increases by one per event, in the order their changes committed. For one object, its events' sequences follow its lifecycle. Order by it; de-duplicate by `id`.",
+  example: 42,
+});
+
+function eventOf<T extends EventType>(type: T) {
+  return z
+    .object({
+      id: z.string().meta({ example: 'evt_7Hq2a1b2c3d4e5f6' }),
+      type: z.literal(type),
+      createdAt: isoDateTime.meta({ description: 'When the change happened (the status step’s own time)' }),
+      sequence: sequenceField,
+      data: z.object({ object: EVENT_OBJECTS[type] as (typeof EVENT_OBJECTS)[T] }),
+    })
+    .meta({ id: `${pascal(type)}Event`, description: EVENT_DESCRIPTIONS[type] });
+}
+
+/** One schema per event type (the OpenAPI `webhooks` section documents each). */
+export const EVENT_SCHEMAS = Object.fromEntries(EVENT_TYPES.map((type) => [type, eventOf(type)])) as {
+  [T in EventType]: ReturnType<typeof eventOf<T>>;
+};
+
+const eventOptions = EVENT_TYPES.map((type) => EVENT_SCHEMAS[type]) as unknown as [
+  ReturnType<typeof eventOf<EventType>>,
+  ...ReturnType<typeof eventOf<EventType>>[],
+];
+
+/** Exactly the JSON body delivered to your endpoints; `type` tells what `data.object` is. */
+export const eventSchema = z
+  .discriminatedUnion('type', eventOptions)
+  .meta({ id: 'Event', description: 'Exactly the JSON body delivered to your endpoints.' });
+export type MyPayEvent = { [T in EventType]: z.infer<(typeof EVENT_SCHEMAS)[T]> }[EventType];
+
+export const listEventsQuery = z.object({ ...pageQueryShape, type: eventType.optional() });
+export type ListEventsQuery = z.infer<typeof listEventsQuery>;
+export const eventList = pageOf(eventSchema, 'EventList');
+
+export const attemptSchema = z
+  .object({
+    attemptNumber: z.number().int(),
+    statusCode: z.number().int().nullable().meta({ description: 'null when no HTTP response came back' }),
+    latencyMs: z.number().int(),
+    responseExcerpt: z.string().nullable().meta({ description: 'First 1 KB of the response body' }),
+    error: z.string().nullable().meta({ description: 'Timeout, connection error or refusal, if any' }),
+    createdAt: isoDateTime,
+  })
+  .meta({ id: 'WebhookAttempt' });
+
+export const deliverySchema = z
+  .object({
+    id: z.string().meta({ example: 'whd_5c1a2b3c4d5e6f7a' }),
+    endpointId: z.string(),
+    url: z.string(),
+    status: z.enum(['PENDING', 'DELIVERED', 'FAILED']),
+    attemptCount: z.number().int(),
+    nextAttemptAt: isoDateTime.nullable(),
+    lastAttemptAt: isoDateTime.nullable(),
+    lastStatusCode: z.number().int().nullable(),
+    createdAt: isoDateTime,
+    attempts: z.array(attemptSchema),
+  })
+  .meta({ id: 'WebhookDelivery' });
+
+export const eventDetailSchema = z
+  .intersection(eventSchema, z.object({ deliveries: z.array(deliverySchema) }))
+  .meta({ id: 'EventDetail', description: 'The event with its deliveries and every attempt' });
+
+export const redeliverBody = z
+  .object({
+    endpointId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: 'One endpoint; omit for every enabled endpoint subscribed to the event type' }),
+  })
+  .meta({ id: 'RedeliverEvent', examples: [{}, { endpointId: 'we_8Jd2a1b2c3d4e5f6' }] });
+export type RedeliverBody = z.infer<typeof redeliverBody>;
+
+export const redeliveryResult = z
+  .object({
+    eventId: z.string(),
+    deliveries: z.array(
+      z.object({ id: z.string(), endpointId: z.string(), url: z.string(), status: z.literal('PENDING') }),
+    ),
+  })
+  .meta({ id: 'Redelivery' });
+
+export const createWebhookEndpointBody = z
+  .object({
+    url: z.string().min(1).max(2048).meta({
+      description:
+        'Absolute http(s) URL. Outside development it must resolve to a public address (no loopback, private or link-local targets).',
+      example: 'https://example.com/webhooks/mypay',
+    }),
+    events: z
+      .array(eventType)
+      .min(1)
+      .max(EVENT_TYPES.length)
+      .nullable()
+      .optional()
+      .meta({ description: 'Event types to receive; omit or null for every type.' }),
+    description: z.string().max(255).nullable().optional(),
+  })
+  .meta({
+    id: 'CreateWebhookEndpoint',
+    examples: [
+      {
+        url: 'https://example.com/webhooks/mypay',
+        events: ['payout.completed', 'payout.failed'],
+        description: 'Order service',
+      },
+    ],
+  });
+export type CreateWebhookEndpointBody = z.infer<typeof createWebhookEndpointBody>;
+
+export const webhookEndpointSchema = z
+  .object({
+    id: z.string().meta({ example: 'we_8Jd2a1b2c3d4e5f6' }),
+    url: z.string(),
+    description: z.string().nullable(),
+    events: z.array(eventType).nullable().meta({ description: 'null: every type' }),
+    enabled: z.boolean(),
+    disabledAt: isoDateTime.nullable(),
+    disabledReason: z.string().nullable().meta({
+      description: 'Why it stopped receiving: e.g. every delivery attempt failed for 3 days',
+    }),
+    createdAt: isoDateTime,
+    updatedAt: isoDateTime,
+  })
+  .meta({ id: 'WebhookEndpoint' });
+
+export const createdWebhookEndpointSchema = webhookEndpointSchema
+  .extend({
+    secret: z.string().meta({
+      description: 'Signing secret (`whsec_…`) for verifying `MyPay-Signature`. Shown only in this response.',
+      example: 'whsec_2bH4c5d6e7f8a9b0',
+    }),
+  })
+  .meta({ id: 'CreatedWebhookEndpoint' });
+
+export const webhookEndpointList = pageOf(webhookEndpointSchema, 'WebhookEndpointList');
+
+export const deletedWebhookEndpoint = z
+  .object({ id: z.string(), deleted: z.literal(true) })
+  .meta({ id: 'DeletedWebhookEndpoint' });
+
+export const sendTestEventBody = z
+  .object({
+    endpointId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: 'Only this endpoint (default: every enabled one)' }),
+  })
+  .meta({ id: 'SendTestEvent', examples: [{}, { endpointId: 'we_8Jd2a1b2c3d4e5f6' }] });
+export type SendTestEventBody = z.infer<typeof sendTestEventBody>;
+
+export const testEventResult = z
+  .object({
+    eventId: z.string(),
+    deliveries: z.array(
+      z.object({
+        deliveryId: z.string(),
+        endpointId: z.string(),
+        url: z.string(),
+        status: z.enum(['DELIVERED', 'PENDING', 'FAILED']),
+        attempt: z
+          .object({
+            attemptNumber: z.number().int(),
+            statusCode: z.number().int().nullable(),
+            latencyMs: z.number(),
+            responseExcerpt: z.string().nullable(),
+            error: z.string().nullable(),
+          })
+          .nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'TestEventResult' });
+
+// ---------------------------------------------------------------------------------------------
+// The event stream (`GET /api/v1/events/stream`, what `mypay listen` reads).
+
+/** `after=start`: from the merchant's first event (what a client resumes with if it saw none yet). */
+export const STREAM_START = 'start';
+
+/** Problems with an event type pattern (`payout.*`, `payment.succeeded`, `*`), or null when fine. */
+export function eventTypePatternProblem(pattern: string): string | null {
+  if (pattern === '*') return null;
+  if (pattern.endsWith('.*')) {
+    const prefix = pattern.slice(0, -1);
+    return EVENT_TYPES.some((type) => type.startsWith(prefix)) ? null : `no event type matches ${pattern}`;
+  }
+  return (EVENT_TYPES as readonly string[]).includes(pattern) ? null : `unknown event type ${pattern}`;
+}
+
+/** `*` matches everything, `payout.*` every `payout.` type, anything else itself. Empty list: everything. */
+export function eventTypeMatches(type: string, patterns: readonly string[]): boolean {
+  if (patterns.length === 0) return true;
+  return patterns.some(
+    (pattern) =>
+      pattern === '*' || pattern === type || (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1))),
+  );
+}
+
+export function splitTypes(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+export const eventStreamQuery = z.object({
+  after: z.string().min(1).max(64).optional().meta({
+    description:
+      'Resume after this event id (what the `Last-Event-ID` header also does), or `start` for every event of the merchant. Without it, the stream carries events that happen from now on.',
+    example: 'evt_7Hq2a1b2c3d4e5f6',
+  }),
+  types: z
+    .string()
+    .max(1000)
+    .optional()
+    .superRefine((value, ctx) => {
+      for (const pattern of splitTypes(value)) {
+        const problem = eventTypePatternProblem(pattern);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }
+    })
+    .meta({
+      description: 'Comma-separated event types to receive; `payout.*` matches every payout event. Default: all.',
+      example: 'payout.*,payment.succeeded',
+    }),
+});
+export type EventStreamQuery = z.infer<typeof eventStreamQuery>;
+
+export const eventStreamDescription = `A [server-sent events](https://html.spec.whatwg.org/multipage/server-sent-events.html) stream of the merchant's events — payouts **and** payments (\`payout.*\`, \`payment.*\`, \`checkout.*\`) — as they are written. What \`mypay listen\` connects to.
+
+- First message: \`event: ready\`, \`data: {"after": "<resume position>"}\`. Then, per event: \`id:\` the resume position, \`event:\` the type, \`data:\` the event body exactly as webhooks deliver it.
+- Events come in the order they were written; each body's \`sequence\` is its position among the merchant's events.
+- Resume with \`?after=<id>\` or the \`Last-Event-ID\` header (EventSource sends it by itself). Delivery is at least once: after a resume, events of the last few seconds can come again — de-duplicate on the event id.
+- A comment line (\`: keep-alive\`) every 15 s keeps proxies from closing an idle stream.
+- The stream ends when the server stops or the key is revoked; reconnect with backoff and resume.`;
