@@ -10,5 +10,5 @@ export * from './payments.ts';
 export * from './payouts.ts';
 export * from './platform.ts';
 export * from './reference.ts';
-export * from './webhooks.ts';
 export * from './signature.ts';
+export * from './webhooks.ts';

@@ -275,9 +275,10 @@ export class ApiDocument {
       });
       for (const [key, byStatus] of this.errorCodes) {
         const [method, path] = key.split(' ') as [string, string];
-        const responses = (doc.paths?.[path] as Record<string, { responses: Record<string, Record<string, unknown>> }>)[
-          method.toLowerCase()
-        ]?.responses;
+        const item = doc.paths?.[path] as
+          | Record<string, { responses?: Record<string, Record<string, unknown>> }>
+          | undefined;
+        const responses = item?.[method.toLowerCase()]?.responses;
         for (const [status, codes] of byStatus) {
           const response = responses?.[status];
           if (response) response['x-error-codes'] = codes;

@@ -313,7 +313,7 @@ describe('OpenAPI', () => {
     expect(op?.responses?.['401']).toBeDefined();
     expect(op?.responses?.['500']).toBeDefined();
     expect(op?.responses?.default).toBeDefined();
-    expect(Object.keys((op?.responses?.['201'] as { headers: object }).headers)).toEqual([
+    expect(Object.keys((op?.responses?.['201'] as { headers?: object } | undefined)?.headers ?? {})).toEqual([
       'X-Request-Id',
       'RateLimit',
       'RateLimit-Policy',

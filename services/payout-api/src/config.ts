@@ -62,7 +62,10 @@ export const payoutApiEnv = z
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
-    publicUrl: (env.PUBLIC_PAYOUT_API_URL ?? env.PUBLIC_SANDBOX_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, ''),
+    publicUrl: (env.PUBLIC_PAYOUT_API_URL ?? env.PUBLIC_SANDBOX_URL ?? `http://127.0.0.1:${env.PORT}`).replace(
+      /\/+$/,
+      '',
+    ),
     databaseUrl: resolveDatabaseUrl(env),
     dbPoolSize: env.DB_POOL_SIZE,
     logLevel: env.LOG_LEVEL,

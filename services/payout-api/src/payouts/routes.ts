@@ -1,4 +1,11 @@
-import { createPayoutBody, emptyQuery, idParams, listPayoutsQuery, payoutList, payoutWithEvents } from '@mypay/contracts';
+import {
+  createPayoutBody,
+  emptyQuery,
+  idParams,
+  listPayoutsQuery,
+  payoutList,
+  payoutWithEvents,
+} from '@mypay/contracts';
 import { createPayout, getPayoutOrThrow, listPayouts } from '@mypay/core';
 import { parseBody, parseParams, parseQuery, principalOf } from '@mypay/http';
 import type { RouteModule } from '../context.ts';
