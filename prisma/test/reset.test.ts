@@ -1,7 +1,12 @@
+import { readdirSync } from 'node:fs';
 import { createPool, parseDatabaseUrl } from '@mypay/db';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-db.ts';
 import { runScript } from './cli.ts';
+
+const MIGRATION_COUNT = readdirSync(new URL('../migrations', import.meta.url), { withFileTypes: true }).filter((e) =>
+  e.isDirectory(),
+).length;
 
 describe('db:reset', () => {
   let scratch: ScratchDatabase;
@@ -44,7 +49,7 @@ describe('db:reset', () => {
       `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${scratch.name}'`,
     );
     expect(tables.map((t) => t.name)).not.toContain('Leftover');
-    expect(await query<unknown[]>('SELECT * FROM _prisma_migrations')).toHaveLength(1);
+    expect(await query<unknown[]>('SELECT * FROM _prisma_migrations')).toHaveLength(MIGRATION_COUNT);
     const [banks] = await query<{ n: number }[]>('SELECT COUNT(*) AS n FROM `Bank`');
     expect(Number(banks?.n)).toBeGreaterThan(0);
   });

@@ -138,7 +138,7 @@ describe('GET /api/v1/events/stream', () => {
     expect(events(fromStart.messages).map((m) => JSON.parse(m.data).id)).toEqual(ids);
   });
 
-  it('when an earlier-numbered event commits after a later one was streamed, then it still comes (late-commit look-back)', async () => {
+  it("when one transaction holds a merchant's event uncommitted, then the merchant's next event waits for it, and the stream carries both in commit order", async () => {
     const merchant = await createTestMerchant(api.db);
     const stream = await openStream(merchant.key);
     await waitFor('ready', () => stream.messages.some((m) => m.event === 'ready'));
@@ -147,13 +147,15 @@ describe('GET /api/v1/events/stream', () => {
     const fast = await api.db.pool.getConnection();
     try {
       await slow.beginTransaction();
-      const late = await insertEvent(slow, merchant.merchantId, 'payout.created', { which: 'late' });
-      const early = await insertEvent(fast, merchant.merchantId, 'payout.completed', { which: 'early' });
-      await waitFor('the early event', () => events(stream.messages).some((m) => m.data.includes(early.id)));
+      const first = await insertEvent(slow, merchant.merchantId, 'payout.created', { which: 'first' });
+      // Autocommit, but it needs the merchant's sequence: it cannot take one before `slow` commits.
+      const secondInsert = insertEvent(fast, merchant.merchantId, 'payout.completed', { which: 'second' });
       await slow.commit();
-      await waitFor('the late event', () => events(stream.messages).some((m) => m.data.includes(late.id)));
+      const second = await secondInsert;
+      expect(second.sequence).toBe(first.sequence + 1);
+      await waitFor('both events', () => events(stream.messages).some((m) => m.data.includes(second.id)));
       stream.close();
-      expect(events(stream.messages).map((m) => JSON.parse(m.data).id)).toEqual([early.id, late.id]);
+      expect(events(stream.messages).map((m) => JSON.parse(m.data).id)).toEqual([first.id, second.id]);
     } finally {
       slow.release();
       fast.release();

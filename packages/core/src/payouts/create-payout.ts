@@ -79,6 +79,10 @@ export async function createPayout(
 
   const plan = planAtCreate(scenario.key);
   const finalStatus = plan.path[plan.path.length - 1]!;
+  // Each status step of an instant outcome has its own time, in order (1 ms apart), so its events
+  // and history read as the lifecycle they are; the payout was last updated at the final step.
+  const stepAt = plan.path.map((_, i) => new Date(now.getTime() + i));
+  const finalAt = stepAt[stepAt.length - 1]!;
   const delayMs = await deps.scenarios.delayOf(scenario.key);
   const row: PayoutRow = {
     id: newId('po'),
@@ -96,31 +100,32 @@ export async function createPayout(
     scenario: scenario.key,
     failureCode: plan.failure?.code ?? null,
     failureMessage: plan.failure?.message ?? null,
-    nextTransitionAt: nextTransitionAt(scenario.key, finalStatus, delayMs, now),
+    nextTransitionAt: nextTransitionAt(scenario.key, finalStatus, delayMs, finalAt),
     createdAt: now,
-    updatedAt: now,
+    updatedAt: finalAt,
   };
   const resource = toPayoutResource(row);
-  const events: PayoutEventView[] = plan.path.map((status) => ({
+  const events: PayoutEventView[] = plan.path.map((status, i) => ({
     status,
-    at: now.toISOString(),
+    at: stepAt[i]!.toISOString(),
     ...(status === 'FAILED' && plan.failure ? { reason: plan.failure.code } : {}),
   }));
 
   await withSqlTransaction(deps.db.pool, async (conn) => {
-    await insertPayout(conn, row, events, now);
-    for (const status of plan.path) {
+    await insertPayout(conn, row, events);
+    for (const [i, status] of plan.path.entries()) {
       // Each event carries the payout as it was at that step.
+      const at = stepAt[i]!;
       const snapshot =
-        status === finalStatus ? resource : { ...resource, status, failure: null, updatedAt: resource.createdAt };
-      await enqueueEvent(conn, input.merchantId, eventTypeFor(status), snapshot, now);
+        status === finalStatus ? resource : { ...resource, status, failure: null, updatedAt: at.toISOString() };
+      await enqueueEvent(conn, input.merchantId, eventTypeFor(status), snapshot, at);
     }
     await moveMoney(conn, row, plan.path);
   });
   return { ...resource, events };
 }
 
-async function insertPayout(conn: PoolConnection, row: PayoutRow, events: PayoutEventView[], now: Date) {
+async function insertPayout(conn: PoolConnection, row: PayoutRow, events: PayoutEventView[]) {
   try {
     await conn.query(
       `INSERT INTO Payout (id, merchantId, amount, currency, destinationType, provider, accountNumber, accountTitle,
@@ -159,7 +164,7 @@ async function insertPayout(conn: PoolConnection, row: PayoutRow, events: Payout
   const placeholders = events.map(() => '(?, ?, ?, ?)').join(', ');
   await conn.query(
     `INSERT INTO PayoutEvent (payoutId, status, reason, at) VALUES ${placeholders}`,
-    events.flatMap((event) => [row.id, event.status, event.reason ?? null, now]),
+    events.flatMap((event) => [row.id, event.status, event.reason ?? null, new Date(event.at)]),
   );
 }
 

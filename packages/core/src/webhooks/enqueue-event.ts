@@ -9,7 +9,24 @@ export interface EventBody {
   id: string;
   type: EventType;
   createdAt: string;
+  /** Position among the merchant's events in commit order. */
+  sequence: number;
   data: { object: unknown };
+}
+
+/**
+ * The merchant's next event sequence, on the caller's transaction. The UPDATE locks the merchant's
+ * balance row until commit, so no other transaction of the merchant can take a number before this
+ * one commits: numbers follow commit order, without gaps (a rollback returns its number).
+ * LAST_INSERT_ID(expr) hands the new value back in the same round trip.
+ */
+export async function nextEventSequence(conn: PoolConnection, merchantId: string): Promise<number> {
+  const result = (await conn.query(
+    'UPDATE MerchantBalance SET lastEventSequence = LAST_INSERT_ID(lastEventSequence + 1) WHERE merchantId = ?',
+    [merchantId],
+  )) as { affectedRows: number; insertId: number | bigint };
+  if (result.affectedRows !== 1) throw new Error(`no balance row for merchant ${merchantId}`);
+  return Number(result.insertId);
 }
 
 /** Inserts the event row only (no deliveries). The stored JSON is the exact body every delivery sends. */
@@ -20,14 +37,12 @@ export async function insertEvent(
   object: unknown,
   now: Date = new Date(),
 ): Promise<EventBody> {
-  const body: EventBody = { id: newId('evt'), type, createdAt: now.toISOString(), data: { object } };
-  await conn.query('INSERT INTO WebhookEvent (id, merchantId, type, payload, createdAt) VALUES (?, ?, ?, ?, ?)', [
-    body.id,
-    merchantId,
-    type,
-    JSON.stringify(body),
-    now,
-  ]);
+  const sequence = await nextEventSequence(conn, merchantId);
+  const body: EventBody = { id: newId('evt'), type, createdAt: now.toISOString(), sequence, data: { object } };
+  await conn.query(
+    'INSERT INTO WebhookEvent (id, merchantId, type, sequence, payload, createdAt) VALUES (?, ?, ?, ?, ?, ?)',
+    [body.id, merchantId, type, sequence, JSON.stringify(body), now],
+  );
   return body;
 }
 

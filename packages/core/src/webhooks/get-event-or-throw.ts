@@ -39,6 +39,7 @@ export async function getEventOrThrow(
       id: true,
       type: true,
       createdAt: true,
+      sequence: true,
       payload: true,
       deliveries: {
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],

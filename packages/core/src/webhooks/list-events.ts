@@ -18,8 +18,10 @@ export interface EventListPage<T> {
   nextCursor: string | null;
 }
 
-/** The event as delivered ({id, type, createdAt, data}), from its stored payload. */
-export function toEventBody(row: Pick<WebhookEvent, 'id' | 'type' | 'createdAt' | 'payload'>): EventBody {
+/** The event as delivered ({id, type, createdAt, sequence, data}), from its stored payload. */
+export function toEventBody(
+  row: Pick<WebhookEvent, 'id' | 'type' | 'createdAt' | 'sequence' | 'payload'>,
+): EventBody {
   const payload = (
     typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload
   ) as Partial<EventBody> | null;
@@ -27,6 +29,7 @@ export function toEventBody(row: Pick<WebhookEvent, 'id' | 'type' | 'createdAt' 
     id: row.id,
     type: row.type as EventType,
     createdAt: row.createdAt.toISOString(),
+    sequence: Number(row.sequence),
     data: payload?.data ?? { object: null },
   };
 }
@@ -48,7 +51,7 @@ export async function listEvents(db: Pick<Db, 'prisma'>, input: ListEventsInput)
     where,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: limit + 1,
-    select: { id: true, type: true, createdAt: true, payload: true },
+    select: { id: true, type: true, createdAt: true, sequence: true, payload: true },
   });
   const page = rows.slice(0, limit);
   const last = page.at(-1);

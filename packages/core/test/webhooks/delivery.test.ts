@@ -78,6 +78,7 @@ describe('webhook delivery worker', () => {
       id: event.id,
       type: 'payout.completed',
       createdAt: event.createdAt,
+      sequence: 1,
       data: { object: { id: 'po_retry', amount: 500 } },
     });
     for (const hit of receiver.hits) {
