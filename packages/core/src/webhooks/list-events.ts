@@ -19,9 +19,7 @@ export interface EventListPage<T> {
 }
 
 /** The event as delivered ({id, type, createdAt, sequence, data}), from its stored payload. */
-export function toEventBody(
-  row: Pick<WebhookEvent, 'id' | 'type' | 'createdAt' | 'sequence' | 'payload'>,
-): EventBody {
+export function toEventBody(row: Pick<WebhookEvent, 'id' | 'type' | 'createdAt' | 'sequence' | 'payload'>): EventBody {
   const payload = (
     typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload
   ) as Partial<EventBody> | null;
