@@ -86,6 +86,7 @@ beforeAll(async () => {
     app: buildPayoutApp(payoutConfig, { db: payoutDb, logger }),
     config: payoutConfig,
     worker: null,
+    violations: [],
     close: () => payoutDb.close(),
   };
   const paymentConfig = payment.testConfig();
@@ -95,6 +96,7 @@ beforeAll(async () => {
     app: buildPaymentApp(paymentConfig, { db: paymentDb, logger }),
     config: paymentConfig,
     workers: [],
+    violations: [],
     close: () => paymentDb.close(),
   };
   const a = await payout.createTestMerchant(payoutApi.db, { scope: 'all' });

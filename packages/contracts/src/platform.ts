@@ -12,6 +12,6 @@ export type Health = z.infer<typeof healthSchema>;
 
 /** What `GET …/openapi.json` answers (described loosely: it is this very document). */
 export const openApiDocumentSchema = z
-  .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }) })
+  .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }).catchall(z.unknown()) })
   .catchall(z.unknown())
   .meta({ id: 'OpenApiDocument' });

@@ -129,8 +129,19 @@ export const deliverySchema = z
   })
   .meta({ id: 'WebhookDelivery' });
 
+/** One detail schema per event type: the event and its deliveries (closed objects, no allOf). */
+function eventDetailOf<T extends EventType>(type: T) {
+  return EVENT_SCHEMAS[type]
+    .extend({ deliveries: z.array(deliverySchema) })
+    .meta({ id: `${pascal(type)}EventDetail`, description: `${EVENT_DESCRIPTIONS[type]} With its deliveries.` });
+}
+const detailOptions = EVENT_TYPES.map((type) => eventDetailOf(type)) as unknown as [
+  ReturnType<typeof eventDetailOf<EventType>>,
+  ...ReturnType<typeof eventDetailOf<EventType>>[],
+];
+
 export const eventDetailSchema = z
-  .intersection(eventSchema, z.object({ deliveries: z.array(deliverySchema) }))
+  .discriminatedUnion('type', detailOptions)
   .meta({ id: 'EventDetail', description: 'The event with its deliveries and every attempt' });
 
 export const redeliverBody = z

@@ -66,6 +66,8 @@ export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiConte
 export function buildApp(config: PaymentApiConfig, deps: AppDeps): Express {
   const ctx = createContext(config, deps);
   const app = createBaseApp({ logger: ctx.logger, trustProxy: config.trustProxy, quietPaths: ['/health'] });
+  // The OpenAPI document of this app, for tools that hold the app rather than a URL (contract tests).
+  app.locals.docs = ctx.docs;
   platformRoutes(app, ctx);
   // The hosted page: no API key, HTML, its own CSRF protection.
   app.use(hostedPageRouter(ctx));

@@ -12,8 +12,9 @@ import {
   insertApiKey,
 } from '@mypay/core';
 import { createDb, type Db } from '@mypay/db';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import request from 'supertest';
+import { type Violation, withContractCheck } from '../../../test/support/contract.ts';
 import { buildApp } from '../src/app.ts';
 import { type PaymentApiConfig, parsePaymentApiConfig } from '../src/config.ts';
 
@@ -40,6 +41,8 @@ export interface TestApi {
   app: Express;
   config: PaymentApiConfig;
   workers: DueRowWorker[];
+  /** Responses that did not match the OpenAPI document (close() fails when there are any). */
+  violations: Violation[];
   close(): Promise<void>;
 }
 
@@ -48,7 +51,11 @@ export function startTestApi(options: { env?: Record<string, string>; workers?: 
   const db = createDb(config.databaseUrl, { connectionLimit: 20 });
   const logger = createLogger({ level: 'silent' });
   const scenarios = createScenarioCatalog(db, { delayScale: config.scenarioDelayScale });
-  const app = buildApp(config, { db, logger, scenarios });
+  // Every response of every test is checked against the OpenAPI document: a drift fails the file.
+  const { app, violations, assertNoViolations } = withContractCheck(
+    buildApp(config, { db, logger, scenarios }),
+    express,
+  );
   const workers =
     options.workers === false
       ? []
@@ -69,9 +76,11 @@ export function startTestApi(options: { env?: Record<string, string>; workers?: 
     app,
     config,
     workers,
+    violations,
     async close() {
       await Promise.all(workers.map((worker) => worker.stop()));
       await db.close();
+      assertNoViolations();
     },
   };
 }

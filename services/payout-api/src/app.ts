@@ -80,6 +80,8 @@ export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContex
 export function buildApp(config: PayoutApiConfig, deps: AppDeps): Express {
   const ctx = createContext(config, deps);
   const app = createBaseApp({ logger: ctx.logger, trustProxy: config.trustProxy, quietPaths: ['/health'] });
+  // The OpenAPI document of this app, for tools that hold the app rather than a URL (contract tests).
+  app.locals.docs = ctx.docs;
   platformRoutes(app, ctx);
 
   const api = express.Router();

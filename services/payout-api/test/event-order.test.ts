@@ -121,6 +121,7 @@ describe('event order', () => {
     }
     // GET /events shows the same numbers.
     const listed = await client(api.app, merchant.key).get('/events?limit=100');
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
     expect(
       listed.body.data.map((event: { sequence: number }) => event.sequence).sort((a: number, b: number) => a - b),
     ).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));

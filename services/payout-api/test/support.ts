@@ -9,8 +9,9 @@ import {
   insertApiKey,
 } from '@mypay/core';
 import { createDb, type Db } from '@mypay/db';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import request from 'supertest';
+import { type Violation, withContractCheck } from '../../../test/support/contract.ts';
 import { buildApp } from '../src/app.ts';
 import { type PayoutApiConfig, parsePayoutApiConfig } from '../src/config.ts';
 
@@ -35,6 +36,8 @@ export interface TestApi {
   app: Express;
   config: PayoutApiConfig;
   worker: DueRowWorker | null;
+  /** Responses that did not match the OpenAPI document (close() fails when there are any). */
+  violations: Violation[];
   close(): Promise<void>;
 }
 
@@ -43,7 +46,11 @@ export function startTestApi(options: { env?: Record<string, string>; worker?: b
   const db = createDb(config.databaseUrl, { connectionLimit: 20 });
   const logger = createLogger({ level: 'silent' });
   const scenarios = createScenarioCatalog(db, { delayScale: config.scenarioDelayScale });
-  const app = buildApp(config, { db, logger, scenarios });
+  // Every response of every test is checked against the OpenAPI document: a drift fails the file.
+  const { app, violations, assertNoViolations } = withContractCheck(
+    buildApp(config, { db, logger, scenarios }),
+    express,
+  );
   const worker =
     options.worker === false
       ? null
@@ -54,9 +61,11 @@ export function startTestApi(options: { env?: Record<string, string>; worker?: b
     app,
     config,
     worker,
+    violations,
     async close() {
       await worker?.stop();
       await db.close();
+      assertNoViolations();
     },
   };
 }

@@ -10,7 +10,7 @@ import {
   verifySignature,
 } from '@mypay/core';
 import { createDb, type Db } from '@mypay/db';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,6 +19,7 @@ import {
   TEST_DATABASE_URL,
   waitFor,
 } from '../../../../packages/core/test/webhooks/support.ts';
+import { withContractCheck } from '../../../../test/support/contract.ts';
 import { buildApp } from '../app.ts';
 import { type PayoutApiConfig, parsePayoutApiConfig } from '../config.ts';
 
@@ -39,8 +40,15 @@ const testConfig = (): PayoutApiConfig =>
 
 function startTestApi(): TestApi {
   const db = createDb(TEST_DATABASE_URL, { connectionLimit: 10 });
-  const app = buildApp(testConfig(), { db, logger: createLogger({ level: 'silent' }) });
-  return { db, app, close: () => db.close() };
+  const checked = withContractCheck(buildApp(testConfig(), { db, logger: createLogger({ level: 'silent' }) }), express);
+  return {
+    db,
+    app: checked.app,
+    close: async () => {
+      await db.close();
+      checked.assertNoViolations();
+    },
+  };
 }
 
 async function addKey(db: Db, merchantId: string, scope: ApiKeyScope): Promise<string> {
