@@ -179,7 +179,7 @@ export function exampleProblems(document: Json): string[] {
   let count = 0;
   const walk = (node: unknown, at: string) => {
     if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, `${at}/${i}`));
+      for (const [i, item] of node.entries()) walk(item, `${at}/${i}`);
       return;
     }
     if (!node || typeof node !== 'object') return;
