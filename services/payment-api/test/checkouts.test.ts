@@ -174,3 +174,46 @@ describe('GET /checkouts/:id', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('GET /checkouts', () => {
+  it('when listing page by page, then every checkout appears once, newest first', async () => {
+    const owner = await createTestMerchant(api.db);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await openCheckout(api.app, owner.key)).id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await client(api.app, owner.key).get(`/checkouts?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.data.map((c: { id: string }) => c.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+  });
+
+  it('when filtering by orderId, status and time, then only matching checkouts come back, and only the merchant’s', async () => {
+    const owner = await createTestMerchant(api.db);
+    const orderId = `shared-order-${Date.now()}`;
+    const mine = await openCheckout(api.app, owner.key, { orderId });
+    await openCheckout(api.app, owner.key);
+    await openCheckout(api.app, m.key, { orderId });
+    const byOrder = await client(api.app, owner.key).get(`/checkouts?orderId=${orderId}`);
+    expect(byOrder.body.data.map((c: { id: string }) => c.id)).toEqual([mine.id]);
+    const open = await client(api.app, owner.key).get('/checkouts?status=OPEN');
+    expect(open.body.data).toHaveLength(2);
+    const cancelled = await client(api.app, owner.key).get('/checkouts?status=CANCELLED');
+    expect(cancelled.body.data).toEqual([]);
+    const future = new Date(Date.now() + 60_000).toISOString();
+    const later = await client(api.app, owner.key).get(`/checkouts?from=${encodeURIComponent(future)}`);
+    expect(later.body.data).toEqual([]);
+  });
+
+  it('when a filter is unknown or invalid, then 400 VALIDATION_ERROR names it', async () => {
+    const unknown = await client(api.app, m.key).get('/checkouts?order=1');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details).toEqual([expect.objectContaining({ field: 'order' })]);
+    const invalid = await client(api.app, m.key).get('/checkouts?status=PAID');
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.details).toEqual([expect.objectContaining({ field: 'status' })]);
+  });
+});

@@ -120,9 +120,14 @@ describe('POST /payouts', () => {
     const m = await createTestMerchant(api.db, { balance: 1_000_000 });
     const body = payoutBody({ amount: 1_000 });
     expect((await as(m).post('/payouts', body)).status).toBe(201);
+    const first = await as(m).get(`/payouts?reference=${encodeURIComponent(body.reference)}`);
     const again = await as(m).post('/payouts', { ...body, amount: 2_000 });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('DUPLICATE_REFERENCE');
+    // It names the payout that holds the reference, in the message and the details.
+    const holder = first.body.data[0].id as string;
+    expect(again.body.error.message).toContain(holder);
+    expect(again.body.error.details).toEqual([expect.objectContaining({ field: 'reference', payoutId: holder })]);
     expect((await balanceRow(api.db, m.merchantId)).available).toBe(999_000);
     // Another merchant may use the same reference.
     expect((await as(merchant).post('/payouts', body)).status).toBe(201);
@@ -276,6 +281,25 @@ describe('GET /payouts', () => {
     const future = new Date(Date.now() + 60_000).toISOString();
     expect((await as(m).get(`/payouts?from=${encodeURIComponent(future)}`)).body.data).toEqual([]);
     expect((await as(m).get(`/payouts?to=${encodeURIComponent(future)}`)).body.data).toHaveLength(2);
+  });
+
+  it('when looking a reference up, then exactly that payout comes back (and an unknown one, none)', async () => {
+    const m = await createTestMerchant(api.db);
+    const wanted = payoutBody();
+    const made = await as(m).post('/payouts', wanted);
+    await as(m).post('/payouts', payoutBody());
+    const found = await as(m).get(`/payouts?reference=${encodeURIComponent(wanted.reference)}`);
+    expect(found.status).toBe(200);
+    expect(found.body.data.map((p: { id: string }) => p.id)).toEqual([made.body.id]);
+    const none = await as(m).get('/payouts?reference=no-such-reference');
+    expect(none.body).toEqual({ data: [], hasMore: false, nextCursor: null });
+  });
+
+  it('when a query parameter is misspelt, then 400 VALIDATION_ERROR names it instead of returning everything', async () => {
+    const res = await as(merchant).get('/payouts?referense=INV-1');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('unknown query parameter: referense');
+    expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'referense' })]);
   });
 
   it('when the query is invalid, then 400 naming the parameter', async () => {

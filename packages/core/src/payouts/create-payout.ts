@@ -155,9 +155,22 @@ async function insertPayout(conn: PoolConnection, row: PayoutRow, events: Payout
     );
   } catch (error) {
     if (isDuplicateKey(error)) {
-      throw new AppError('DUPLICATE_REFERENCE', `a payout with reference "${row.reference}" already exists`, [
-        { field: 'reference', message: 'must be unique per merchant' },
-      ]);
+      // Name the payout that holds the reference: the caller may be recovering from a lost response.
+      const [existing] = (await conn.query('SELECT id FROM Payout WHERE merchantId = ? AND reference = ?', [
+        row.merchantId,
+        row.reference,
+      ])) as { id: string }[];
+      throw new AppError(
+        'DUPLICATE_REFERENCE',
+        `a payout with reference "${row.reference}" already exists${existing ? `: ${existing.id}` : ''}`,
+        [
+          {
+            field: 'reference',
+            message: 'must be unique per merchant',
+            ...(existing ? { payoutId: existing.id } : {}),
+          },
+        ],
+      );
     }
     throw error;
   }
