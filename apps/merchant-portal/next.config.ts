@@ -9,7 +9,7 @@ const config: NextConfig = {
   output: 'standalone',
   outputFileTracingRoot: root,
   // The workspace packages ship TypeScript source.
-  transpilePackages: ['@mypay/core', '@mypay/db', '@mypay/portal-ui'],
+  transpilePackages: ['@mypay/contracts', '@mypay/core', '@mypay/db', '@mypay/portal-ui'],
   // Native addons and the database driver stay plain Node modules.
   serverExternalPackages: ['bcrypt', 'mariadb', '@prisma/client', '@prisma/adapter-mariadb', 'pino'],
   poweredByHeader: false,

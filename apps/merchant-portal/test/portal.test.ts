@@ -215,6 +215,35 @@ describe('merchant portal (built, in Chromium)', () => {
     }
   });
 
+  it('when the payout form holds a malformed mobile number, then the contract schema’s message shows on that field and nothing is created', async () => {
+    const { page } = await loggedInPage('payout-invalid');
+    await page.goto(`${portal.url}/payouts/new`);
+    await page.getByLabel('Amount (PKR)').fill('10');
+    await page.getByLabel('Mobile number').fill('0300123');
+    await page.getByRole('button', { name: 'Create payout' }).click();
+    await expect
+      .poll(() => page.locator('#account-error').textContent())
+      .toBe('a wallet account is an 11-digit mobile number 03XXXXXXXXX');
+    expect(page.url()).toMatch(/\/payouts\/new$/);
+  });
+
+  it('when the Developers page lists the API docs, then its links point at the pages the APIs serve', async () => {
+    const { page } = await loggedInPage('docs-links');
+    await page.goto(`${portal.url}/developers/docs`);
+    const links = await page
+      .locator('dl.kv a')
+      .evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
+    expect(links).toEqual([
+      'http://127.0.0.1:4001/api/v1/docs',
+      `${paymentApiUrl}/api/checkout/docs`,
+      'http://127.0.0.1:4001/api/v1/openapi.json',
+      `${paymentApiUrl}/api/checkout/openapi.json`,
+    ]);
+    // The Payment API runs here: its links are followed (the Payout API's paths are the ones it serves, see docs-links.test.ts).
+    for (const link of links.filter((l) => l.startsWith(paymentApiUrl)))
+      expect((await fetch(link)).status, link).toBe(200);
+  });
+
   it('when a merchant creates a test checkout, then its hosted page opens and the checkout is listed', async () => {
     const { page } = await loggedInPage('checkout');
     await page.goto(`${portal.url}/payments/new`);

@@ -83,7 +83,13 @@ app.listen(3000);`;
           <dd className="mono">{paymentBase}</dd>
           <dt>API docs</dt>
           <dd className="mono">
-            {payoutBase.replace(/\/api\/v1$/, '')}/docs · {paymentBase}/docs
+            <a href={`${payoutBase}/docs`}>{payoutBase}/docs</a> ·{' '}
+            <a href={`${paymentBase}/api/checkout/docs`}>{paymentBase}/api/checkout/docs</a>
+          </dd>
+          <dt>OpenAPI</dt>
+          <dd className="mono">
+            <a href={`${payoutBase}/openapi.json`}>{payoutBase}/openapi.json</a> ·{' '}
+            <a href={`${paymentBase}/api/checkout/openapi.json`}>{paymentBase}/api/checkout/openapi.json</a>
           </dd>
         </dl>
       </div>
