@@ -46,8 +46,8 @@ main() {
   cat >&2 <<'INFO'
 
   MyPay Sandbox is starting:
-    Payout API       http://127.0.0.1:4001/api/v1   (docs: /docs)
-    Payment API      http://127.0.0.1:4002          (docs: /docs)
+    Payout API       http://127.0.0.1:4001/api/v1   docs: http://127.0.0.1:4001/api/v1/docs
+    Payment API      http://127.0.0.1:4002          docs: http://127.0.0.1:4002/api/checkout/docs
     Merchant portal  http://127.0.0.1:4010          test@mycodigital.io / test123456
     Admin portal     http://127.0.0.1:4011          admin@mycodigital.io / admin123456
     Payment API key  test-api-key-123   (payout key: printed by the seed above)

@@ -45,6 +45,9 @@ export function platformRoutes(app: Express, ctx: ApiContext): void {
     auth: false,
     responses: { 200: { description: 'HTML page', contentType: 'text/html', schema: z.string() } },
   });
+  // A person who opens the base URL in a browser lands on the reference.
+  app.get(['/', API_BASE], (_req, res) => res.redirect(302, `${API_BASE}/docs`));
+
   let page: string | null = null;
   app.get(`${API_BASE}/docs`, (_req, res) => {
     page ??= renderDocsPage(ctx.docs.document() as unknown as Record<string, unknown>, {
