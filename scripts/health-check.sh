@@ -34,6 +34,8 @@ Options:
   --project NAME       Compose mode: project name (default mypay-production)
   --domain DOMAIN      public hosts to check (default DOMAIN from the env file)
   --resolve IP         reach the public hosts at IP (before DNS points at this server)
+  --https-port PORT    the public hosts' HTTPS port (default 443; e.g. a test stack on 8443)
+  --cacert FILE        trust this CA (or certificate) for the public hosts, besides the system's
   --skip-public        do not check the public HTTPS hosts
   -h, --help           this help
 
@@ -218,22 +220,25 @@ check_compose_apps() {
 
 cert_days_left() {
   local host="$1" end
-  end="$(openssl s_client -connect "${RESOLVE_IP:-$host}:443" -servername "$host" </dev/null 2>/dev/null |
+  end="$(openssl s_client -connect "${RESOLVE_IP:-$host}:$HTTPS_PORT" -servername "$host" </dev/null 2>/dev/null |
     openssl x509 -noout -enddate 2>/dev/null | cut -d= -f2)" || true
   [[ -n "$end" ]] || return 1
   echo $((($(date -d "$end" +%s) - $(date +%s)) / 86400))
 }
 
 check_public_hosts() {
-  local domain="$1" host path name days
-  local -a resolve
+  local domain="$1" host path name days origin
+  local -a tls
   for host in "sandbox.$domain" "devportal.$domain" "devadmin.$domain"; do
-    resolve=()
-    [[ -n "${RESOLVE_IP:-}" ]] && resolve=(--resolve "$host:443:$RESOLVE_IP")
+    tls=()
+    [[ -n "${RESOLVE_IP:-}" ]] && tls+=(--resolve "$host:$HTTPS_PORT:$RESOLVE_IP")
+    [[ -n "${CA_FILE:-}" ]] && tls+=(--cacert "$CA_FILE")
+    origin="https://$host"
+    [[ "$HTTPS_PORT" == 443 ]] || origin+=":$HTTPS_PORT"
     path=/
     [[ "$host" == sandbox.* ]] && path=/health
     name="https://$host"
-    http_probe "https://$host$path" "${resolve[@]+"${resolve[@]}"}"
+    http_probe "$origin$path" "${tls[@]+"${tls[@]}"}"
     if [[ "$host" == sandbox.* ]]; then
       judge_api_health "$name" "$PROBE_CODE" "$PROBE_BODY" "$PROBE_ERROR"
     else
@@ -259,12 +264,6 @@ check_compose_logs() {
 }
 
 # --- Main ----------------------------------------------------------------------------------------
-env_file_value() {
-  local file="$1" key="$2"
-  [[ -r "$file" ]] || return 0
-  sed -n "s/^${key}=//p" "$file" | tail -n 1
-}
-
 run_local() {
   check_local_api payout-api "${PAYOUT_API_URL:-http://127.0.0.1:4001}"
   check_local_api payment-api "${PAYMENT_API_URL:-http://127.0.0.1:4002}"
@@ -291,7 +290,7 @@ run_compose() {
 }
 
 parse_args() {
-  MODE=compose JSON=0 SKIP_PUBLIC=0 DOMAIN_ARG='' RESOLVE_IP=''
+  MODE=compose JSON=0 SKIP_PUBLIC=0 DOMAIN_ARG='' RESOLVE_IP='' HTTPS_PORT=443 CA_FILE=''
   ENV_FILE="${ENV_FILE:-$OPS_REPO_ROOT/.env}"
   COMPOSE_PROJECT="${COMPOSE_PROJECT:-mypay-production}"
   while [[ $# -gt 0 ]]; do
@@ -307,6 +306,16 @@ parse_args() {
       --project) COMPOSE_PROJECT="${2:?--project needs a name}"; shift ;;
       --domain) DOMAIN_ARG="${2:?--domain needs a domain}"; shift ;;
       --resolve) RESOLVE_IP="${2:?--resolve needs an IP}"; shift ;;
+      --https-port)
+        [[ "${2:-}" =~ ^[0-9]{1,5}$ ]] || { echo "--https-port needs a port number" >&2; usage >&2; exit 2; }
+        HTTPS_PORT="$2"
+        shift
+        ;;
+      --cacert)
+        [[ -r "${2:-}" ]] || { echo "--cacert needs a readable file" >&2; exit 2; }
+        CA_FILE="$2"
+        shift
+        ;;
       --skip-public) SKIP_PUBLIC=1 ;;
       -h | --help) usage; exit 0 ;;
       *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;

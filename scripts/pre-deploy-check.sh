@@ -39,11 +39,7 @@ Options:
 USAGE
 }
 
-# Reads KEY=value lines without executing the file.
-env_value() {
-  local key="$1"
-  sed -n "s/^${key}=//p" "$ENV_FILE" | tail -n 1
-}
+env_value() { env_file_value "$ENV_FILE" "$1"; }
 
 check_resources() {
   local ram_mb disk_mb
