@@ -231,6 +231,7 @@ describe('.env.production', () => {
 
 describe('Dockerfile', () => {
   const TARGETS = ['migrate', 'payout-api', 'payment-api', 'merchant-portal', 'admin-portal'];
+  const NODE_IMAGE_REF = ['$', '{NODE_IMAGE}'].join(''); // the Dockerfile's FROM argument, verbatim
 
   interface Stage {
     name: string;
@@ -294,7 +295,7 @@ describe('Dockerfile', () => {
     expect(args.NODE_IMAGE).toBe('node:20-bookworm-slim');
     const names = new Set<string>();
     for (const s of stages) {
-      expect(s.from === '${NODE_IMAGE}' || names.has(s.from), `${s.name} FROM ${s.from}`).toBe(true);
+      expect(s.from === NODE_IMAGE_REF || names.has(s.from), `${s.name} FROM ${s.from}`).toBe(true);
       names.add(s.name);
     }
   });
@@ -311,8 +312,13 @@ describe('Dockerfile', () => {
       }
     }
     for (const target of TARGETS) {
-      const copies = stage(target).instructions.filter((i) => i.op === 'COPY').map((i) => i.args);
-      expect(copies.some((c) => c.includes(`/files/${target}/`) || c.includes(`${target}-build`)), target).toBe(true);
+      const copies = stage(target)
+        .instructions.filter((i) => i.op === 'COPY')
+        .map((i) => i.args);
+      expect(
+        copies.some((c) => c.includes(`/files/${target}/`) || c.includes(`${target}-build`)),
+        target,
+      ).toBe(true);
     }
     const split = stage('files').instructions.find((i) => i.op === 'RUN')!.args;
     for (const target of TARGETS) expect(split).toMatch(new RegExp(`\\b${target}=@mypay/`));
@@ -334,7 +340,7 @@ describe('Dockerfile', () => {
 
   it.each(TARGETS)('when %s runs, then it runs unprivileged and has a command', (target) => {
     const runtime = stage(target);
-    expect(runtime.from).toBe('${NODE_IMAGE}');
+    expect(runtime.from).toBe(NODE_IMAGE_REF);
     const users = runtime.instructions.filter((i) => i.op === 'USER').map((i) => i.args.trim());
     expect(users.at(-1)).toBe('node');
     expect(runtime.instructions.some((i) => i.op === 'CMD')).toBe(true);

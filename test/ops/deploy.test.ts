@@ -174,10 +174,7 @@ describe('deploy-production.sh (against a fake docker CLI)', () => {
     const output = res.stdout + res.stderr;
     expect(output).toContain("deployment failed during 'start'");
     const build = indexOf(res.calls, / build$/);
-    const restoreImage = indexOf(
-      res.calls,
-      /^tag mypay\/payout-api:rollback mypay\/payout-api:current$/,
-    );
+    const restoreImage = indexOf(res.calls, /^tag mypay\/payout-api:rollback mypay\/payout-api:current$/);
     expect(restoreImage).toBeGreaterThan(build);
     for (const svc of ['migrate', 'payout-api', 'payment-api', 'merchant-portal', 'admin-portal']) {
       expect(res.calls).toContain(`tag mypay/${svc}:rollback mypay/${svc}:current`);

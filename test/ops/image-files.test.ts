@@ -47,7 +47,10 @@ describe('docker/image-files.mjs', () => {
   });
 
   it('when a package is split out, then its tests and local build output stay behind', async () => {
-    const files = [...(await listFiles(path.join(out, 'payout-api'))), ...(await listFiles(path.join(out, 'merchant-portal')))];
+    const files = [
+      ...(await listFiles(path.join(out, 'payout-api'))),
+      ...(await listFiles(path.join(out, 'merchant-portal'))),
+    ];
     expect(files.length).toBeGreaterThan(20);
     expect(files.filter((f) => /\.test\.tsx?$/.test(f))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(node_modules|\.next)\//.test(f))).toEqual([]);
@@ -71,11 +74,19 @@ describe('docker/image-files.mjs', () => {
   });
 
   it('when a set names files, then exactly those are copied', async () => {
-    expect((await listFiles(path.join(out, 'prisma-client'))).sort()).toEqual(['prisma.config.ts', 'prisma/schema.prisma']);
+    expect((await listFiles(path.join(out, 'prisma-client'))).sort()).toEqual([
+      'prisma.config.ts',
+      'prisma/schema.prisma',
+    ]);
   });
 
   it('when a set names a package that is not in the workspace, then it fails saying so', async () => {
-    const bad = await run('node', [path.join(REPO, 'docker/image-files.mjs'), REPO, path.join(out, 'bad'), 'x=@mypay/nope']);
+    const bad = await run('node', [
+      path.join(REPO, 'docker/image-files.mjs'),
+      REPO,
+      path.join(out, 'bad'),
+      'x=@mypay/nope',
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('no workspace package @mypay/nope');
   });

@@ -25,13 +25,18 @@ beforeAll(async () => {
   // Bound and silent: queries sent here get no answer (the resolver times out).
   deadResolver = createSocket('udp4');
   await new Promise<void>((resolve) => deadResolver.bind(0, '127.0.0.1', resolve));
-  nginx = await startNginx(dir, DOMAIN, { payoutApi: 1, paymentApi: 1, merchantPortal: 1, adminPortal: 1 }, {
-    PAYOUT_API_UPSTREAM: 'payout-api.invalid:4001',
-    PAYMENT_API_UPSTREAM: 'payment-api.invalid:4002',
-    MERCHANT_PORTAL_UPSTREAM: 'merchant-portal.invalid:4010',
-    ADMIN_PORTAL_UPSTREAM: 'admin-portal.invalid:4011',
-    RESOLVER: `127.0.0.1:${deadResolver.address().port}`,
-  });
+  nginx = await startNginx(
+    dir,
+    DOMAIN,
+    { payoutApi: 1, paymentApi: 1, merchantPortal: 1, adminPortal: 1 },
+    {
+      PAYOUT_API_UPSTREAM: 'payout-api.invalid:4001',
+      PAYMENT_API_UPSTREAM: 'payment-api.invalid:4002',
+      MERCHANT_PORTAL_UPSTREAM: 'merchant-portal.invalid:4010',
+      ADMIN_PORTAL_UPSTREAM: 'admin-portal.invalid:4011',
+      RESOLVER: `127.0.0.1:${deadResolver.address().port}`,
+    },
+  );
 }, 60_000);
 
 afterAll(async () => {
