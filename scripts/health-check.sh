@@ -173,10 +173,11 @@ check_local_logs() {
 # --- Compose deployment --------------------------------------------------------------------------
 SERVICES=(mysql payout-api payment-api merchant-portal admin-portal nginx)
 
+# `ps -a`: a stopped container is listed (and FAILs as exited) with Compose v2 as with v1.
 check_containers() {
   local svc ids id state
   for svc in "${SERVICES[@]}"; do
-    ids="$(compose ps -q "$svc" 2>/dev/null || true)"
+    ids="$(compose ps -a -q "$svc" 2>/dev/null || true)"
     if [[ -z "$ids" ]]; then
       record "$svc container" FAIL "not created"
       continue

@@ -125,7 +125,7 @@ wait_for_healthy() {
   while :; do
     pending=()
     for svc in "$@"; do
-      id="$(compose ps -q "$svc" 2>/dev/null | head -n 1)"
+      id="$(compose ps -a -q "$svc" 2>/dev/null | head -n 1)"
       state="$([[ -n "$id" ]] && docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id" 2>/dev/null || echo missing)"
       [[ "$state" == healthy || "$state" == running ]] || pending+=("$svc:$state")
     done
