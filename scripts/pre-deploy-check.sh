@@ -138,6 +138,12 @@ env_problems() {
   value="$(env_value PUBLIC_SANDBOX_URL)"
   [[ -z "$value" || -z "$domain" || "$value" == "https://sandbox.$domain" || "$value" == *CHANGE_ME* ]] ||
     echo "PUBLIC_SANDBOX_URL should be https://sandbox.$domain (is $value)"
+  # Images are IMAGE_PREFIX/<service>:current on the host: staging's must not be production's.
+  if [[ "$(basename "$ENV_FILE")" == .env.staging ]]; then
+    value="$(env_value IMAGE_PREFIX)"
+    [[ -n "$value" && "$value" != mypay && "$value" != mypay-production ]] ||
+      echo "IMAGE_PREFIX must be set and differ from production's (e.g. IMAGE_PREFIX=mypay-staging)"
+  fi
   return 0
 }
 

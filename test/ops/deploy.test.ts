@@ -85,6 +85,20 @@ describe('pre-deploy-check.sh --checks env', () => {
   });
 });
 
+describe('pre-deploy-check.sh --checks env for staging', () => {
+  it('when .env.staging has no image prefix of its own, then it fails asking for one', async () => {
+    const staging = path.join(dir, '.env.staging');
+    await writeFilledEnv(staging);
+    const res = await run(preDeployScript, ['--env-file', staging, '--checks', 'env']);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('IMAGE_PREFIX must be set and differ from production');
+
+    await writeFilledEnv(staging, (text) => `${text}\nIMAGE_PREFIX=mypay-staging\n`);
+    const ok = await run(preDeployScript, ['--env-file', staging, '--checks', 'env']);
+    expect(ok.code, ok.stdout).toBe(0);
+  });
+});
+
 describe('deploy-production.sh (against a fake docker CLI)', () => {
   async function deploy(env: Record<string, string>) {
     const bin = path.join(dir, 'bin');
