@@ -173,16 +173,13 @@ check_local_logs() {
 # --- Compose deployment --------------------------------------------------------------------------
 SERVICES=(mysql payout-api payment-api merchant-portal admin-portal nginx)
 
-# The project's containers by service, stopped ones included, from the labels Compose (v1 and
-# v2) puts on them: one docker call instead of a Compose run per service.
+# Container ids by service (ops-common.sh project_containers: stopped ones included).
 declare -A SERVICE_IDS=()
 load_containers() {
   local svc id
   while read -r svc id; do
-    [[ -n "$id" ]] && SERVICE_IDS[$svc]+="${SERVICE_IDS[$svc]:+ }$id"
-  done < <(docker ps -a --filter "label=com.docker.compose.project=$COMPOSE_PROJECT" \
-    --filter "label=com.docker.compose.oneoff=False" \
-    --format '{{.Label "com.docker.compose.service"}} {{.ID}}' 2>/dev/null || true)
+    if [[ -n "$id" ]]; then SERVICE_IDS[$svc]+="${SERVICE_IDS[$svc]:+ }$id"; fi
+  done < <(project_containers)
 }
 
 check_containers() {

@@ -118,14 +118,24 @@ image_prefix() {
 }
 image_name() { printf '%s/%s:%s\n' "$(image_prefix)" "$1" "$2"; }
 
+# "SERVICE ID" lines: the project's containers, stopped ones included, one-off `run` containers
+# not, from the labels Compose v1 and v2 both set (one docker call, not a Compose run each).
+project_containers() {
+  docker ps -a --filter "label=com.docker.compose.project=${COMPOSE_PROJECT:-mypay-production}" \
+    --filter "label=com.docker.compose.oneoff=False" \
+    --format '{{.Label "com.docker.compose.service"}} {{.ID}}' 2>/dev/null || true
+}
+
 # wait_for_healthy SERVICE… — until each service's container is healthy (or, without a
 # health check, running); DEPLOY_HEALTH_TIMEOUT seconds (300), then fails naming the rest.
 wait_for_healthy() {
-  local deadline=$((SECONDS + ${DEPLOY_HEALTH_TIMEOUT:-300})) pending svc id state
+  local deadline=$((SECONDS + ${DEPLOY_HEALTH_TIMEOUT:-300})) svc id state containers
+  local -a pending
   while :; do
     pending=()
+    containers="$(project_containers)"
     for svc in "$@"; do
-      id="$(compose ps -a -q "$svc" 2>/dev/null | head -n 1)"
+      id="$(awk -v svc="$svc" '$1 == svc { print $2; exit }' <<<"$containers")"
       state="$([[ -n "$id" ]] && docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id" 2>/dev/null || echo missing)"
       [[ "$state" == healthy || "$state" == running ]] || pending+=("$svc:$state")
     done
@@ -134,7 +144,7 @@ wait_for_healthy() {
       error "not healthy in time: ${pending[*]}"
       return 1
     fi
-    sleep 3
+    sleep 2
   done
 }
 

@@ -57,7 +57,7 @@ nginx_state_dir() {
   local id dir=''
   if [[ -n "${NGINX_STATE_DIR:-}" ]]; then
     dir="$NGINX_STATE_DIR"
-  elif compose_mode && id="$(compose ps -a -q nginx 2>/dev/null | head -n 1)" && [[ -n "$id" ]]; then
+  elif compose_mode && id="$(project_containers | awk '$1 == "nginx" { print $2; exit }')" && [[ -n "$id" ]]; then
     dir="$(docker inspect -f '{{range .Mounts}}{{if eq .Destination "/var/lib/mypay-nginx"}}{{.Source}}{{end}}{{end}}' "$id" 2>/dev/null || true)"
   fi
   printf '%s\n' "${dir:-$OPS_REPO_ROOT/nginx/state}"
