@@ -270,12 +270,15 @@ export const badAuthHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
 /** Ids that belong to nobody (or are not ids at all), ready for a path segment. */
 export const junkId: fc.Arbitrary<string> = fc
   .oneof(
-    fc.constantFrom('po_', 'cs_', 'txn_', 'evt_', 'we_', 'po_000000000000000000000000', '..', '%2e%2e', 'null'),
+    fc.constantFrom('po_', 'cs_', 'txn_', 'evt_', 'we_', 'po_000000000000000000000000', '...', 'a..b', 'null'),
     fc.stringMatching(/^(po|cs|txn|evt|we)_[A-Za-z0-9]{1,40}$/),
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
     fc.constantFrom(...INJECTION.filter((s) => s.length > 0)),
   )
-  .map((id) => encodeURIComponent(id));
+  .map((id) => encodeURIComponent(id))
+  // A dot segment (`..`, `%2e%2e`) never reaches an id route: every HTTP client resolves it to the
+  // parent path first (WHATWG URL), which is another route (the API base now leads to its docs).
+  .filter((id) => !/^(\.|%2e){1,2}$/i.test(id));
 
 // --- bad bodies from a valid one ------------------------------------------------------------
 

@@ -15,3 +15,6 @@ export const openApiDocumentSchema = z
   .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }).catchall(z.unknown()) })
   .catchall(z.unknown())
   .meta({ id: 'OpenApiDocument' });
+
+/** An HTML page (the docs page, the hosted payment page). */
+export const htmlPage = z.string().meta({ description: 'An HTML document' });

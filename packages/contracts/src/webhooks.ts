@@ -314,6 +314,12 @@ export const eventStreamQuery = z.object({
 });
 export type EventStreamQuery = z.infer<typeof eventStreamQuery>;
 
+/** The body of `GET /events/stream`: server-sent events, one event body per message. */
+export const eventStreamBody = z.string().meta({
+  example:
+    'event: ready\ndata: {"after":"evt_1"}\n\nid: evt_2\nevent: payout.completed\ndata: {"id":"evt_2","type":"payout.completed",…}\n\n',
+});
+
 export const eventStreamDescription = `A [server-sent events](https://html.spec.whatwg.org/multipage/server-sent-events.html) stream of the merchant's events — payouts **and** payments (\`payout.*\`, \`payment.*\`, \`checkout.*\`) — as they are written. What \`mypay listen\` connects to.
 
 - First message: \`event: ready\`, \`data: {"after": "<resume position>"}\`. Then, per event: \`id:\` the resume position, \`event:\` the type, \`data:\` the event body exactly as webhooks deliver it.

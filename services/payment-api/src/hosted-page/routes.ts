@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { completePaymentBody } from '@mypay/contracts';
+import { completePaymentBody, htmlPage, idParams } from '@mypay/contracts';
 import {
   AppError,
   cancelCheckout,
@@ -12,7 +12,6 @@ import {
 } from '@mypay/core';
 import { perKeyRateLimit, toAppError } from '@mypay/http';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { z } from 'zod';
 import type { ApiContext } from '../context.ts';
 import { CSRF_COOKIE, csrfCookie, csrfToken, isCsrfNonce, newCsrfNonce, readCookie, verifyCsrf } from './csrf.ts';
 import { layout, messageBody, paymentFormBody } from './render.ts';
@@ -217,15 +216,15 @@ export function hostedPageRouter(ctx: ApiContext): Router {
     description:
       'Wallet, mobile number and OTP, Pay and Cancel; forms POST to `/checkout/{id}/pay` and `/checkout/{id}/cancel` (CSRF-protected). 404 page for an unknown checkout, 410 for a paid, cancelled or expired one.',
     auth: false,
-    params: z.object({ id: z.string() }),
+    params: idParams,
     responses: {
       200: {
         description: 'The payment form (or a waiting page while a payment is pending)',
         contentType: 'text/html',
-        schema: z.string(),
+        schema: htmlPage,
       },
-      404: { description: 'Unknown checkout (HTML)', contentType: 'text/html', schema: z.string() },
-      410: { description: 'Paid, cancelled or expired (HTML)', contentType: 'text/html', schema: z.string() },
+      404: { description: 'Unknown checkout (HTML)', contentType: 'text/html', schema: htmlPage },
+      410: { description: 'Paid, cancelled or expired (HTML)', contentType: 'text/html', schema: htmlPage },
     },
   });
   router.get('/checkout/:id', async (req, res) => {

@@ -1,8 +1,7 @@
-import { healthSchema, openApiDocumentSchema } from '@mypay/contracts';
+import { healthSchema, htmlPage, openApiDocumentSchema } from '@mypay/contracts';
 import { pingDatabase } from '@mypay/db';
 import { healthHandler, renderDocsPage } from '@mypay/http';
 import type { Express } from 'express';
-import { z } from 'zod';
 import { type ApiContext, DOCS_PREFIX } from '../context.ts';
 
 /**
@@ -46,7 +45,7 @@ export function platformRoutes(app: Express, ctx: ApiContext): void {
     tags: ['Platform'],
     summary: 'A readable reference of this API (HTML; also at `/docs`)',
     auth: false,
-    responses: { 200: { description: 'HTML page', contentType: 'text/html', schema: z.string() } },
+    responses: { 200: { description: 'HTML page', contentType: 'text/html', schema: htmlPage } },
   });
   // A person who opens the base URL in a browser lands on the reference.
   app.get('/', (_req, res) => res.redirect(302, `${DOCS_PREFIX}/docs`));

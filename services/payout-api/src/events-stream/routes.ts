@@ -1,8 +1,7 @@
-import { eventStreamDescription, eventStreamQuery, STREAM_START, splitTypes } from '@mypay/contracts';
+import { eventStreamBody, eventStreamDescription, eventStreamQuery, STREAM_START, splitTypes } from '@mypay/contracts';
 import { getEventSeqOrThrow, getLatestEventPosition } from '@mypay/core';
 import { parseQuery, principalOf } from '@mypay/http';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import { API_BASE, type RouteModule } from '../context.ts';
 import { DEFAULT_EVENT_STREAM_TIMING, type EventStreamTiming, runEventStream, sseMessage } from './event-stream.ts';
 
@@ -43,10 +42,7 @@ export function eventStreamRoutes(timing: Partial<EventStreamTiming> = {}): Rout
         200: {
           description: 'An endless `text/event-stream`',
           contentType: 'text/event-stream',
-          schema: z.string().meta({
-            example:
-              'event: ready\ndata: {"after":"evt_1"}\n\nid: evt_2\nevent: payout.completed\ndata: {"id":"evt_2","type":"payout.completed",…}\n\n',
-          }),
+          schema: eventStreamBody,
         },
       },
       errors: ['NOT_FOUND'],

@@ -1,8 +1,7 @@
-import { healthSchema, openApiDocumentSchema } from '@mypay/contracts';
+import { healthSchema, htmlPage, openApiDocumentSchema } from '@mypay/contracts';
 import { pingDatabase } from '@mypay/db';
 import { healthHandler, renderDocsPage } from '@mypay/http';
 import type { Express } from 'express';
-import { z } from 'zod';
 import { API_BASE, type ApiContext } from '../context.ts';
 
 /** Routes without an API key: health, the OpenAPI document and the docs page. */
@@ -43,7 +42,7 @@ export function platformRoutes(app: Express, ctx: ApiContext): void {
     tags: ['Platform'],
     summary: 'A readable reference of this API (HTML)',
     auth: false,
-    responses: { 200: { description: 'HTML page', contentType: 'text/html', schema: z.string() } },
+    responses: { 200: { description: 'HTML page', contentType: 'text/html', schema: htmlPage } },
   });
   // A person who opens the base URL in a browser lands on the reference.
   app.get(['/', API_BASE], (_req, res) => res.redirect(302, `${API_BASE}/docs`));
