@@ -42,7 +42,7 @@ export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiConte
         'Take payments from Pakistani mobile wallets, in a sandbox: open a checkout, send the customer to its hosted page (or call `/payment/complete` yourself), get `checkout.*` and `payment.*` webhooks. Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`). Amounts are integers in paisa; currency is `PKR`.',
       servers: [config.publicUrl],
     }),
-    idempotent: idempotency({ pool: deps.db.pool, logger }),
+    idempotent: idempotency({ pool: deps.db.pool, logger, staleAfterMs: config.idempotencyStaleAfterMs }),
   };
 }
 

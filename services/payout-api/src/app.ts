@@ -54,7 +54,7 @@ export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContex
       description:
         'Send money to Pakistani mobile wallets and bank accounts, in a sandbox. Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`). Amounts are integers in paisa; currency is `PKR`.',
     }),
-    idempotent: idempotency({ pool: deps.db.pool, logger }),
+    idempotent: idempotency({ pool: deps.db.pool, logger, staleAfterMs: config.idempotencyStaleAfterMs }),
   };
 }
 

@@ -3,6 +3,7 @@ import { assertCheckoutPayable, assertNoPendingAttempt } from '../checkouts/canc
 import { CHECKOUT_COLUMNS, type CheckoutRow, toCheckoutResource } from '../checkouts/checkout-resource.ts';
 import type { Directory } from '../directory/directory.ts';
 import { AppError, type ErrorDetail, notFound } from '../errors.ts';
+import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
 import { changeBalance } from '../ledger/change-balance.ts';
 import { WALLET_ACCOUNT } from '../payouts/account-number.ts';
@@ -49,8 +50,9 @@ export const OTP_PATTERN = /^\d{4,6}$/;
 export async function completePayment(
   deps: PaymentDeps,
   input: CompletePaymentInput,
-  now: Date = new Date(),
+  options: EffectOptions & { now?: Date } = {},
 ): Promise<PaymentResource> {
+  const now = options.now ?? new Date();
   const problems: ErrorDetail[] = [];
   if (!WALLET_ACCOUNT.test(input.mobile)) {
     problems.push({ field: 'mobile', message: 'an 11-digit mobile number 03XXXXXXXXX' });
@@ -108,6 +110,7 @@ export async function completePayment(
     const eventType = paymentEventTypeFor(plan.status);
     if (eventType) await enqueueEvent(conn, row.merchantId, eventType, payment, now);
     if (plan.status === 'SUCCEEDED') await settleCheckout(conn, deps.publicUrl, checkout, row, now);
+    await options.idempotency?.settle(conn, 201, payment);
     return payment;
   });
 }

@@ -1,5 +1,5 @@
 import { createCheckout, getCheckoutOrThrow } from '@mypay/core';
-import { parseBody, parseParams, principalOf } from '@mypay/http';
+import { idempotencyOf, parseBody, parseParams, principalOf } from '@mypay/http';
 import type { RouteModule } from '../context.ts';
 import { checkoutIdParams, checkoutSchema, checkoutWithTransaction, createCheckoutBody } from './schemas.ts';
 
@@ -20,7 +20,11 @@ export const checkoutRoutes: RouteModule = (router, ctx) => {
   });
   router.post('/api/checkout/create', ctx.idempotent, async (req, res) => {
     const body = parseBody(createCheckoutBody, req.body);
-    const checkout = await createCheckout(deps, { merchantId: principalOf(req).merchantId, ...body });
+    const checkout = await createCheckout(
+      deps,
+      { merchantId: principalOf(req).merchantId, ...body },
+      { idempotency: idempotencyOf(req) },
+    );
     res.status(201).json(checkout);
   });
 

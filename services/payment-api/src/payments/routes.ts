@@ -1,5 +1,5 @@
 import { completePayment, listTransactions, type TransactionStatus } from '@mypay/core';
-import { parseBody, parseQuery, principalOf } from '@mypay/http';
+import { idempotencyOf, parseBody, parseQuery, principalOf } from '@mypay/http';
 import type { RouteModule } from '../context.ts';
 import { completePaymentBody, listTransactionsQuery, paymentSchema, transactionList } from './schemas.ts';
 
@@ -20,7 +20,11 @@ export const paymentRoutes: RouteModule = (router, ctx) => {
   });
   router.post('/payment/complete', ctx.idempotent, async (req, res) => {
     const body = parseBody(completePaymentBody, req.body);
-    const payment = await completePayment(deps, { merchantId: principalOf(req).merchantId, ...body });
+    const payment = await completePayment(
+      deps,
+      { merchantId: principalOf(req).merchantId, ...body },
+      { idempotency: idempotencyOf(req) },
+    );
     res.status(201).json(payment);
   });
 

@@ -1,5 +1,5 @@
 import { type PayoutStatus, simulatePayoutTransition } from '@mypay/core';
-import { auditContextOf, parseBody, parseParams, principalOf } from '@mypay/http';
+import { auditContextOf, idempotencyOf, parseBody, parseParams, principalOf } from '@mypay/http';
 import { z } from 'zod';
 import { API_BASE, type RouteModule } from '../context.ts';
 import { payoutIdParams, payoutWithEvents } from '../payouts/schemas.ts';
@@ -44,6 +44,7 @@ export const sandboxRoutes: RouteModule = (router, ctx) => {
         reason: body.reason,
       },
       auditContextOf(req),
+      { idempotency: idempotencyOf(req) },
     );
     res.json(payout);
   });
