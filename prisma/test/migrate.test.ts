@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,11 @@ import { runScript } from './cli.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 const INIT = '20261121000000_init';
+/** Every migration of the repository, in order (the first is INIT). */
+const ALL = (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
 
 interface LedgerRow {
   id: string;
@@ -75,7 +80,7 @@ describe('db:migrate', () => {
   it('when the database does not exist, then it is created with every table and one Prisma ledger row', async () => {
     const result = await migrate({ databaseUrl: scratch.url, migrationsDir: MIGRATIONS_DIR });
 
-    expect(result).toMatchObject({ createdDatabase: true, applied: [INIT] });
+    expect(result).toMatchObject({ createdDatabase: true, applied: ALL });
     const tables = await query<{ name: string }[]>(
       'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
       [scratch.name],
@@ -84,7 +89,7 @@ describe('db:migrate', () => {
     expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining([...models, '_prisma_migrations']));
     const fileBytes = await readFile(join(MIGRATIONS_DIR, INIT, 'migration.sql'));
     const [row, ...others] = await ledger();
-    expect(others).toEqual([]);
+    expect(others.map((r) => r.migration_name)).toEqual(ALL.slice(1));
     expect(row).toMatchObject({
       migration_name: INIT,
       checksum: sha256Hex(fileBytes),
@@ -100,25 +105,25 @@ describe('db:migrate', () => {
     const first = await runScript('prisma/migrate.ts', { DATABASE_URL: scratch.url });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain(`applied ${INIT}`);
-    expect(first.stdout).toContain('1 applied');
+    expect(first.stdout).toContain(`${ALL.length} applied`);
 
     const second = await runScript('prisma/migrate.ts', { DATABASE_URL: scratch.url });
 
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain('already up to date');
     expect(second.stdout).not.toContain('applied 2026');
-    expect(await ledger()).toHaveLength(1);
+    expect(await ledger()).toHaveLength(ALL.length);
   });
 
   it('when a new migration is added later, then only it is applied and recorded after the first', async () => {
     const dir = await copyMigrations();
     await migrate({ databaseUrl: scratch.url, migrationsDir: dir });
-    await addMigration(dir, '20261201000000_add_note', 'ALTER TABLE `Bank` ADD COLUMN `note` VARCHAR(20) NULL;\n');
+    await addMigration(dir, '20291201000000_add_note', 'ALTER TABLE `Bank` ADD COLUMN `note` VARCHAR(20) NULL;\n');
 
     const result = await migrate({ databaseUrl: scratch.url, migrationsDir: dir });
 
-    expect(result.applied).toEqual(['20261201000000_add_note']);
-    expect((await ledger()).map((r) => r.migration_name)).toEqual([INIT, '20261201000000_add_note']);
+    expect(result.applied).toEqual(['20291201000000_add_note']);
+    expect((await ledger()).map((r) => r.migration_name)).toEqual([...ALL, '20291201000000_add_note']);
   });
 
   it('when an applied migration file was edited, then it refuses, names it, and applies nothing more', async () => {
@@ -126,12 +131,12 @@ describe('db:migrate', () => {
     await migrate({ databaseUrl: scratch.url, migrationsDir: dir });
     const initFile = join(dir, INIT, 'migration.sql');
     await writeFile(initFile, `${await readFile(initFile, 'utf8')}\n-- a harmless-looking edit\n`);
-    await addMigration(dir, '20261201000000_next', 'CREATE TABLE `Next` (`id` INT NOT NULL PRIMARY KEY);\n');
+    await addMigration(dir, '20291201000000_next', 'CREATE TABLE `Next` (`id` INT NOT NULL PRIMARY KEY);\n');
 
     const message = await refusalOf(migrate({ databaseUrl: scratch.url, migrationsDir: dir }));
 
     expect(message).toMatch(new RegExp(`migration ${INIT} was edited after it was applied`));
-    expect(await ledger()).toHaveLength(1);
+    expect(await ledger()).toHaveLength(ALL.length);
     const next = await query<unknown[]>(
       "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'Next'",
       [scratch.name],
@@ -143,7 +148,7 @@ describe('db:migrate', () => {
     const dir = await copyMigrations();
     await migrate({ databaseUrl: scratch.url, migrationsDir: dir });
     // The CLI reads the real folder; make the ledger disagree with it instead of editing the file.
-    await query("UPDATE _prisma_migrations SET checksum = REPEAT('0', 64)");
+    await query("UPDATE _prisma_migrations SET checksum = REPEAT('0', 64) WHERE migration_name = ?", [INIT]);
 
     const result = await runScript('prisma/migrate.ts', { DATABASE_URL: scratch.url });
 
@@ -192,9 +197,9 @@ describe('db:migrate', () => {
     expect(a?.code, a?.stderr).toBe(0);
     expect(b?.code, b?.stderr).toBe(0);
     const rows = await ledger();
-    expect(rows.map((r) => r.migration_name)).toEqual([INIT]);
+    expect(rows.map((r) => r.migration_name)).toEqual(ALL);
     const outputs = [a?.stdout ?? '', b?.stdout ?? ''];
-    expect(outputs.filter((out) => out.includes('1 applied'))).toHaveLength(1);
+    expect(outputs.filter((out) => out.includes(`${ALL.length} applied`))).toHaveLength(1);
     expect(outputs.filter((out) => out.includes('already up to date'))).toHaveLength(1);
   });
 

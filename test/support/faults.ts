@@ -71,7 +71,7 @@ export interface PostAnswer {
  */
 export async function postJson(
   url: string,
-  options: { key: string; body: unknown; idempotencyKey?: string; giveUpAfterMs?: number },
+  options: { key: string; body: unknown; idempotencyKey?: string; giveUpAfterMs?: number; signal?: AbortSignal },
 ): Promise<PostAnswer | 'aborted'> {
   try {
     const res = await fetch(url, {
@@ -82,7 +82,9 @@ export async function postJson(
         ...(options.idempotencyKey === undefined ? {} : { 'Idempotency-Key': options.idempotencyKey }),
       },
       body: JSON.stringify(options.body),
-      signal: options.giveUpAfterMs === undefined ? undefined : AbortSignal.timeout(options.giveUpAfterMs),
+      signal:
+        options.signal ??
+        (options.giveUpAfterMs === undefined ? undefined : AbortSignal.timeout(options.giveUpAfterMs)),
     });
     return {
       status: res.status,
@@ -121,3 +123,102 @@ export const untilRecorded = (pool: Pool, merchantId: string, key: string) =>
 /** Until the request that holds `key` has committed its effect and response. */
 export const untilCompleted = (pool: Pool, merchantId: string, key: string) =>
   waitUntil(async () => (await idempotencyState(pool, merchantId, key)) === 'COMPLETED');
+
+export interface LockedCreate {
+  pool: Pool;
+  /** Takes the lock the create will wait on (not one its Idempotency-Key's insert needs). */
+  lock: () => Promise<HeldLock>;
+  url: string;
+  apiKey: string;
+  merchantId: string;
+  idempotencyKey: string;
+  body: unknown;
+  /** The in-flight retry cannot be answered until the lock is released (see below). */
+  retryQueuesBehindCreate?: boolean;
+}
+
+const answerOf = async (pending: Promise<PostAnswer | 'aborted'>): Promise<PostAnswer> => {
+  const answer = await pending;
+  if (answer === 'aborted') throw new Error('expected an answer, the client gave up');
+  return answer;
+};
+
+/**
+ * The fault every creating endpoint must survive: its create waits on a row lock, the client
+ * gives up (a real disconnect), retries with the same key while the first still runs, and
+ * retries again once the first has committed. Returns the in-flight retry's answer (409
+ * IDEMPOTENCY_IN_PROGRESS, or the stored answer replayed when it could only be answered after
+ * the lock) and the final one (the stored answer, replayed).
+ */
+export async function abortWhileLockedThenRetry(c: LockedCreate): Promise<{ early: PostAnswer; replay: PostAnswer }> {
+  const held = await c.lock();
+  let early: PostAnswer;
+  try {
+    // The client gives up once the server has its key (and the create is waiting on the lock).
+    const controller = new AbortController();
+    const firstTry = postJson(c.url, {
+      key: c.apiKey,
+      body: c.body,
+      idempotencyKey: c.idempotencyKey,
+      signal: controller.signal,
+    });
+    await untilRecorded(c.pool, c.merchantId, c.idempotencyKey);
+    controller.abort();
+    const gaveUp = await firstTry;
+    if (gaveUp !== 'aborted') throw new Error(`the create did not wait on the lock: ${gaveUp.status}`);
+    // Bounded: before the fix this retry ran the create again (and waited on the same lock).
+    const earlyPending = answerOf(
+      postJson(c.url, { key: c.apiKey, body: c.body, idempotencyKey: c.idempotencyKey, giveUpAfterMs: 15_000 }),
+    );
+    // A create that holds the merchant row while it waits (webhook endpoints) also holds up the
+    // retry's own key insert (its foreign-key check on that row): that retry is answered after.
+    if (c.retryQueuesBehindCreate) await held.release();
+    early = await earlyPending;
+  } finally {
+    await held.release();
+  }
+  if (!(await untilCompleted(c.pool, c.merchantId, c.idempotencyKey)))
+    throw new Error('the first create never committed');
+  const replay = await answerOf(postJson(c.url, { key: c.apiKey, body: c.body, idempotencyKey: c.idempotencyKey }));
+  return { early, replay };
+}
+
+const ownerOf = async (pool: Pool, merchantId: string, key: string) =>
+  (
+    (await pool.query('SELECT owner FROM IdempotencyRecord WHERE merchantId = ? AND `key` = ?', [merchantId, key])) as {
+      owner: string;
+    }[]
+  )[0]?.owner;
+
+/**
+ * A retry takes over the key of a create that is still running (it waits on a row lock longer
+ * than the API's IDEMPOTENCY_STALE_AFTER, `staleAfterMs`). Returns both answers and a replay.
+ */
+export async function takeOverWhileLocked(
+  c: LockedCreate & { staleAfterMs: number },
+): Promise<{ first: PostAnswer; second: PostAnswer; replay: PostAnswer }> {
+  const held = await c.lock();
+  let first: PostAnswer;
+  let second: PostAnswer;
+  try {
+    const firstPending = answerOf(postJson(c.url, { key: c.apiKey, body: c.body, idempotencyKey: c.idempotencyKey }));
+    await untilRecorded(c.pool, c.merchantId, c.idempotencyKey);
+    const owner = await ownerOf(c.pool, c.merchantId, c.idempotencyKey);
+    // Let the record grow stale by the database's clock while the first request waits on the lock.
+    await waitUntil(async () => {
+      const rows = (await c.pool.query(
+        'SELECT createdAt < NOW(3) - INTERVAL ? MICROSECOND AS stale FROM IdempotencyRecord WHERE merchantId = ? AND `key` = ?',
+        [(c.staleAfterMs + 100) * 1000, c.merchantId, c.idempotencyKey],
+      )) as { stale: number }[];
+      return rows[0]?.stale === 1;
+    });
+    const secondPending = answerOf(postJson(c.url, { key: c.apiKey, body: c.body, idempotencyKey: c.idempotencyKey }));
+    await waitUntil(async () => (await ownerOf(c.pool, c.merchantId, c.idempotencyKey)) !== owner);
+    await held.release();
+    [first, second] = await Promise.all([firstPending, secondPending]);
+  } finally {
+    await held.release();
+  }
+  const replay = await answerOf(postJson(c.url, { key: c.apiKey, body: c.body, idempotencyKey: c.idempotencyKey }));
+  return { first, second, replay };
+}

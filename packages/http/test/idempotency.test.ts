@@ -6,14 +6,14 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  abortWhileLockedThenRetry,
   holdLock,
   idempotencyState,
   type Listening,
   listen,
   postJson,
-  untilCompleted,
+  takeOverWhileLocked,
   untilRecorded,
-  waitUntil,
 } from '../../../test/support/faults.ts';
 import {
   apiKeyAuth,
@@ -96,6 +96,15 @@ async function newMerchant(): Promise<Merchant> {
 const newKey = () => `k-${randomBytes(6).toString('hex')}`;
 const lockBalance = (m: Merchant) =>
   holdLock(db.pool, 'SELECT available FROM MerchantBalance WHERE merchantId = ? FOR UPDATE', [m.id]);
+const lockedCreate = (m: Merchant) => ({
+  pool: db.pool,
+  lock: () => lockBalance(m),
+  url: `${server.base}/effects`,
+  apiKey: m.key,
+  merchantId: m.id,
+  idempotencyKey: newKey(),
+  body: { name: 'a' },
+});
 const effects = async (m: Merchant) =>
   Number(
     (
@@ -195,63 +204,20 @@ describe('Idempotency-Key under faults', () => {
 
   it('when the client gives up while its request waits on a lock, then the key stays taken and the retry replays the one effect', async () => {
     const m = await newMerchant();
-    const key = newKey();
-    const lock = await lockBalance(m);
-    try {
-      expect(await post(m, { idempotencyKey: key, giveUpAfterMs: 300 })).toBe('aborted');
-      // The request runs on after the disconnect: its key is not released.
-      expect(await idempotencyState(db.pool, m.id, key)).toBe('IN_PROGRESS');
-      const early = await answered(post(m, { idempotencyKey: key, giveUpAfterMs: 5_000 }));
-      expect(early.body.error?.code).toBe('IDEMPOTENCY_IN_PROGRESS');
-    } finally {
-      await lock.release();
-    }
-    expect(await untilCompleted(db.pool, m.id, key)).toBe(true);
-    const retry = await answered(post(m, { idempotencyKey: key }));
-    expect(retry).toMatchObject({ status: 201, replayed: true });
+    const { early, replay } = await abortWhileLockedThenRetry(lockedCreate(m));
+    expect(early.body.error?.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    expect(replay).toMatchObject({ status: 201, replayed: true });
     expect(await effects(m)).toBe(1);
   });
 
   it('when a retry takes over a stale key while the first request still waits on a lock, then only the retry commits its effect', async () => {
     const m = await newMerchant();
-    const key = newKey();
-    const lock = await lockBalance(m);
-    let first: Awaited<ReturnType<typeof answered>>;
-    let second: Awaited<ReturnType<typeof answered>>;
-    try {
-      const firstPending = answered(post(m, { idempotencyKey: key }));
-      await untilRecorded(db.pool, m.id, key);
-      const [{ owner }] = (await db.pool.query(
-        'SELECT owner FROM IdempotencyRecord WHERE merchantId = ? AND `key` = ?',
-        [m.id, key],
-      )) as { owner: string }[];
-      // Let the record grow stale (the first request is still blocked on the lock).
-      await waitUntil(async () => {
-        const rows = (await db.pool.query(
-          'SELECT createdAt < NOW(3) - INTERVAL ? MICROSECOND AS stale FROM IdempotencyRecord WHERE merchantId = ? AND `key` = ?',
-          [(STALE_AFTER_MS + 100) * 1000, m.id, key],
-        )) as { stale: number }[];
-        return rows[0]?.stale === 1;
-      });
-      const secondPending = answered(post(m, { idempotencyKey: key }));
-      await waitUntil(async () => {
-        const rows = (await db.pool.query('SELECT owner FROM IdempotencyRecord WHERE merchantId = ? AND `key` = ?', [
-          m.id,
-          key,
-        ])) as { owner: string }[];
-        return rows[0] !== undefined && rows[0].owner !== owner;
-      });
-      await lock.release();
-      [first, second] = await Promise.all([firstPending, secondPending]);
-    } finally {
-      await lock.release();
-    }
+    const { first, second, replay } = await takeOverWhileLocked({ ...lockedCreate(m), staleAfterMs: STALE_AFTER_MS });
     // The first request lost its record: its effect rolled back, and it says so.
     expect(first.status).toBe(409);
     expect(first.body.error?.code).toBe('IDEMPOTENCY_IN_PROGRESS');
     expect(second).toMatchObject({ status: 201, replayed: false });
     expect(await effects(m)).toBe(1);
-    const replay = await answered(post(m, { idempotencyKey: key }));
     expect(replay).toEqual({ status: 201, body: second.body, replayed: true });
   });
 
