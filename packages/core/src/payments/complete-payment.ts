@@ -150,18 +150,18 @@ export async function settleCheckout(
   transaction: Pick<TransactionRow, 'id' | 'amount'>,
   now: Date,
 ): Promise<void> {
-  if (checkout.status === 'OPEN') {
-    await conn.query("UPDATE Checkout SET status = 'COMPLETED', completedAt = ?, updatedAt = ? WHERE id = ?", [
-      now,
-      now,
-      checkout.id,
-    ]);
-    const completed = toCheckoutResource(
-      { ...checkout, status: 'COMPLETED', completedAt: now, updatedAt: now },
-      publicUrl,
-    );
-    await enqueueEvent(conn, checkout.merchantId, 'checkout.completed', completed, now);
-  }
+  // Callers check first; this is the invariant itself: a credit lands only on an OPEN checkout.
+  if (checkout.status !== 'OPEN') throw new Error(`checkout ${checkout.id} is ${checkout.status}, not OPEN`);
+  await conn.query("UPDATE Checkout SET status = 'COMPLETED', completedAt = ?, updatedAt = ? WHERE id = ?", [
+    now,
+    now,
+    checkout.id,
+  ]);
+  const completed = toCheckoutResource(
+    { ...checkout, status: 'COMPLETED', completedAt: now, updatedAt: now },
+    publicUrl,
+  );
+  await enqueueEvent(conn, checkout.merchantId, 'checkout.completed', completed, now);
   const credit = paymentBalanceEffect('SUCCEEDED', Number(transaction.amount))!;
   await changeBalance(conn, {
     merchantId: checkout.merchantId,
