@@ -411,6 +411,34 @@ describe('POST /sandbox/payouts/:id/simulate', () => {
     expect(await balanceRow(api.db, m.merchantId)).toEqual({ available: 100_000, pending: 0 });
   });
 
+  it('when a PENDING payout is forced to FAILED, then 422 INVALID_STATE (it must go through PROCESSING) and nothing moves', async () => {
+    const m = await createTestMerchant(api.db, { balance: 100_000 });
+    // Scenario 2 is PENDING until its first step is due; hold that step off.
+    const created = await as(m).post(
+      '/payouts',
+      payoutBody({
+        amount: 30_000,
+        destination: { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03000000002' },
+      }),
+    );
+    expect(created.body.status).toBe('PENDING');
+    await api.db.pool.query('UPDATE Payout SET nextTransitionAt = NOW(3) + INTERVAL 1 HOUR WHERE id = ?', [
+      created.body.id,
+    ]);
+    const failed = await as(m).post(`/sandbox/payouts/${created.body.id}/simulate`, { status: 'FAILED' });
+    expect(failed.status).toBe(422);
+    expect(failed.body.error).toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('PROCESSING') });
+    const processing = await as(m).post(`/sandbox/payouts/${created.body.id}/simulate`, { status: 'PROCESSING' });
+    expect(processing.body.status).toBe('PROCESSING');
+    const thenFailed = await as(m).post(`/sandbox/payouts/${created.body.id}/simulate`, { status: 'FAILED' });
+    expect(thenFailed.body.events.map((e: { status: string }) => e.status)).toEqual([
+      'PENDING',
+      'PROCESSING',
+      'FAILED',
+    ]);
+    expect(await balanceRow(api.db, m.merchantId)).toEqual({ available: 100_000, pending: 0 });
+  });
+
   it('when the transition is illegal, then 422 INVALID_STATE; unknown status 400; another merchant 404', async () => {
     const created = await as(merchant).post('/payouts', payoutBody());
     const illegal = await as(merchant).post(`/sandbox/payouts/${created.body.id}/simulate`, { status: 'PROCESSING' });

@@ -5,9 +5,13 @@ import type { ScenarioKey } from '../reference/seed-data.ts';
 export type PayoutStatus = 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'REVERSED';
 export const PAYOUT_STATUSES: readonly PayoutStatus[] = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'REVERSED'];
 
-/** PENDING → PROCESSING → COMPLETED | FAILED, COMPLETED → REVERSED; a provider may also reject a PENDING payout. */
+/**
+ * PENDING → PROCESSING → COMPLETED | FAILED, COMPLETED → REVERSED — exactly the documented
+ * lifecycle: a payout the provider rejects at once (scenarios 4 and 5) still goes through
+ * PROCESSING, so integrators see one shape of history.
+ */
 export const LEGAL_TRANSITIONS: Record<PayoutStatus, readonly PayoutStatus[]> = {
-  PENDING: ['PROCESSING', 'FAILED'],
+  PENDING: ['PROCESSING'],
   PROCESSING: ['COMPLETED', 'FAILED'],
   COMPLETED: ['REVERSED'],
   FAILED: [],
@@ -42,9 +46,9 @@ export interface CreatePlan {
 export function planAtCreate(scenario: ScenarioKey): CreatePlan {
   switch (scenario) {
     case 'ACCOUNT_BLOCKED':
-      return { path: ['PENDING', 'FAILED'], failure: FAILURES.ACCOUNT_BLOCKED };
+      return { path: ['PENDING', 'PROCESSING', 'FAILED'], failure: FAILURES.ACCOUNT_BLOCKED };
     case 'LIMIT_EXCEEDED':
-      return { path: ['PENDING', 'FAILED'], failure: FAILURES.RECEIVER_LIMIT_EXCEEDED };
+      return { path: ['PENDING', 'PROCESSING', 'FAILED'], failure: FAILURES.RECEIVER_LIMIT_EXCEEDED };
     case 'ASYNC_SUCCESS':
     case 'ASYNC_FAILURE':
       return { path: ['PENDING'], failure: null };

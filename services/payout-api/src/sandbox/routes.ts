@@ -25,7 +25,7 @@ export const sandboxRoutes: RouteModule = (router, ctx) => {
     tags: ['Sandbox'],
     summary: 'Force the next status of a payout now',
     description:
-      'Legal: PENDING→PROCESSING|FAILED, PROCESSING→COMPLETED|FAILED, COMPLETED→REVERSED. FAILED and REVERSED refund the amount. The scenario then carries on from the new status.',
+      'Legal: PENDING→PROCESSING, PROCESSING→COMPLETED|FAILED, COMPLETED→REVERSED. FAILED and REVERSED refund the amount. The scenario then carries on from the new status.',
     params: payoutIdParams,
     body: simulatePayoutBody,
     idempotent: true,
