@@ -81,6 +81,9 @@ export function idempotency(options: IdempotencyOptions) {
         res.status(start.status).json(start.body);
         return;
       }
+      if (start.takenOver) {
+        options.logger.info({ recordId: start.claim.recordId }, 'idempotency key taken over from a stale request');
+      }
       const hold = holdFor(start.claim);
       holds.set(req, hold);
       const originalJson = res.json.bind(res);

@@ -38,8 +38,9 @@ export interface IdempotencyClaim {
   owner: string;
 }
 
+/** `takenOver`: the record was another request's stale one (that request can no longer commit). */
 export type IdempotencyStart =
-  | { kind: 'started'; claim: IdempotencyClaim }
+  | { kind: 'started'; claim: IdempotencyClaim; takenOver?: boolean }
   | { kind: 'replay'; status: number; body: unknown };
 
 /**
@@ -148,7 +149,9 @@ export async function beginIdempotentRequest(
           WHERE id = ? AND state = 'IN_PROGRESS' AND owner = ?`,
         [owner, now, record.id, record.owner],
       );
-      if (taken.affectedRows === 1) return { kind: 'started', claim: { recordId: Number(record.id), owner } };
+      if (taken.affectedRows === 1) {
+        return { kind: 'started', claim: { recordId: Number(record.id), owner }, takenOver: true };
+      }
       continue; // settled or taken over meanwhile: look again
     }
     throw inProgress('a request with this Idempotency-Key is still being processed; retry shortly');
