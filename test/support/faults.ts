@@ -222,3 +222,36 @@ export async function takeOverWhileLocked(
   const replay = await answerOf(postJson(c.url, { key: c.apiKey, body: c.body, idempotencyKey: c.idempotencyKey }));
   return { first, second, replay };
 }
+
+/**
+ * What a fault test file needs against one API it runs in-process: the API listening on a real
+ * socket (IDEMPOTENCY_STALE_AFTER set as asked), a counter, and the create descriptions the two
+ * scenarios above take.
+ */
+export interface FaultKit {
+  close(): Promise<void>;
+  count(sql: string, params: unknown[]): Promise<number>;
+  /** A create of `path` by merchant `m` with a fresh key; add `lock` (and `staleAfterMs`). */
+  create(m: { merchantId: string; key: string }, path: string, body: unknown): Omit<LockedCreate, 'lock'>;
+}
+
+export async function startFaultKit(
+  pool: Pool,
+  app: (req: never, res: never) => void,
+  options: { pathPrefix?: string } = {},
+): Promise<FaultKit> {
+  const server = await listen(app);
+  const { randomBytes } = await import('node:crypto');
+  return {
+    close: () => server.close(),
+    count: async (sql, params) => Number(((await pool.query(sql, params)) as { n: number }[])[0]!.n),
+    create: (m, path, body) => ({
+      pool,
+      url: `${server.base}${options.pathPrefix ?? ''}${path}`,
+      apiKey: m.key,
+      merchantId: m.merchantId,
+      idempotencyKey: `fault-${randomBytes(6).toString('hex')}`,
+      body,
+    }),
+  };
+}

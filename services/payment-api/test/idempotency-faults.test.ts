@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   abortWhileLockedThenRetry,
+  type FaultKit,
   holdLock,
-  type Listening,
-  listen,
+  startFaultKit,
   takeOverWhileLocked,
 } from '../../../test/support/faults.ts';
 import {
@@ -25,28 +24,19 @@ import {
  */
 const STALE_AFTER_MS = 500;
 let api: TestApi;
-let server: Listening;
+let kit: FaultKit;
 
 beforeAll(async () => {
   api = startTestApi({ env: { IDEMPOTENCY_STALE_AFTER: `${STALE_AFTER_MS}ms` } });
-  server = await listen(api.app);
+  kit = await startFaultKit(api.db.pool, api.app);
 });
 afterAll(async () => {
-  await server?.close();
+  await kit?.close();
   await api?.close();
 });
 
-const newKey = () => `fault-${randomBytes(6).toString('hex')}`;
-const count = async (sql: string, params: unknown[]) =>
-  Number(((await api.db.pool.query(sql, params)) as { n: number }[])[0]!.n);
-const create = (m: TestMerchant, path: string, body: unknown) => ({
-  pool: api.db.pool,
-  url: `${server.base}${path}`,
-  apiKey: m.key,
-  merchantId: m.merchantId,
-  idempotencyKey: newKey(),
-  body,
-});
+const count = (sql: string, params: unknown[]) => kit.count(sql, params);
+const create = (m: TestMerchant, path: string, body: unknown) => kit.create(m, path, body);
 // The merchant has no checkout yet: a locking read of its (empty) range takes the gap a new
 // checkout row goes into, so the create's insert waits while the key's own insert does not.
 const lockCheckoutGap = (m: TestMerchant) => () =>

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   abortWhileLockedThenRetry,
+  type FaultKit,
   holdLock,
-  type Listening,
-  listen,
+  startFaultKit,
   takeOverWhileLocked,
 } from '../../../test/support/faults.ts';
 import {
@@ -25,30 +25,21 @@ import {
  */
 const STALE_AFTER_MS = 500;
 let api: TestApi;
-let server: Listening;
+let kit: FaultKit;
 
 beforeAll(async () => {
   api = startTestApi({ env: { IDEMPOTENCY_STALE_AFTER: `${STALE_AFTER_MS}ms` } });
-  server = await listen(api.app);
+  kit = await startFaultKit(api.db.pool, api.app, { pathPrefix: '/api/v1' });
 });
 afterAll(async () => {
-  await server?.close();
+  await kit?.close();
   await api?.close();
 });
 
-const newKey = () => `fault-${randomBytes(6).toString('hex')}`;
-const count = async (sql: string, params: unknown[]) =>
-  Number(((await api.db.pool.query(sql, params)) as { n: number }[])[0]!.n);
+const count = (sql: string, params: unknown[]) => kit.count(sql, params);
+const create = (m: TestMerchant, path: string, body: unknown) => kit.create(m, path, body);
 const lockBalance = (m: TestMerchant) => () =>
   holdLock(api.db.pool, 'SELECT available FROM MerchantBalance WHERE merchantId = ? FOR UPDATE', [m.merchantId]);
-const create = (m: TestMerchant, path: string, body: unknown) => ({
-  pool: api.db.pool,
-  url: `${server.base}/api/v1${path}`,
-  apiKey: m.key,
-  merchantId: m.merchantId,
-  idempotencyKey: newKey(),
-  body,
-});
 
 describe('POST /payouts under faults', () => {
   it('when the create waits on the balance row lock and the client gives up, then the retry replays the one payout', async () => {

@@ -6,7 +6,10 @@ import { API_BASE, type RouteModule } from '../context.ts';
 export const balanceSchema = z
   .object({
     currency: z.literal('PKR'),
-    available: z.number().int().meta({ description: 'Spendable now, in paisa' }),
+    available: z
+      .number()
+      .int()
+      .meta({ description: 'Spendable now, in paisa; negative when a refund took back more than was held' }),
     pending: z.number().int().meta({ description: 'Payouts in flight, in paisa' }),
     updatedAt: z.iso.datetime(),
   })

@@ -42,7 +42,8 @@ export const createPayoutBody = z
         if (problem) ctx.addIssue({ code: 'custom', path: ['accountNumber'], message: problem });
       }),
     reference: z.string().min(1).max(191).meta({
-      description: 'Your id for this payout, unique per merchant (409 `DUPLICATE_REFERENCE`)',
+      description:
+        'Your id for this payout, unique per merchant (409 `DUPLICATE_REFERENCE`). Compared exactly: case and accents count; it may not end with a space.',
       example: 'INV-1001',
     }),
     description: z.string().max(500).optional(),
