@@ -137,8 +137,12 @@ export interface DriverOptions {
   onProgress: (done: number, total: number) => Promise<void> | void;
   /** Base URL of the webhook receiver (endpoints the run creates point there). */
   receiverUrl: string;
-  /** Share of create tries whose client gives up after 30–600 ms and retries with the same key. */
-  abortChance: number;
+  /**
+   * Clients that give up and retry with the same key: `impatient` of the creates wait at most
+   * 1–2 s per try (a request waiting on a held lock is abandoned, and its retry comes after
+   * IDEMPOTENCY_STALE_AFTER: a takeover), and `early` of all tries give up after 30–300 ms.
+   */
+  giveUp: { impatient: number; early: number };
 }
 
 export async function runDriver(options: DriverOptions): Promise<DriverResult> {
@@ -224,14 +228,15 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
    * A create with an Idempotency-Key, retried with the same key and body on ambiguous answers
    * (connection error, the client's own timeout, 503 DATABASE_UNAVAILABLE, 409
    * IDEMPOTENCY_IN_PROGRESS) as an integrator's client would, on the next process; bounded in
-   * attempts and time. Some tries give up after 30–600 ms on purpose (`abortChance`): under the
-   * run's lock holds that is mid-request, and the server runs on.
+   * attempts and time. Some clients give up early on purpose (`giveUp`): mid-request, and the
+   * server runs on.
    */
   async function create(op: CreateOp, pickService: () => Service, path: string, key: string): Promise<Answer | null> {
     const deadline = Date.now() + 20_000;
+    const patience = rnd.chance(options.giveUp.impatient) ? rnd.int(1_000, 2_000) : 30_000;
     for (let attempt = 0; attempt < 12 && Date.now() < deadline; attempt++) {
       const requestId = `${op.idempotencyKey}.${attempt}`;
-      const giveUp = rnd.chance(options.abortChance) ? rnd.int(30, 600) : 30_000;
+      const giveUp = rnd.chance(options.giveUp.early) ? rnd.int(30, 300) : patience;
       const answer = await send(
         pickService(),
         'POST',
