@@ -32,9 +32,19 @@ const UNAVAILABLE_ERRNOS = new Set([
 /** True when the error means the database cannot be reached right now (→ 503 DATABASE_UNAVAILABLE). */
 export function isDatabaseUnavailableError(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
-  const e = error as { code?: unknown; errno?: unknown; cause?: unknown; name?: unknown; message?: unknown };
+  const e = error as {
+    code?: unknown;
+    errno?: unknown;
+    cause?: unknown;
+    name?: unknown;
+    message?: unknown;
+    meta?: { code?: unknown };
+  };
   if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
   if (typeof e.errno === 'number' && UNAVAILABLE_ERRNOS.has(e.errno)) return true;
+  // Prisma's driver adapter reports the driver's errno as a string in `meta.code` (P2010 "Raw
+  // query failed. Code: `45009`", the socket closed under a raw query in a transaction).
+  if (typeof e.meta?.code === 'string' && UNAVAILABLE_ERRNOS.has(Number(e.meta.code))) return true;
   if (e.name === 'PrismaClientInitializationError') return true;
   if (typeof e.message === 'string' && /pool timeout|failed to create socket|connection refused/i.test(e.message)) {
     return true;
