@@ -20,7 +20,8 @@ Environment (defaults are the Docker Compose values):
   TLS_KEY=/etc/letsencrypt/live/mypay/privkey.pem
   TLS_TRUSTED_CERT=/etc/letsencrypt/live/mypay/chain.pem
   OCSP_STAPLING=off      "on" only with a CA-issued certificate (needs TLS_TRUSTED_CERT)
-  RESOLVER=127.0.0.11    DNS resolver for OCSP (Docker's embedded DNS)
+  RESOLVER=127.0.0.11    DNS resolver for the upstream names (looked up per request)
+                         and OCSP (Docker's embedded DNS)
   API_RATE_LIMIT=20r/s   API_RATE_BURST=40     CLIENT_MAX_BODY_SIZE=1m
   ACME_WEBROOT=/var/www/certbot
   NGINX_LOG_DIR=/var/log/nginx   NGINX_RUN_DIR=/tmp/nginx
@@ -32,7 +33,7 @@ USAGE
 TEMPLATE_VARS='DOMAIN HTTP_PORT HTTPS_PORT PAYOUT_API_UPSTREAM PAYMENT_API_UPSTREAM
 MERCHANT_PORTAL_UPSTREAM ADMIN_PORTAL_UPSTREAM TLS_CERT TLS_KEY OCSP_STAPLING_BLOCK API_RATE_LIMIT
 API_RATE_BURST CLIENT_MAX_BODY_SIZE ACME_WEBROOT NGINX_LOG_DIR NGINX_RUN_DIR NGINX_STATE_DIR
-NGINX_STATIC_DIR NGINX_CONF_OUT'
+NGINX_STATIC_DIR NGINX_CONF_OUT RESOLVER'
 
 die() {
     echo "render.sh: $*" >&2
@@ -73,6 +74,7 @@ validate() {
     check_upstream MERCHANT_PORTAL_UPSTREAM "$MERCHANT_PORTAL_UPSTREAM"
     check_upstream ADMIN_PORTAL_UPSTREAM "$ADMIN_PORTAL_UPSTREAM"
     case "$OCSP_STAPLING" in on | off) ;; *) die "OCSP_STAPLING must be on or off" ;; esac
+    case "$RESOLVER" in *[!A-Za-z0-9.:_\[\]-]* | '') die "RESOLVER must be an address, got '$RESOLVER'" ;; esac
 }
 
 # OCSP stapling only makes sense for a CA-issued certificate: with a self-signed one

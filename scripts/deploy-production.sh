@@ -19,7 +19,7 @@ Steps (each logged to logs/deployment-<UTC time>.log):
   1. pre-deploy checks (env file, tools, resources)
   2. backup of the running database (skipped on the first deployment)
   3. tag the running images :rollback (the rollback point)
-  4. build the images
+  4. build the images (pulling newer base images first when a registry answers)
   5. start MySQL, apply migrations, seed if the database is empty, least-privilege grants
      for the app user (scripts/db-grants.sh: AuditLog append-only)
   6. start everything (docker compose up -d) and wait for the health checks
@@ -31,13 +31,21 @@ restored when migrations had run) and the health check is repeated.
 Options:
   --env staging|production   env file .env (production) or .env.staging, Compose project
                              mypay-<env> (default production)
+  --env-file FILE            another env file (default: the one --env names)
+  --project NAME             another Compose project name (default mypay-<env>)
+  --pull                     pull newer base images before building; fail if that fails
+  --no-pull                  build from the base images this machine has (no registry)
+                             (default: pull when a registry answers, else build without)
+  --https-port PORT          verify: the public hosts' HTTPS port (default 443)
+  --cacert FILE              verify: trust this CA for the public hosts
   --skip-certs               leave certificates alone (e.g. behind another TLS terminator)
   --no-rollback              on failure, leave the new release running for inspection
   --yes                      no questions
   -h, --help                 this help
 
 Environment: DEPLOY_HEALTH_TIMEOUT (seconds to wait for healthy containers, 300),
-DEPLOY_LOG_DIR (logs/).
+DEPLOY_LOG_DIR (logs/), DEPLOY_PULL_TIMEOUT (seconds the registry probe may take, 30).
+Images are IMAGE_PREFIX/<service>:current (IMAGE_PREFIX from the env file, default mypay).
 USAGE
 }
 
@@ -46,8 +54,6 @@ step() {
   STEP="$1"
   info "=== $STEP"
 }
-
-image_name() { printf '%s/%s:%s\n' "$IMAGE_PREFIX" "$1" "$2"; }
 
 mysql_running() { [[ -n "$(compose ps -q mysql 2>/dev/null || true)" ]]; }
 
@@ -95,27 +101,30 @@ tag_rollback_point() {
   } >"$BACKUP_DIR/last-deploy.env"
 }
 
-build_images() {
-  step "build"
-  compose build --pull
+# Whether `build --pull` can work: it asks a registry for every base image, which fails
+# where none can be reached (images made on this machine, no network).
+pull_base_images() {
+  local image
+  case "$PULL" in
+    yes) return 0 ;;
+    no) return 1 ;;
+  esac
+  image="$(env_file_value "$ENV_FILE" NODE_IMAGE)"
+  image="${NODE_IMAGE:-${image:-node:20-bookworm-slim}}"
+  if timeout "${DEPLOY_PULL_TIMEOUT:-30}" docker pull -q "$image" >/dev/null 2>&1; then
+    return 0
+  fi
+  warn "cannot pull $image (no registry reachable?): building from the local base images"
+  return 1
 }
 
-wait_for_healthy() {
-  local deadline=$((SECONDS + ${DEPLOY_HEALTH_TIMEOUT:-300})) pending svc id state
-  while :; do
-    pending=()
-    for svc in "$@"; do
-      id="$(compose ps -q "$svc" 2>/dev/null | head -n 1)"
-      state="$([[ -n "$id" ]] && docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id" 2>/dev/null || echo missing)"
-      [[ "$state" == healthy ]] || pending+=("$svc:$state")
-    done
-    ((${#pending[@]} == 0)) && return 0
-    if ((SECONDS >= deadline)); then
-      error "not healthy in time: ${pending[*]}"
-      return 1
-    fi
-    sleep 5
-  done
+build_images() {
+  step "build"
+  if pull_base_images; then
+    compose build --pull
+  else
+    compose build
+  fi
 }
 
 migrate_database() {
@@ -148,7 +157,7 @@ start_stack() {
 ensure_certificate_files() {
   local live="$CERT_DIR/live/$CERT_NAME" domain
   [[ -f "$live/fullchain.pem" && -f "$live/privkey.pem" ]] && return 0
-  domain="$(env_value DOMAIN)"
+  domain="$(env_file_value "$ENV_FILE" DOMAIN)"
   info "no certificate yet: creating a temporary self-signed one for $domain"
   mkdir -p "$live"
   openssl req -x509 -nodes -newkey rsa:2048 -days 2 -subj "/CN=sandbox.$domain" \
@@ -165,8 +174,8 @@ reload_nginx() {
 issue_or_renew_certificate() {
   local live="$CERT_DIR/live/$CERT_NAME" domain email
   step "certificates"
-  domain="$(env_value DOMAIN)"
-  email="$(env_value LETSENCRYPT_EMAIL)"
+  domain="$(env_file_value "$ENV_FILE" DOMAIN)"
+  email="$(env_file_value "$ENV_FILE" LETSENCRYPT_EMAIL)"
   if [[ -f "$live/.self-signed" ]]; then
     info "requesting a Let's Encrypt certificate for sandbox./devportal./devadmin.$domain"
     # nginx keeps the placeholder in memory; certbot needs the live directory to itself.
@@ -187,8 +196,9 @@ issue_or_renew_certificate() {
 }
 
 verify() {
-  local -a args=(--env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" --resolve 127.0.0.1)
+  local -a args=(--env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" --resolve 127.0.0.1 --https-port "$HTTPS_PORT")
   step "verify"
+  [[ -n "$CA_FILE" ]] && args+=(--cacert "$CA_FILE")
   # Public hosts are checked against this server (--resolve), whatever DNS says yet.
   [[ "${CERT_FAILED:-0}" == 1 || "$SKIP_CERTS" == 1 ]] && args+=(--skip-public)
   "$SCRIPT_DIR/health-check.sh" "${args[@]}"
@@ -257,10 +267,10 @@ certificates() {
   issue_or_renew_certificate
 }
 
-env_value() { sed -n "s/^$1=//p" "$ENV_FILE" | tail -n 1; }
-
 parse_args() {
   DEPLOY_ENV=production SKIP_CERTS=0 NO_ROLLBACK=0 ASSUME_YES="${ASSUME_YES:-0}"
+  PULL=auto HTTPS_PORT=443 CA_FILE='' COMPOSE_PROJECT=''
+  local env_file=''
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --env)
@@ -268,6 +278,16 @@ parse_args() {
         DEPLOY_ENV="$2"
         shift
         ;;
+      --env-file) env_file="${2:?--env-file needs a file}"; shift ;;
+      --project) COMPOSE_PROJECT="${2:?--project needs a name}"; shift ;;
+      --pull) PULL=yes ;;
+      --no-pull) PULL=no ;;
+      --https-port)
+        [[ "${2:-}" =~ ^[0-9]{1,5}$ ]] || { echo "--https-port needs a port number" >&2; usage >&2; exit 2; }
+        HTTPS_PORT="$2"
+        shift
+        ;;
+      --cacert) CA_FILE="${2:?--cacert needs a file}"; shift ;;
       --skip-certs) SKIP_CERTS=1 ;;
       --no-rollback) NO_ROLLBACK=1 ;;
       --yes) ASSUME_YES=1 ;;
@@ -276,12 +296,10 @@ parse_args() {
     esac
     shift
   done
-  ENV_FILE="${ENV_FILE:-$(env_file_for "$DEPLOY_ENV")}"
-  COMPOSE_PROJECT="mypay-$DEPLOY_ENV"
-  # Separate image names per environment, so staging builds never replace production's.
-  IMAGE_PREFIX="$COMPOSE_PROJECT"
+  ENV_FILE="${env_file:-${ENV_FILE:-$(env_file_for "$DEPLOY_ENV")}}"
+  COMPOSE_PROJECT="${COMPOSE_PROJECT:-mypay-$DEPLOY_ENV}"
   BACKUP_DIR="$(default_backup_dir compose)"
-  export ENV_FILE COMPOSE_PROJECT IMAGE_PREFIX BACKUP_DIR ASSUME_YES
+  export ENV_FILE COMPOSE_PROJECT BACKUP_DIR ASSUME_YES
 }
 
 main() {

@@ -34,6 +34,8 @@ Options:
   --project NAME       Compose mode: project name (default mypay-production)
   --domain DOMAIN      public hosts to check (default DOMAIN from the env file)
   --resolve IP         reach the public hosts at IP (before DNS points at this server)
+  --https-port PORT    the public hosts' HTTPS port (default 443; e.g. a test stack on 8443)
+  --cacert FILE        trust this CA (or certificate) for the public hosts, besides the system's
   --skip-public        do not check the public HTTPS hosts
   -h, --help           this help
 
@@ -171,22 +173,31 @@ check_local_logs() {
 # --- Compose deployment --------------------------------------------------------------------------
 SERVICES=(mysql payout-api payment-api merchant-portal admin-portal nginx)
 
+# Container ids by service (ops-common.sh project_containers: stopped ones included).
+declare -A SERVICE_IDS=()
+load_containers() {
+  local svc id
+  while read -r svc id; do
+    if [[ -n "$id" ]]; then SERVICE_IDS[$svc]+="${SERVICE_IDS[$svc]:+ }$id"; fi
+  done < <(project_containers)
+}
+
 check_containers() {
-  local svc ids id state
+  local svc id state
+  load_containers
   for svc in "${SERVICES[@]}"; do
-    ids="$(compose ps -q "$svc" 2>/dev/null || true)"
-    if [[ -z "$ids" ]]; then
+    if [[ -z "${SERVICE_IDS[$svc]:-}" ]]; then
       record "$svc container" FAIL "not created"
       continue
     fi
-    while read -r id; do
+    for id in ${SERVICE_IDS[$svc]}; do
       state="$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$id" 2>/dev/null || echo "unknown unknown")"
       case "$state" in
         "running healthy") record "$svc container" PASS "running, healthy (${id:0:12})" ;;
         "running starting") record "$svc container" WARN "running, health check still starting (${id:0:12})" ;;
         *) record "$svc container" FAIL "$state (${id:0:12})" ;;
       esac
-    done <<<"$ids"
+    done
   done
 }
 
@@ -198,7 +209,10 @@ container_probe() {
 fetch(`http://127.0.0.1:${port}${path}`, { redirect: "manual", signal: AbortSignal.timeout(5000) })
   .then(async (r) => { console.log(r.status + " " + (await r.text()).slice(0, 300).replace(/\n/g, " ")); })
   .catch((e) => { console.log("000 " + e.message); });'
-  out="$(compose exec -T "$svc" node -e "$js" "$port" "$path" 2>&1 | tail -n 1)" || out="000 container not running"
+  local id="${SERVICE_IDS[$svc]%% *}"
+  out=''
+  if [[ -n "$id" ]]; then out="$(docker exec "$id" node -e "$js" "$port" "$path" 2>&1 | tail -n 1)" || true; fi
+  [[ "$out" =~ ^[0-9]{3}\  ]] || out="000 container not running"
   PROBE_CODE="${out%% *}"
   [[ "$PROBE_CODE" =~ ^[0-9]{3}$ ]] || PROBE_CODE=000
   PROBE_BODY="${out#* }"
@@ -218,22 +232,25 @@ check_compose_apps() {
 
 cert_days_left() {
   local host="$1" end
-  end="$(openssl s_client -connect "${RESOLVE_IP:-$host}:443" -servername "$host" </dev/null 2>/dev/null |
+  end="$(openssl s_client -connect "${RESOLVE_IP:-$host}:$HTTPS_PORT" -servername "$host" </dev/null 2>/dev/null |
     openssl x509 -noout -enddate 2>/dev/null | cut -d= -f2)" || true
   [[ -n "$end" ]] || return 1
   echo $((($(date -d "$end" +%s) - $(date +%s)) / 86400))
 }
 
 check_public_hosts() {
-  local domain="$1" host path name days
-  local -a resolve
+  local domain="$1" host path name days origin
+  local -a tls
   for host in "sandbox.$domain" "devportal.$domain" "devadmin.$domain"; do
-    resolve=()
-    [[ -n "${RESOLVE_IP:-}" ]] && resolve=(--resolve "$host:443:$RESOLVE_IP")
+    tls=()
+    [[ -n "${RESOLVE_IP:-}" ]] && tls+=(--resolve "$host:$HTTPS_PORT:$RESOLVE_IP")
+    [[ -n "${CA_FILE:-}" ]] && tls+=(--cacert "$CA_FILE")
+    origin="https://$host"
+    [[ "$HTTPS_PORT" == 443 ]] || origin+=":$HTTPS_PORT"
     path=/
     [[ "$host" == sandbox.* ]] && path=/health
     name="https://$host"
-    http_probe "https://$host$path" "${resolve[@]+"${resolve[@]}"}"
+    http_probe "$origin$path" "${tls[@]+"${tls[@]}"}"
     if [[ "$host" == sandbox.* ]]; then
       judge_api_health "$name" "$PROBE_CODE" "$PROBE_BODY" "$PROBE_ERROR"
     else
@@ -246,25 +263,17 @@ check_public_hosts() {
 }
 
 check_compose_logs() {
-  local svc ids id count=0 n
+  local svc id count=0 n
   for svc in "${SERVICES[@]}"; do
-    ids="$(compose ps -q "$svc" 2>/dev/null || true)"
-    [[ -n "$ids" ]] || continue
-    while read -r id; do
+    for id in ${SERVICE_IDS[$svc]:-}; do
       n="$(docker logs --since "${HEALTH_LOG_WINDOW_MINUTES:-15}m" "$id" 2>&1 | count_error_lines)"
       count=$((count + n))
-    done <<<"$ids"
+    done
   done
   judge_log_errors "$count" "container logs"
 }
 
 # --- Main ----------------------------------------------------------------------------------------
-env_file_value() {
-  local file="$1" key="$2"
-  [[ -r "$file" ]] || return 0
-  sed -n "s/^${key}=//p" "$file" | tail -n 1
-}
-
 run_local() {
   check_local_api payout-api "${PAYOUT_API_URL:-http://127.0.0.1:4001}"
   check_local_api payment-api "${PAYMENT_API_URL:-http://127.0.0.1:4002}"
@@ -291,7 +300,7 @@ run_compose() {
 }
 
 parse_args() {
-  MODE=compose JSON=0 SKIP_PUBLIC=0 DOMAIN_ARG='' RESOLVE_IP=''
+  MODE=compose JSON=0 SKIP_PUBLIC=0 DOMAIN_ARG='' RESOLVE_IP='' HTTPS_PORT=443 CA_FILE=''
   ENV_FILE="${ENV_FILE:-$OPS_REPO_ROOT/.env}"
   COMPOSE_PROJECT="${COMPOSE_PROJECT:-mypay-production}"
   while [[ $# -gt 0 ]]; do
@@ -307,6 +316,16 @@ parse_args() {
       --project) COMPOSE_PROJECT="${2:?--project needs a name}"; shift ;;
       --domain) DOMAIN_ARG="${2:?--domain needs a domain}"; shift ;;
       --resolve) RESOLVE_IP="${2:?--resolve needs an IP}"; shift ;;
+      --https-port)
+        [[ "${2:-}" =~ ^[0-9]{1,5}$ ]] || { echo "--https-port needs a port number" >&2; usage >&2; exit 2; }
+        HTTPS_PORT="$2"
+        shift
+        ;;
+      --cacert)
+        [[ -r "${2:-}" ]] || { echo "--cacert needs a readable file" >&2; exit 2; }
+        CA_FILE="$2"
+        shift
+        ;;
       --skip-public) SKIP_PUBLIC=1 ;;
       -h | --help) usage; exit 0 ;;
       *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;

@@ -65,10 +65,34 @@ env_file_for() {
   fi
 }
 
+# A KEY=value line of an env file (the last one wins); empty when absent. Env files are
+# read, never executed.
+env_file_value() {
+  local file="$1" key="$2"
+  [[ -r "$file" ]] || return 0
+  sed -n "s/^${key}=//p" "$file" | tail -n 1
+}
+
 # --- Docker Compose ------------------------------------------------------------------------
 # COMPOSE_PROJECT (default mypay-production) and ENV_FILE (default .env) select the stack.
+# The Compose files are COMPOSE_FILE (':'-separated, paths relative to the repository), taken
+# from the environment or else from the env file, default docker-compose.yml: a stack with an
+# override (e.g. scripts/stack-test.sh's) is then reached by its --env-file alone.
+compose_files() {
+  local list file
+  list="${COMPOSE_FILE:-$(env_file_value "${ENV_FILE:-$OPS_REPO_ROOT/.env}" COMPOSE_FILE)}"
+  local -a files
+  IFS=: read -r -a files <<<"${list:-docker-compose.yml}"
+  for file in "${files[@]}"; do
+    [[ -n "$file" ]] || continue
+    [[ "$file" == /* ]] || file="$OPS_REPO_ROOT/$file"
+    printf '%s\n' "$file"
+  done
+}
+
 compose() {
-  local -a cmd
+  local -a cmd files=()
+  local file
   if [[ -n "${COMPOSE_BIN:-}" ]]; then
     read -r -a cmd <<<"$COMPOSE_BIN"
   elif docker compose version >/dev/null 2>&1; then
@@ -78,8 +102,50 @@ compose() {
   else
     die "neither 'docker compose' nor 'docker-compose' is available"
   fi
-  "${cmd[@]}" --project-directory "$OPS_REPO_ROOT" -f "$OPS_REPO_ROOT/docker-compose.yml" \
+  while read -r file; do files+=(-f "$file"); done < <(compose_files)
+  # The Dockerfile needs BuildKit (RUN --mount). Compose v2 always uses it; v1 (docker-compose
+  # 1.29) builds through the docker CLI with BuildKit only when asked to.
+  DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 \
+    "${cmd[@]}" --project-directory "$OPS_REPO_ROOT" "${files[@]}" \
     -p "${COMPOSE_PROJECT:-mypay-production}" --env-file "${ENV_FILE:-$OPS_REPO_ROOT/.env}" "$@"
+}
+
+# Image names, one rule for Compose and the scripts: IMAGE_PREFIX from the environment, else
+# from the env file, else "mypay"; :current is the running release, :rollback the one before.
+image_prefix() {
+  local prefix="${IMAGE_PREFIX:-$(env_file_value "${ENV_FILE:-$OPS_REPO_ROOT/.env}" IMAGE_PREFIX)}"
+  printf '%s\n' "${prefix:-mypay}"
+}
+image_name() { printf '%s/%s:%s\n' "$(image_prefix)" "$1" "$2"; }
+
+# "SERVICE ID" lines: the project's containers, stopped ones included, one-off `run` containers
+# not, from the labels Compose v1 and v2 both set (one docker call, not a Compose run each).
+project_containers() {
+  docker ps -a --filter "label=com.docker.compose.project=${COMPOSE_PROJECT:-mypay-production}" \
+    --filter "label=com.docker.compose.oneoff=False" \
+    --format '{{.Label "com.docker.compose.service"}} {{.ID}}' 2>/dev/null || true
+}
+
+# wait_for_healthy SERVICE… — until each service's container is healthy (or, without a
+# health check, running); DEPLOY_HEALTH_TIMEOUT seconds (300), then fails naming the rest.
+wait_for_healthy() {
+  local deadline=$((SECONDS + ${DEPLOY_HEALTH_TIMEOUT:-300})) svc id state containers
+  local -a pending
+  while :; do
+    pending=()
+    containers="$(project_containers)"
+    for svc in "$@"; do
+      id="$(awk -v svc="$svc" '$1 == svc { print $2; exit }' <<<"$containers")"
+      state="$([[ -n "$id" ]] && docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id" 2>/dev/null || echo missing)"
+      [[ "$state" == healthy || "$state" == running ]] || pending+=("$svc:$state")
+    done
+    ((${#pending[@]} == 0)) && return 0
+    if ((SECONDS >= deadline)); then
+      error "not healthy in time: ${pending[*]}"
+      return 1
+    fi
+    sleep 2
+  done
 }
 
 # --- Database URLs and clients ---------------------------------------------------------------
@@ -173,7 +239,10 @@ db_dump() {
     --no-tablespaces --default-character-set=utf8mb4 --add-drop-table)
   if [[ "$target" == compose ]]; then
     # shellcheck disable=SC2016
-    compose exec -T mysql sh -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysqldump -uroot --set-gtid-purged=OFF "$@" "$MYSQL_DATABASE"' mysqldump "${flags[@]}"
+    # --set-gtid-purged is MySQL's (GTIDs would make the dump unloadable elsewhere); MariaDB's
+    # mysqldump does not know it and needs nothing in its place.
+    compose exec -T mysql sh -c 'gtid=; if mysqldump --help 2>/dev/null | grep -q -- --set-gtid-purged; then gtid=--set-gtid-purged=OFF; fi
+MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mysqldump -uroot $gtid "$@" "$MYSQL_DATABASE"' mysqldump "${flags[@]}"
   else
     options="$(db_option_file "$target")"
     parse_database_url "$target"

@@ -39,11 +39,7 @@ Options:
 USAGE
 }
 
-# Reads KEY=value lines without executing the file.
-env_value() {
-  local key="$1"
-  sed -n "s/^${key}=//p" "$ENV_FILE" | tail -n 1
-}
+env_value() { env_file_value "$ENV_FILE" "$1"; }
 
 check_resources() {
   local ram_mb disk_mb
@@ -142,6 +138,12 @@ env_problems() {
   value="$(env_value PUBLIC_SANDBOX_URL)"
   [[ -z "$value" || -z "$domain" || "$value" == "https://sandbox.$domain" || "$value" == *CHANGE_ME* ]] ||
     echo "PUBLIC_SANDBOX_URL should be https://sandbox.$domain (is $value)"
+  # Images are IMAGE_PREFIX/<service>:current on the host: staging's must not be production's.
+  if [[ "$(basename "$ENV_FILE")" == .env.staging ]]; then
+    value="$(env_value IMAGE_PREFIX)"
+    [[ -n "$value" && "$value" != mypay && "$value" != mypay-production ]] ||
+      echo "IMAGE_PREFIX must be set and differ from production's (e.g. IMAGE_PREFIX=mypay-staging)"
+  fi
   return 0
 }
 

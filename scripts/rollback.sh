@@ -37,9 +37,13 @@ Options:
                         Compose mode: env file .env (production) or .env.staging, project mypay-<env>
   --env-file FILE       Compose mode: env file (default .env)
   --project NAME        Compose mode: project name (default mypay-production)
+  --resolve IP          health check: reach the public hosts at IP (default 127.0.0.1, this server)
+  --https-port PORT     health check: the public hosts' HTTPS port (default 443)
+  --cacert FILE         health check: trust this CA for the public hosts
   -h, --help            this help
 
-Environment: NGINX_STATE_DIR (default nginx/state), ROLLBACK_LOG_DIR (default logs/;
+Environment: NGINX_STATE_DIR (the host directory nginx reads maintenance.on from; default:
+what the nginx container mounts, else nginx/state), ROLLBACK_LOG_DIR (default logs/;
 Compose mode logs each run to rollback-<time>.log there), HEALTH_CHECK_EXTRA_ARGS (passed
 to health-check.sh, e.g. --skip-public).
 USAGE
@@ -47,13 +51,30 @@ USAGE
 
 compose_mode() { [[ "$TARGET" == compose ]]; }
 
-maintenance_flag() { printf '%s/maintenance.on\n' "${NGINX_STATE_DIR:-$OPS_REPO_ROOT/nginx/state}"; }
+# The host directory behind the nginx container's /var/lib/mypay-nginx (the Compose file, or
+# an override, decides where it is), unless NGINX_STATE_DIR says.
+nginx_state_dir() {
+  local id dir=''
+  if [[ -n "${NGINX_STATE_DIR:-}" ]]; then
+    dir="$NGINX_STATE_DIR"
+  elif compose_mode && id="$(project_containers | awk '$1 == "nginx" { print $2; exit }')" && [[ -n "$id" ]]; then
+    dir="$(docker inspect -f '{{range .Mounts}}{{if eq .Destination "/var/lib/mypay-nginx"}}{{.Source}}{{end}}{{end}}' "$id" 2>/dev/null || true)"
+  fi
+  printf '%s\n' "${dir:-$OPS_REPO_ROOT/nginx/state}"
+}
+
+maintenance_flag() { printf '%s/maintenance.on\n' "$(nginx_state_dir)"; }
+
+LONG_RUNNING=(mysql "${APP_SERVICES[@]}" nginx)
 
 run_health_check() {
   local -a args=() extra=()
   if compose_mode; then
+    # Containers just (re)started get their health checks' time first.
+    wait_for_healthy "${LONG_RUNNING[@]}" || warn "not every container is healthy yet; checking anyway"
     # Run on the server: public hosts are checked against this machine's nginx.
-    args=(--env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" --resolve 127.0.0.1)
+    args=(--env-file "$ENV_FILE" --project "$COMPOSE_PROJECT" --resolve "$RESOLVE_IP" --https-port "$HTTPS_PORT")
+    [[ -n "$CA_FILE" ]] && args+=(--cacert "$CA_FILE")
   else
     args=(--local)
   fi
@@ -132,8 +153,6 @@ restart_services() {
   compose restart "${APP_SERVICES[@]}" nginx
   run_health_check
 }
-
-image_name() { printf '%s/%s:%s\n' "${IMAGE_PREFIX:-$COMPOSE_PROJECT}" "$1" "$2"; }
 
 full_rollback() {
   local record="$BACKUP_DIR/last-deploy.env" backup svc
@@ -219,6 +238,7 @@ MENU
 
 parse_args() {
   ACTION='' RESTORE_FILE='' TARGET=compose ASSUME_YES="${ASSUME_YES:-0}"
+  RESOLVE_IP=127.0.0.1 HTTPS_PORT=443 CA_FILE=''
   local dir=''
   ENV_FILE="${ENV_FILE:-$OPS_REPO_ROOT/.env}"
   COMPOSE_PROJECT="${COMPOSE_PROJECT:-mypay-production}"
@@ -242,6 +262,13 @@ parse_args() {
         ;;
       --env-file) ENV_FILE="${2:?--env-file needs a file}"; shift ;;
       --project) COMPOSE_PROJECT="${2:?--project needs a name}"; shift ;;
+      --resolve) RESOLVE_IP="${2:?--resolve needs an IP}"; shift ;;
+      --https-port)
+        [[ "${2:-}" =~ ^[0-9]{1,5}$ ]] || { echo "--https-port needs a port number" >&2; usage >&2; exit 2; }
+        HTTPS_PORT="$2"
+        shift
+        ;;
+      --cacert) CA_FILE="${2:?--cacert needs a file}"; shift ;;
       -h | --help) usage; exit 0 ;;
       *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -249,7 +276,6 @@ parse_args() {
   done
   TARGET_URL="${DATABASE_URL:-mysql://root@127.0.0.1:3306/mypay}"
   [[ "$TARGET" == local ]] && TARGET="$TARGET_URL"
-  IMAGE_PREFIX="${IMAGE_PREFIX:-$COMPOSE_PROJECT}"
   if [[ -n "$dir" ]]; then
     BACKUP_DIR="$dir"
   elif [[ "$TARGET" == compose ]]; then
@@ -257,7 +283,7 @@ parse_args() {
   else
     BACKUP_DIR="$(default_backup_dir local)"
   fi
-  export ENV_FILE COMPOSE_PROJECT IMAGE_PREFIX ASSUME_YES
+  export ENV_FILE COMPOSE_PROJECT ASSUME_YES
 }
 
 main() {

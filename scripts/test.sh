@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a machine and runs every check: lint, typecheck, build, then the whole test suite
-# (real MariaDB, nginx, Chromium). Usage: scripts/test.sh [vitest args…]
+# (real MariaDB, nginx, Chromium; as root, the Docker stack last). Usage: scripts/test.sh [vitest args…]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib/setup.sh

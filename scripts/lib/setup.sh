@@ -10,8 +10,13 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Debian packages the test suite drives for real (nginx, Chromium, shellcheck, …).
 ensure_system_packages() {
+  ensure_packages "${SYSTEM_PACKAGES[@]}"
+}
+
+# ensure_packages PKG… — installs the Debian packages that are missing (apt-get).
+ensure_packages() {
   local missing=() pkg
-  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  for pkg in "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0

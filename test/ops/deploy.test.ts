@@ -85,6 +85,20 @@ describe('pre-deploy-check.sh --checks env', () => {
   });
 });
 
+describe('pre-deploy-check.sh --checks env for staging', () => {
+  it('when .env.staging has no image prefix of its own, then it fails asking for one', async () => {
+    const staging = path.join(dir, '.env.staging');
+    await writeFilledEnv(staging);
+    const res = await run(preDeployScript, ['--env-file', staging, '--checks', 'env']);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('IMAGE_PREFIX must be set and differ from production');
+
+    await writeFilledEnv(staging, (text) => `${text}\nIMAGE_PREFIX=mypay-staging\n`);
+    const ok = await run(preDeployScript, ['--env-file', staging, '--checks', 'env']);
+    expect(ok.code, ok.stdout).toBe(0);
+  });
+});
+
 describe('deploy-production.sh (against a fake docker CLI)', () => {
   async function deploy(env: Record<string, string>) {
     const bin = path.join(dir, 'bin');
@@ -119,8 +133,8 @@ describe('deploy-production.sh (against a fake docker CLI)', () => {
     const res = await deploy({});
     expect(res.code, res.stdout).toBe(0);
     const dump = indexOf(res.calls, /exec -T mysql sh -c .*mysqldump/);
-    const tag = indexOf(res.calls, /^tag mypay-production\/payout-api:current mypay-production\/payout-api:rollback$/);
-    const build = indexOf(res.calls, / build --pull$/);
+    const tag = indexOf(res.calls, /^tag mypay\/payout-api:current mypay\/payout-api:rollback$/);
+    const build = indexOf(res.calls, / build$/);
     const migrate = indexOf(res.calls, /run --rm --no-deps migrate node --import tsx migrate\.ts/);
     const up = indexOf(res.calls, /up -d --no-build --remove-orphans/);
     expect(
@@ -133,7 +147,7 @@ describe('deploy-production.sh (against a fake docker CLI)', () => {
     expect(migrate).toBeLessThan(up);
     // One merchant exists already: no seed run.
     expect(indexOf(res.calls, /seed\.ts/)).toBe(-1);
-    expect(indexOf(res.calls, /:rollback mypay-production\/.*:current$/)).toBe(-1);
+    expect(indexOf(res.calls, /:rollback mypay\/.*:current$/)).toBe(-1);
     // Separate Compose project per environment.
     expect(res.calls.filter((c) => c.startsWith('compose --')).every((c) => c.includes('-p mypay-production'))).toBe(
       true,
@@ -148,19 +162,36 @@ describe('deploy-production.sh (against a fake docker CLI)', () => {
     expect(log).toContain('deployed production');
   });
 
+  it('when no registry answers, then it builds from the local base images; when one does, it pulls', async () => {
+    const offline = await deploy({});
+    expect(offline.code, offline.stdout).toBe(0);
+    expect(offline.stdout + offline.stderr).toContain('cannot pull node:20-bookworm-slim');
+    expect(indexOf(offline.calls, / build$/)).toBeGreaterThan(-1);
+    expect(indexOf(offline.calls, / build --pull$/)).toBe(-1);
+
+    await run('rm', ['-rf', path.join(dir, 'state'), path.join(dir, 'backups')]);
+    const online = await deploy({ FAKE_REGISTRY: '1' });
+    expect(online.code, online.stdout).toBe(0);
+    expect(indexOf(online.calls, / build --pull$/)).toBeGreaterThan(-1);
+  });
+
+  it('when IMAGE_PREFIX is in the env file, then the rollback point uses it (the names Compose builds)', async () => {
+    await writeFilledEnv(envFile, (text) => `${text}\nIMAGE_PREFIX=mypay-blue\n`);
+    const res = await deploy({});
+    expect(res.code, res.stdout).toBe(0);
+    expect(res.calls).toContain('tag mypay-blue/payout-api:current mypay-blue/payout-api:rollback');
+  });
+
   it('when the new release fails its health check, then the previous images and the pre-deploy backup come back', async () => {
     const res = await deploy({ FAKE_NEW_RELEASE_HEALTHY: '0' });
     expect(res.code).toBe(1);
     const output = res.stdout + res.stderr;
     expect(output).toContain("deployment failed during 'start'");
-    const build = indexOf(res.calls, / build --pull$/);
-    const restoreImage = indexOf(
-      res.calls,
-      /^tag mypay-production\/payout-api:rollback mypay-production\/payout-api:current$/,
-    );
+    const build = indexOf(res.calls, / build$/);
+    const restoreImage = indexOf(res.calls, /^tag mypay\/payout-api:rollback mypay\/payout-api:current$/);
     expect(restoreImage).toBeGreaterThan(build);
     for (const svc of ['migrate', 'payout-api', 'payment-api', 'merchant-portal', 'admin-portal']) {
-      expect(res.calls).toContain(`tag mypay-production/${svc}:rollback mypay-production/${svc}:current`);
+      expect(res.calls).toContain(`tag mypay/${svc}:rollback mypay/${svc}:current`);
     }
     // The migration ran, so the database goes back to the pre-deploy backup too.
     expect(output).toMatch(/migrations changed \(1 -> 2\): restoring .*pre-deploy\.sql\.gz/);

@@ -13,6 +13,7 @@ const OPS_SCRIPTS = [
   'scripts/pre-deploy-check.sh',
   'scripts/rollback.sh',
   'scripts/schema-check.sh',
+  'scripts/stack-test.sh',
 ];
 
 async function everyScript(): Promise<string[]> {
@@ -22,7 +23,10 @@ async function everyScript(): Promise<string[]> {
   const lib = (await readdir(path.join(REPO, 'scripts/lib')).catch(() => []))
     .filter((name) => name.endsWith('.sh'))
     .map((name) => `scripts/lib/${name}`);
-  return [...scripts, ...lib, 'nginx/render.sh', 'test/ops/fixtures/fake-docker.sh'].sort();
+  const images = (await readdir(path.join(REPO, 'docker/local-images')))
+    .filter((name) => name.endsWith('.sh'))
+    .map((name) => `docker/local-images/${name}`);
+  return [...scripts, ...lib, ...images, 'nginx/render.sh', 'test/ops/fixtures/fake-docker.sh'].sort();
 }
 
 describe('shell scripts', () => {
