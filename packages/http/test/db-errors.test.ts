@@ -1,27 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { isDatabaseUnavailableError } from '../src/db-errors.ts';
 
-describe('isDatabaseUnavailableError', () => {
-  it('when Prisma reports a closed socket under a raw query (P2010, meta.code 45009), then the database is unavailable', () => {
-    // The shape PrismaClientKnownRequestError has when the connection drops inside `$queryRawUnsafe`
-    // in an interactive transaction (seen in the chaos run: a webhook endpoint created during the cut).
-    const error = Object.assign(
-      new Error('Raw query failed. Code: `45009`. Message: `socket has unexpectedly been closed`'),
-      {
-        name: 'PrismaClientKnownRequestError',
-        code: 'P2010',
-        meta: { code: '45009', message: 'socket has unexpectedly been closed' },
+/** A PrismaClientKnownRequestError as the driver adapter makes it (shape copied from a chaos-run log line). */
+const prismaError = (prismaCode: string, driverCode: number, message: string) =>
+  Object.assign(new Error(`Database error. Code: \`${driverCode}\`. Message: \`${message}\``), {
+    name: 'PrismaClientKnownRequestError',
+    code: prismaCode,
+    clientVersion: '7.10.0',
+    meta: {
+      driverAdapterError: {
+        name: 'DriverAdapterError',
+        cause: { originalCode: String(driverCode), originalMessage: message, kind: 'mysql', code: driverCode, message },
       },
-    );
-    expect(isDatabaseUnavailableError(error)).toBe(true);
+    },
   });
 
-  it('when a raw query fails for a reason of its own (a duplicate key), then it is not unavailability', () => {
-    const error = Object.assign(new Error('Raw query failed. Code: `1062`.'), {
-      name: 'PrismaClientKnownRequestError',
-      code: 'P2010',
-      meta: { code: '1062', message: 'Duplicate entry' },
-    });
-    expect(isDatabaseUnavailableError(error)).toBe(false);
+describe('isDatabaseUnavailableError', () => {
+  it.each([
+    ['P2010', 'a raw query'],
+    ['P2039', 'a model call'],
+  ])('when Prisma reports a socket closed under %s (%s), then the database is unavailable', (code) => {
+    expect(isDatabaseUnavailableError(prismaError(code, 45009, 'socket has unexpectedly been closed'))).toBe(true);
+  });
+
+  it('when a Prisma call fails for a reason of its own (a duplicate key), then it is not unavailability', () => {
+    expect(isDatabaseUnavailableError(prismaError('P2010', 1062, "Duplicate entry 'x' for key 'y'"))).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { createDirectory, createPayout, createScenarioCatalog } from '@mypay/core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -413,30 +414,29 @@ describe('POST /sandbox/payouts/:id/simulate', () => {
 
   it('when a PENDING payout is forced to FAILED, then 422 INVALID_STATE (it must go through PROCESSING) and nothing moves', async () => {
     const m = await createTestMerchant(api.db, { balance: 100_000 });
-    // Scenario 2 is PENDING until its first step is due; hold that step off.
-    const created = await as(m).post(
-      '/payouts',
-      payoutBody({
-        amount: 30_000,
-        destination: { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03000000002' },
-      }),
+    // Scenario 2 is PENDING until its first step is due. Written as of an hour from now, so no
+    // worker of any test file moves it meanwhile.
+    const created = await createPayout(
+      { db: api.db, scenarios: createScenarioCatalog(api.db, { delayScale: 1 }), directory: createDirectory(api.db) },
+      {
+        merchantId: m.merchantId,
+        ...payoutBody({
+          amount: 30_000,
+          destination: { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03000000002' },
+        }),
+      } as Parameters<typeof createPayout>[1],
+      { now: new Date(Date.now() + 3_600_000) },
     );
-    expect(created.body.status).toBe('PENDING');
-    await api.db.pool.query('UPDATE Payout SET nextTransitionAt = NOW(3) + INTERVAL 1 HOUR WHERE id = ?', [
-      created.body.id,
-    ]);
-    const failed = await as(m).post(`/sandbox/payouts/${created.body.id}/simulate`, { status: 'FAILED' });
+    expect(created.status).toBe('PENDING');
+    const failed = await as(m).post(`/sandbox/payouts/${created.id}/simulate`, { status: 'FAILED' });
     expect(failed.status).toBe(422);
-    expect(failed.body.error).toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('PROCESSING') });
-    const processing = await as(m).post(`/sandbox/payouts/${created.body.id}/simulate`, { status: 'PROCESSING' });
-    expect(processing.body.status).toBe('PROCESSING');
-    const thenFailed = await as(m).post(`/sandbox/payouts/${created.body.id}/simulate`, { status: 'FAILED' });
-    expect(thenFailed.body.events.map((e: { status: string }) => e.status)).toEqual([
-      'PENDING',
-      'PROCESSING',
-      'FAILED',
-    ]);
-    expect(await balanceRow(api.db, m.merchantId)).toEqual({ available: 100_000, pending: 0 });
+    expect(failed.body.error).toMatchObject({
+      code: 'INVALID_STATE',
+      message: 'a PENDING payout cannot become FAILED (allowed: PROCESSING)',
+    });
+    const after = await as(m).get(`/payouts/${created.id}`);
+    expect(after.body.events.map((e: { status: string }) => e.status)).toEqual(['PENDING']);
+    expect(await balanceRow(api.db, m.merchantId)).toEqual({ available: 70_000, pending: 30_000 });
   });
 
   it('when the transition is illegal, then 422 INVALID_STATE; unknown status 400; another merchant 404', async () => {
