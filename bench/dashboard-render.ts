@@ -118,7 +118,7 @@ async function main(): Promise<void> {
           destination: { type: 'wallet', provider: 'JAZZCASH', accountNumber: account },
           reference: `bench-${i}-${randomHex(3)}`,
         },
-        at,
+        { now: at },
       );
     }
     const env = parseConfig(portalEnvSchema('MERCHANT'), { NODE_ENV: 'development', MERCHANT_JWT_SECRET: SECRET });

@@ -6,7 +6,7 @@ import { createDb, createPool, type Db, type Pool, parseDatabaseUrl } from '@myp
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanLogLines } from '../security/log-scan.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-db.ts';
-import { type DriverMerchant, type DriverResult, runDriver } from './driver.ts';
+import { CREATE_KINDS, type DriverMerchant, type DriverResult, runDriver } from './driver.ts';
 import { checkInvariants, type Report, type Window } from './invariants.ts';
 import { type Receiver, startReceiver } from './receiver.ts';
 import { createService, type Service } from './services.ts';
@@ -21,13 +21,18 @@ import { createTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LOG_DIR = `${ROOT}logs/chaos`;
 const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
-const OPERATIONS = Number(process.env.CHAOS_OPERATIONS ?? 620);
+const OPERATIONS = Number(process.env.CHAOS_OPERATIONS ?? 560);
 const DELAY_SCALE = '0.02';
 // Long enough (~40 s) that the receiver's outage cannot exhaust it; compressed from the default day.
 const RETRY_SCHEDULE = ['0', '100ms', '200ms', '500ms', '1s', '2s', ...Array.from({ length: 12 }, () => '3s')].join(
   ',',
 );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const IDEMPOTENCY_STALE_AFTER = '1s';
+/** How long each lock hold lasts: longer than IDEMPOTENCY_STALE_AFTER, so keys get taken over. */
+const LOCK_HOLD_MS = 3_000;
+/** Clients that give up and retry with the same key: 25 % of creates after 1–2 s per try, 10 % of tries after 30–300 ms. */
+const GIVE_UP = { impatient: 0.25, early: 0.1 };
 
 let scratch: ScratchDatabase;
 let proxy: TcpProxy;
@@ -60,6 +65,9 @@ beforeAll(async () => {
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     WORKER_POLL_INTERVAL: '100ms',
     DB_POOL_SIZE: '8',
+    // Short, so retries take over keys whose request still waits on a held lock (fenced: the
+    // first request can then no longer commit).
+    IDEMPOTENCY_STALE_AFTER: IDEMPOTENCY_STALE_AFTER,
     SHUTDOWN_TIMEOUT: '5s',
     NODE_OPTIONS: '',
   };
@@ -81,8 +89,11 @@ afterAll(async () => {
   await scratch?.drop().catch(() => {});
 }, 60_000);
 
-async function makeMerchants(): Promise<{ merchants: DriverMerchant[]; openings: Map<string, number> }> {
-  const merchants: DriverMerchant[] = [];
+async function makeMerchants(): Promise<{
+  merchants: Omit<DriverMerchant, 'endpointId'>[];
+  openings: Map<string, number>;
+}> {
+  const merchants: Omit<DriverMerchant, 'endpointId'>[] = [];
   const openings = new Map<string, number>();
   const stamp = Date.now().toString(36);
   for (let index = 0; index < 4; index++) {
@@ -102,6 +113,33 @@ async function makeMerchants(): Promise<{ merchants: DriverMerchant[]; openings:
     openings.set(id, opening);
   }
   return { merchants, openings };
+}
+
+/**
+ * A long lock wait, as under load or behind a slow transaction: holds, for LOCK_HOLD_MS, the
+ * balance rows of merchants 0 and 2 (payouts, payment credits), merchant 1's checkouts (checkout
+ * creates, payments) and merchant 2's webhook-endpoint range (endpoint creates). Directly on the
+ * database, not through the proxy.
+ */
+async function holdLocks(merchants: DriverMerchant[]): Promise<void> {
+  const [m0, m1, m2] = merchants as [DriverMerchant, DriverMerchant, DriverMerchant];
+  const conn = await pool.getConnection();
+  try {
+    await conn.beginTransaction();
+    await conn.query('SELECT available FROM MerchantBalance WHERE merchantId IN (?, ?) FOR UPDATE', [m0.id, m2.id]);
+    await conn.query(
+      'SELECT id FROM Checkout FORCE INDEX (Checkout_merchantId_createdAt_id_idx) WHERE merchantId = ? LOCK IN SHARE MODE',
+      [m1.id],
+    );
+    await conn.query(
+      'SELECT id FROM WebhookEndpoint FORCE INDEX (WebhookEndpoint_merchantId_enabled_idx) WHERE merchantId = ? LOCK IN SHARE MODE',
+      [m2.id],
+    );
+    await sleep(LOCK_HOLD_MS);
+  } finally {
+    await conn.rollback().catch(() => {});
+    conn.release();
+  }
 }
 
 async function waitForQuiescence(merchantIds: string[], endpointIds: string[], deadlineMs: number) {
@@ -131,21 +169,28 @@ describe('chaos run', () => {
 
   it('when ~1,000 mixed requests meet a killed process, a database outage and a flaky receiver, then every invariant holds', async () => {
     const runStarted = Date.now();
-    const { merchants, openings } = await makeMerchants();
+    const made = await makeMerchants();
+    const { openings } = made;
     const [payout1, payout2, payment1] = services as [Service, Service, Service];
 
     const endpointIds: string[] = [];
-    const secrets: { what: string; value: string }[] = merchants.map((m) => ({ what: 'API key', value: m.key }));
-    for (const m of merchants) {
+    const merchants: DriverMerchant[] = [];
+    const secrets: { what: string; value: string }[] = made.merchants.map((m) => ({ what: 'API key', value: m.key }));
+    for (const m of made.merchants) {
       const path = `/hooks/${m.index}`;
       const res = await fetch(`${payout1.base}/api/v1/webhook-endpoints`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${m.key}`, 'Content-Type': 'application/json' },
+        headers: {
+          Authorization: `Bearer ${m.key}`,
+          'Content-Type': 'application/json',
+          'X-Request-Id': `setup.${m.index}`,
+        },
         body: JSON.stringify({ url: `${receiver.url}${path}` }),
       });
       const body = (await res.json()) as { id: string; secret: string };
       expect(res.status).toBe(201);
       endpointIds.push(body.id);
+      merchants.push({ ...m, endpointId: body.id });
       receiver.secrets.set(path, body.secret);
       secrets.push({ what: 'endpoint secret', value: body.secret });
     }
@@ -158,12 +203,20 @@ describe('chaos run', () => {
     const receiverDown: Window[] = [];
     const dbAway: Window[] = [];
     const killed: Window[] = [];
+    const lockHeld: Window[] = [];
+    const holdAt = (fraction: number, done: number, total: number) =>
+      at(`row locks held for ${LOCK_HOLD_MS / 1000} s`, fraction, done, total, async () => {
+        const w = { from: Date.now(), to: Number.POSITIVE_INFINITY };
+        lockHeld.push(w);
+        await holdLocks(merchants);
+        w.to = Date.now();
+      });
     const timeline: string[] = [];
     const background: Promise<void>[] = [];
     const fired = new Set<string>();
     const at = (name: string, fraction: number, done: number, total: number, action: () => Promise<void>) => {
-      if (fired.has(name) || done < fraction * total) return;
-      fired.add(name);
+      if (fired.has(`${name}@${fraction}`) || done < fraction * total) return;
+      fired.add(`${name}@${fraction}`);
       timeline.push(`${((Date.now() - runStarted) / 1000).toFixed(1)}s ${name}`);
       background.push(
         action().catch((error) => {
@@ -178,7 +231,12 @@ describe('chaos run', () => {
       seed: SEED,
       operations: OPERATIONS,
       concurrency: 6,
+      receiverUrl: receiver.url,
+      giveUp: GIVE_UP,
       onProgress: (done, total) => {
+        holdAt(0.2, done, total);
+        holdAt(0.48, done, total);
+        holdAt(0.78, done, total);
         at('receiver down', 0.1, done, total, async () => {
           await receiver.setMode('down');
           receiverDown.push({ from: Date.now(), to: Number.POSITIVE_INFINITY });
@@ -232,8 +290,13 @@ describe('chaos run', () => {
       receiverDown,
       dbAway,
       killed,
+      lockHeld,
       killedService: 'payout-2',
     });
+    const takeovers = services.reduce(
+      (n, service) => n + service.lines.filter((line) => line.includes('idempotency key taken over')).length,
+      0,
+    );
     logFindings = scanLogLines(
       services.map((s) => ({ source: s.name, lines: s.lines })),
       secrets,
@@ -248,6 +311,8 @@ describe('chaos run', () => {
       logLines: services.reduce((n, s) => n + s.lines.length, 0),
       logFindings: logFindings.length,
       proxy: proxy.stats(),
+      lockHolds: lockHeld.length,
+      takeovers,
       ...report,
     };
     process.stdout.write(`\nchaos run invariants:\n${JSON.stringify(summary, null, 2)}\n`);
@@ -269,12 +334,21 @@ describe('chaos run', () => {
     expect(receiverDown[0]?.to).toBeLessThan(Number.POSITIVE_INFINITY);
     expect(report.eventsReceivedAfterComeback).toBeGreaterThan(0);
 
-    // Every 201 has its row, no retry made a second object, nothing appeared from nowhere.
+    // The faults happened: clients gave up mid-request, creates waited on held locks.
+    expect(report.clientAborts).toBeGreaterThan(0);
+    expect(lockHeld.length).toBe(3);
+    expect(report.triesWaitingOnLocks).toBeGreaterThan(0);
+    expect(takeovers).toBeGreaterThan(0);
+    // Every 201 has its row; no key made a second object, on any creating endpoint; what a key
+    // answered is what happened; nothing appeared from nowhere.
     expect(report.missingRowsFor201).toBe(0);
     expect(report.keysWithTwoObjects).toBe(0);
-    // Only the counted, documented lost-commit-acknowledgement case may leave a second checkout or
-    // payment attempt (never a payout, never money): see docs/reliability.md, "Limits".
     expect(report.duplicateRowsPerClientKey).toBe(0);
+    for (const kind of CREATE_KINDS) {
+      expect(report.byKind[kind].keys, kind).toBeGreaterThan(0);
+      expect(report.byKind[kind].withTwoEffects, kind).toBe(0);
+    }
+    expect(report.effectsDisagreeingWithAnswer).toBe(0);
     expect(report.phantomRows).toBe(0);
     expect(report.replayMismatches).toBe(0);
     expect(report.reusedKeyWrongAnswers).toBe(0);

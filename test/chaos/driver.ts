@@ -12,6 +12,8 @@ export interface Call {
   endedAt: number;
   /** The scenario number the request was built for (payouts, payments), for the 503 rule. */
   scenario: number | null;
+  /** Status 0 because the client gave up on purpose (its timeout), not a connection error. */
+  aborted?: boolean;
 }
 
 export interface DriverMerchant {
@@ -20,24 +22,48 @@ export interface DriverMerchant {
   key: string;
   /** Rich merchants take payments too; the poor one only sends payouts (and runs out). */
   rich: boolean;
+  /** Its webhook endpoint on the receiver (redeliveries go there). */
+  endpointId: string;
 }
+
+/** Every creating endpoint the run exercises, by what a key creates. */
+export type CreateKind = 'payout' | 'checkout' | 'payment' | 'simulate' | 'endpoint' | 'redeliver';
+export const CREATE_KINDS: readonly CreateKind[] = [
+  'payout',
+  'checkout',
+  'payment',
+  'simulate',
+  'endpoint',
+  'redeliver',
+];
 
 /** What the driver knows about one create request, across its retries (same Idempotency-Key). */
 export interface CreateOp {
-  kind: 'payout' | 'checkout' | 'payment';
+  kind: CreateKind;
   merchant: number;
   idempotencyKey: string;
   body: Record<string, unknown>;
   scenario: number | null;
-  /** Final answer: 201, a 4xx/5xx we accept as final, or 0 when every retry was ambiguous. */
+  /** The status a success answers (201 creates, 200 simulate, 202 redeliver). */
+  successStatus: number;
+  /** Final answer: the success status, a 4xx/5xx we accept as final, or 0 when every retry was ambiguous. */
   finalStatus: number;
   finalCode: string | null;
-  /** Ids returned by every 201 for this key (one distinct id expected). */
+  /** What every success answer for this key named (one distinct value expected). */
   ids: string[];
-  /** Some try died mid-flight (connection cut, 503 from the database, 409 in progress). */
+  /** Some try died mid-flight (connection cut, client gave up, 503 from the database, 409 in progress). */
   ambiguous: boolean;
-  /** Every try of this create (same key), in order. */
-  tries?: { status: number; code: string | null; startedAt: number; endedAt: number }[];
+  /** Every try of this create (same key), in order; `requestId` is its X-Request-Id (audited effects carry it). */
+  tries?: {
+    status: number;
+    code: string | null;
+    startedAt: number;
+    endedAt: number;
+    requestId: string;
+    aborted: boolean;
+  }[];
+  /** The payout a simulate forces, the event a redelivery sends. */
+  target?: string;
   replays: number;
   replayMismatches: number;
   /** What a mismatching replay answered, for the report. */
@@ -47,6 +73,8 @@ export interface CreateOp {
 export interface DriverResult {
   calls: Call[];
   ops: CreateOp[];
+  /** Tries the client gave up on (its short timeout) and retried with the same key. */
+  clientAborts: number;
   simulated: Set<string>;
   /** Payouts a simulate request was sent for, whatever the answer (a lost answer may still have moved it). */
   simulateSent: Set<string>;
@@ -86,6 +114,16 @@ interface Answer {
   body: Record<string, unknown> | null;
   replayed: boolean;
   startedAt: number;
+  aborted: boolean;
+}
+
+/** What a success answer names, per kind: the object's id (a redelivery: its new deliveries). */
+function answeredId(kind: CreateKind, body: Record<string, unknown> | null): string | null {
+  if (kind === 'redeliver') {
+    const deliveries = body?.deliveries as { id: string }[] | undefined;
+    return deliveries ? deliveries.map((d) => d.id).join(',') : null;
+  }
+  return typeof body?.id === 'string' ? body.id : null;
 }
 
 export interface DriverOptions {
@@ -97,6 +135,14 @@ export interface DriverOptions {
   concurrency: number;
   /** Called as operations complete, to fire the chaos events at fixed points of the run. */
   onProgress: (done: number, total: number) => Promise<void> | void;
+  /** Base URL of the webhook receiver (endpoints the run creates point there). */
+  receiverUrl: string;
+  /**
+   * Clients that give up and retry with the same key: `impatient` of the creates wait at most
+   * 1–2 s per try (a request waiting on a held lock is abandoned, and its retry comes after
+   * IDEMPOTENCY_STALE_AFTER: a takeover), and `early` of all tries give up after 30–300 ms.
+   */
+  giveUp: { impatient: number; early: number };
 }
 
 export async function runDriver(options: DriverOptions): Promise<DriverResult> {
@@ -112,6 +158,7 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
   const result: DriverResult = {
     calls,
     ops,
+    clientAborts: 0,
     simulated,
     simulateSent: new Set<string>(),
     reads: 0,
@@ -131,11 +178,13 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
     body: unknown,
     headers: Record<string, string>,
     scenario: number | null,
+    giveUpAfterMs = 30_000,
   ): Promise<Answer> {
     const startedAt = Date.now();
     let status = 0;
     let parsed: Record<string, unknown> | null = null;
     let replayed = false;
+    let aborted = false;
     try {
       const res = await fetch(`${service.base}${path}`, {
         method,
@@ -145,7 +194,7 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
           ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(giveUpAfterMs),
       });
       status = res.status;
       replayed = res.headers.get('idempotent-replayed') === 'true';
@@ -155,50 +204,68 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
       } catch {
         parsed = null;
       }
-    } catch {
+    } catch (error) {
       status = 0;
+      // Our own short timeout (a client giving up), not a refused or reset connection.
+      aborted = giveUpAfterMs < 30_000 && (error as Error).name === 'TimeoutError';
     }
     const error = parsed?.error as { code?: string } | undefined;
     calls.push({
       service: service.name,
       method,
-      path: path.replace(/(po|cs|txn)_[A-Za-z0-9]+/g, '$1_…'),
+      path: path.replace(/(po|cs|txn|evt)_[A-Za-z0-9]+/g, '$1_…'),
       status,
       code: error?.code ?? null,
       startedAt,
       endedAt: Date.now(),
       scenario,
+      ...(aborted ? { aborted } : {}),
     });
-    return { status, body: parsed, replayed, startedAt };
+    return { status, body: parsed, replayed, startedAt, aborted };
   }
 
   /**
    * A create with an Idempotency-Key, retried with the same key and body on ambiguous answers
-   * (connection error, 503 DATABASE_UNAVAILABLE, 409 IDEMPOTENCY_IN_PROGRESS) as an integrator's
-   * client would, on the next process; bounded in attempts and time.
+   * (connection error, the client's own timeout, 503 DATABASE_UNAVAILABLE, 409
+   * IDEMPOTENCY_IN_PROGRESS) as an integrator's client would, on the next process; bounded in
+   * attempts and time. Some clients give up early on purpose (`giveUp`): mid-request, and the
+   * server runs on.
    */
   async function create(op: CreateOp, pickService: () => Service, path: string, key: string): Promise<Answer | null> {
     const deadline = Date.now() + 20_000;
+    const patience = rnd.chance(options.giveUp.impatient) ? rnd.int(1_000, 2_000) : 30_000;
     for (let attempt = 0; attempt < 12 && Date.now() < deadline; attempt++) {
+      const requestId = `${op.idempotencyKey}.${attempt}`;
+      const giveUp = rnd.chance(options.giveUp.early) ? rnd.int(30, 300) : patience;
       const answer = await send(
         pickService(),
         'POST',
         path,
         key,
         op.body,
-        { 'Idempotency-Key': op.idempotencyKey },
+        { 'Idempotency-Key': op.idempotencyKey, 'X-Request-Id': requestId },
         op.scenario,
+        giveUp,
       );
+      if (answer.aborted) result.clientAborts++;
       const code = (answer.body?.error as { code?: string } | undefined)?.code ?? null;
       op.tries = [
         ...(op.tries ?? []),
-        { status: answer.status, code, startedAt: answer.startedAt, endedAt: Date.now() },
+        {
+          status: answer.status,
+          code,
+          startedAt: answer.startedAt,
+          endedAt: Date.now(),
+          requestId,
+          aborted: answer.aborted,
+        },
       ];
       const ambiguous =
         answer.status === 0 ||
         (answer.status === 503 && code === 'DATABASE_UNAVAILABLE') ||
         (answer.status === 409 && code === 'IDEMPOTENCY_IN_PROGRESS');
-      if (answer.status === 201 && typeof answer.body?.id === 'string') op.ids.push(answer.body.id);
+      const id = answer.status === op.successStatus ? answeredId(op.kind, answer.body) : null;
+      if (id) op.ids.push(id);
       if (!ambiguous) {
         op.finalStatus = answer.status;
         op.finalCode = code;
@@ -219,13 +286,19 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
       path,
       key,
       op.body,
-      { 'Idempotency-Key': op.idempotencyKey },
+      // Every request of a key carries `<key>.<n>`, so anything it did is traceable to the key.
+      { 'Idempotency-Key': op.idempotencyKey, 'X-Request-Id': `${op.idempotencyKey}.r${op.replays}` },
       op.scenario,
     );
     if (again.status === 0 || again.status === 503) return; // the process or database is away right now
     op.replays++;
-    if (again.status === 201 && typeof again.body?.id === 'string') op.ids.push(again.body.id);
-    if (again.status !== first.status || !again.replayed || again.body?.id !== first.body?.id) {
+    const id = again.status === op.successStatus ? answeredId(op.kind, again.body) : null;
+    if (id) op.ids.push(id);
+    if (
+      again.status !== first.status ||
+      !again.replayed ||
+      answeredId(op.kind, again.body) !== answeredId(op.kind, first.body)
+    ) {
       op.replayMismatches++;
       op.mismatchNotes = [
         ...(op.mismatchNotes ?? []),
@@ -234,14 +307,38 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
     }
   }
 
+  function newOp(
+    kind: CreateKind,
+    merchant: DriverMerchant,
+    body: Record<string, unknown>,
+    scenario: number | null,
+    successStatus = 201,
+  ): CreateOp {
+    const op: CreateOp = {
+      kind,
+      merchant: merchant.index,
+      idempotencyKey: randomUUID(),
+      body,
+      scenario,
+      successStatus,
+      finalStatus: 0,
+      finalCode: null,
+      ids: [],
+      ambiguous: false,
+      replays: 0,
+      replayMismatches: 0,
+    };
+    ops.push(op);
+    return op;
+  }
+
   async function payoutOp(merchant: DriverMerchant) {
     const scenario = rnd.int(1, 10);
     const wallet = rnd.chance(0.6);
-    const op: CreateOp = {
-      kind: 'payout',
-      merchant: merchant.index,
-      idempotencyKey: randomUUID(),
-      body: {
+    const op = newOp(
+      'payout',
+      merchant,
+      {
         amount: merchant.rich ? rnd.int(100, 50_000) : rnd.int(20_000, 60_000),
         currency: 'PKR',
         destination: wallet
@@ -251,14 +348,7 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
         ...(rnd.chance(0.3) ? { description: 'Salary <b>"run"</b> \'; DROP TABLE Payout; --' } : {}),
       },
       scenario,
-      finalStatus: 0,
-      finalCode: null,
-      ids: [],
-      ambiguous: false,
-      replays: 0,
-      replayMismatches: 0,
-    };
-    ops.push(op);
+    );
     const concurrentTwin = rnd.chance(0.06);
     const first = concurrentTwin
       ? // Two processes get the same key at once: one runs, the other replays or says "in progress".
@@ -271,7 +361,7 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
               '/api/v1/payouts',
               merchant.key,
               op.body,
-              { 'Idempotency-Key': op.idempotencyKey },
+              { 'Idempotency-Key': op.idempotencyKey, 'X-Request-Id': `${op.idempotencyKey}.twin` },
               scenario,
             ),
           ),
@@ -308,25 +398,50 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
     const id = rnd.pick(ids);
     const status = rnd.pick(['PROCESSING', 'COMPLETED', 'FAILED', 'REVERSED'] as const);
     result.simulateSent.add(id);
-    const answer = await send(
-      nextPayoutService(),
-      'POST',
-      `/api/v1/sandbox/payouts/${id}/simulate`,
-      merchant.key,
-      { status },
-      {},
+    const op = newOp('simulate', merchant, { status }, null, 200);
+    op.target = id;
+    const path = `/api/v1/sandbox/payouts/${id}/simulate`;
+    const answer = await create(op, nextPayoutService, path, merchant.key);
+    if (answer?.status === 200) {
+      simulated.add(id);
+      if (rnd.chance(0.25)) await replay(op, nextPayoutService(), path, merchant.key, answer);
+    }
+  }
+
+  /** A webhook endpoint that wants only `webhook.test` (none is sent in the run): it costs no deliveries. */
+  async function endpointOp(merchant: DriverMerchant) {
+    const op = newOp(
+      'endpoint',
+      merchant,
+      { url: `${options.receiverUrl}/unused/${merchant.index}`, events: ['webhook.test'] },
       null,
     );
-    if (answer.status === 200) simulated.add(id);
+    const answer = await create(op, nextPayoutService, '/api/v1/webhook-endpoints', merchant.key);
+    if (answer?.status === 201 && rnd.chance(0.5)) {
+      await replay(op, nextPayoutService(), '/api/v1/webhook-endpoints', merchant.key, answer);
+    }
+  }
+
+  /** Sends one of the merchant's recent events again, to its receiver endpoint. */
+  async function redeliverOp(merchant: DriverMerchant) {
+    result.reads++;
+    const list = await send(nextPayoutService(), 'GET', '/api/v1/events?limit=5', merchant.key, undefined, {}, null);
+    const events = (list.body?.data as { id: string }[] | undefined) ?? [];
+    if (events.length === 0) return;
+    const event = rnd.pick(events);
+    const op = newOp('redeliver', merchant, { endpointId: merchant.endpointId }, null, 202);
+    op.target = event.id;
+    const path = `/api/v1/events/${event.id}/redeliver`;
+    const answer = await create(op, nextPayoutService, path, merchant.key);
+    if (answer?.status === 202 && rnd.chance(0.25)) await replay(op, nextPayoutService(), path, merchant.key, answer);
   }
 
   async function paymentOp(merchant: DriverMerchant) {
     const payment = options.services.payment;
-    const checkout: CreateOp = {
-      kind: 'checkout',
-      merchant: merchant.index,
-      idempotencyKey: randomUUID(),
-      body: {
+    const checkout = newOp(
+      'checkout',
+      merchant,
+      {
         amount: rnd.int(1_000, 80_000),
         currency: 'PKR',
         orderId: `chaos-${randomUUID()}`,
@@ -334,39 +449,24 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
         cancelUrl: 'https://shop.example/cart',
         ...(rnd.chance(0.5) ? { customer: { mobile: mobileFor(rnd.int(1, 10)), email: 'payer@example.test' } } : {}),
       },
-      scenario: null,
-      finalStatus: 0,
-      finalCode: null,
-      ids: [],
-      ambiguous: false,
-      replays: 0,
-      replayMismatches: 0,
-    };
-    ops.push(checkout);
+      null,
+    );
     const opened = await create(checkout, () => payment, '/api/checkout/create', merchant.key);
     if (opened?.status !== 201 || typeof opened.body?.id !== 'string') return;
     created[merchant.index]?.checkouts.push(opened.body.id);
     if (rnd.chance(0.15)) await replay(checkout, payment, '/api/checkout/create', merchant.key, opened);
     const scenario = rnd.int(1, 10);
-    const complete: CreateOp = {
-      kind: 'payment',
-      merchant: merchant.index,
-      idempotencyKey: randomUUID(),
-      body: {
+    const complete = newOp(
+      'payment',
+      merchant,
+      {
         checkoutId: opened.body.id,
         provider: rnd.pick(WALLETS),
         mobile: mobileFor(scenario),
         ...(rnd.chance(0.5) ? { otp: '123456' } : {}),
       },
       scenario,
-      finalStatus: 0,
-      finalCode: null,
-      ids: [],
-      ambiguous: false,
-      replays: 0,
-      replayMismatches: 0,
-    };
-    ops.push(complete);
+    );
     const paid = await create(complete, () => payment, '/payment/complete', merchant.key);
     if (paid?.status === 201 && rnd.chance(0.25))
       await replay(complete, payment, '/payment/complete', merchant.key, paid);
@@ -406,12 +506,14 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
   const plan = Array.from({ length: options.operations }, () => {
     const merchant = rnd.pick(options.merchants);
     const roll = rnd.next();
-    if (roll < 0.45) return () => payoutOp(merchant);
-    if (roll < 0.55) return () => simulateOp(merchant);
-    if (roll < 0.85) {
+    if (roll < 0.43) return () => payoutOp(merchant);
+    if (roll < 0.53) return () => simulateOp(merchant);
+    if (roll < 0.82) {
       const payer = merchant.rich ? merchant : (options.merchants.find((m) => m.rich) as DriverMerchant);
       return () => paymentOp(payer);
     }
+    if (roll < 0.84) return () => endpointOp(merchant);
+    if (roll < 0.87) return () => redeliverOp(merchant);
     return () => readOp(merchant);
   });
 

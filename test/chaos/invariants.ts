@@ -1,5 +1,5 @@
 import type { Pool } from '@mypay/db';
-import type { Call, CreateOp, DriverResult } from './driver.ts';
+import { type Call, CREATE_KINDS, type CreateKind, type CreateOp, type DriverResult } from './driver.ts';
 import type { Received } from './receiver.ts';
 
 /** End states each scenario allows once nothing is due any more (SPEC scenario table). */
@@ -44,8 +44,12 @@ export interface Report {
   // "every 201 has exactly one row; no 201 lost; no retry created a second object"
   missingRowsFor201: number;
   keysWithTwoObjects: number;
+  /** Keys that made two objects (rows per client key, audited effects per key), any kind. */
   duplicateRowsPerClientKey: number;
-  duplicatesAfterLostCommit: number;
+  /** Keys whose final answer says one thing and the database another (e.g. a 422 after its transition was applied). */
+  effectsDisagreeingWithAnswer: number;
+  /** Per creating endpoint: keys sent, keys with an ambiguous try, keys with a client abort, keys with two effects. */
+  byKind: Record<CreateKind, { keys: number; ambiguous: number; aborted: number; withTwoEffects: number }>;
   duplicateNotes: string[];
   badStateNotes: string[];
   phantomRows: number;
@@ -57,7 +61,11 @@ export interface Report {
   // money
   merchants: number;
   balanceNotLedgerSum: number;
+  /** Ledger entries other than a refund that left the balance below zero. */
   negativeBalanceAfter: number;
+  /** Refunds that took a balance below zero (allowed, counted). */
+  refundsBelowZero: number;
+  /** Balances below zero that no refund explains. */
   negativeAvailable: number;
   pendingNotInFlight: number;
   balanceNotObjects: number;
@@ -87,6 +95,11 @@ export interface Report {
   fiveHundreds: number;
   unexpected503: number;
   allowed503Database: number;
+  allowed503LockWait: number;
+  /** Tries the client gave up on by its own timeout (then retried with the same key). */
+  clientAborts: number;
+  /** Create tries that overlapped a lock hold and took ≥ 1 s. */
+  triesWaitingOnLocks: number;
   allowed503Provider: number;
   connectionErrorsOutsideKill: number;
   connectionErrorsDuringKill: number;
@@ -106,6 +119,8 @@ export async function checkInvariants(input: {
   receiverDown: Window[];
   dbAway: Window[];
   killed: Window[];
+  /** When the run held row locks that creates wait on. */
+  lockHeld: Window[];
   killedService: string;
 }): Promise<Report> {
   const { pool, merchantIds, driver } = input;
@@ -137,82 +152,111 @@ export async function checkInvariants(input: {
     input.endpointIds,
   ]);
 
-  // --- 201s and idempotency -------------------------------------------------------------
-  const tableOf = { payout: payouts, checkout: checkouts, payment: txns } as const;
+  // --- idempotency: one effect per key, for every creating endpoint ------------------------
+  // Objects with a row of their own are counted per client-side key: the reference (payouts),
+  // the orderId (checkouts), the checkoutId (payments: one payment op per fresh checkout). The
+  // others are counted by their audit entries: every request of a key carries X-Request-Id
+  // `<key>.<n>`, and a forced transition, an endpoint and a redelivery are audited in the
+  // transaction that makes them.
+  const rowKinds = {
+    payout: { rows: payouts, prefix: 'po_', field: 'reference' },
+    checkout: { rows: checkouts, prefix: 'cs_', field: 'orderId' },
+    payment: { rows: txns, prefix: 'txn_', field: 'checkoutId' },
+  } as const;
+  const auditAction = {
+    simulate: 'payout.simulated',
+    endpoint: 'webhook_endpoint.created',
+    redeliver: 'webhook_event.redelivered',
+  } as const;
+  const isRowKind = (kind: CreateKind): kind is keyof typeof rowKinds => kind in rowKinds;
   const byId = new Map<string, Row>();
-  for (const rows of Object.values(tableOf)) for (const row of rows) byId.set(String(row.id), row);
+  for (const { rows } of Object.values(rowKinds)) for (const row of rows) byId.set(String(row.id), row);
+  const audits = await q(`SELECT action, targetId, requestId FROM AuditLog WHERE merchantId IN (?) AND action IN (?)`, [
+    ids,
+    Object.values(auditAction),
+  ]);
+  const keyOfRequest = (requestId: unknown) => String(requestId ?? '').replace(/\.[^.]*$/, '');
+  const effectsByKey = new Map<string, Row[]>();
+  for (const a of audits) {
+    const key = keyOfRequest(a.requestId);
+    effectsByKey.set(key, [...(effectsByKey.get(key) ?? []), a]);
+  }
+  const clientKeyOf = (op: CreateOp) => (isRowKind(op.kind) ? String(op.body[rowKinds[op.kind].field]) : '');
+  const rowCounts = new Map<string, number>();
+  for (const [kind, { rows, field }] of Object.entries(rowKinds)) {
+    for (const row of rows) rowCounts.set(`${kind} ${row[field]}`, (rowCounts.get(`${kind} ${row[field]}`) ?? 0) + 1);
+  }
+
   let missingRowsFor201 = 0;
   let keysWithTwoObjects = 0;
+  let duplicateRowsPerClientKey = 0;
+  let effectsDisagreeingWithAnswer = 0;
+  const duplicateNotes: string[] = [];
   const answered = new Set<string>();
+  const byKind = Object.fromEntries(
+    CREATE_KINDS.map((kind) => [kind, { keys: 0, ambiguous: 0, aborted: 0, withTwoEffects: 0 }]),
+  ) as Report['byKind'];
+  const tries = (op: CreateOp) =>
+    JSON.stringify((op.tries ?? []).map((t) => [t.status, t.code, t.aborted ? 'aborted' : '']));
   for (const op of driver.ops) {
+    const summary = byKind[op.kind];
+    summary.keys++;
+    if (op.ambiguous) summary.ambiguous++;
+    if ((op.tries ?? []).some((t) => t.aborted)) summary.aborted++;
     const distinct = new Set(op.ids);
     if (distinct.size > 1) keysWithTwoObjects++;
-    for (const id of distinct) {
-      answered.add(id);
-      const row = byId.get(id);
-      if (!row || !String(row.id).startsWith({ payout: 'po_', checkout: 'cs_', payment: 'txn_' }[op.kind])) {
-        missingRowsFor201++;
+    let effects: number;
+    if (isRowKind(op.kind)) {
+      for (const id of distinct) {
+        answered.add(id);
+        const row = byId.get(id);
+        if (!row || !String(row.id).startsWith(rowKinds[op.kind].prefix)) missingRowsFor201++;
+      }
+      effects = rowCounts.get(`${op.kind} ${clientKeyOf(op)}`) ?? 0;
+      if (effects > 1) duplicateRowsPerClientKey++;
+    } else {
+      const mine = (effectsByKey.get(op.idempotencyKey) ?? []).filter(
+        (a) => a.action === auditAction[op.kind as keyof typeof auditAction],
+      );
+      effects = mine.length;
+      if (effects > 1) duplicateRowsPerClientKey++;
+      // The key's answer and what happened agree: a success names the one effect; a final error
+      // (a 422 for an illegal transition, say) means nothing happened for this key.
+      const succeeded = op.finalStatus === op.successStatus;
+      const final = op.finalStatus !== 0;
+      const disagrees =
+        (succeeded && effects !== 1) ||
+        (final && !succeeded && effects !== 0) ||
+        (op.kind === 'endpoint' && succeeded && mine[0] !== undefined && !distinct.has(String(mine[0].targetId)));
+      if (disagrees) {
+        effectsDisagreeingWithAnswer++;
+        duplicateNotes.push(
+          `${op.kind} ${op.idempotencyKey}: answered ${op.finalStatus} ${op.finalCode ?? ''}, ${effects} effects; tries ${tries(op)}`,
+        );
       }
     }
-  }
-  // Rows per client-side key: the reference (payouts), orderId (checkouts), checkoutId (payments).
-  const countBy = (rows: Row[], field: string) => {
-    const counts = new Map<string, number>();
-    for (const row of rows) counts.set(String(row[field]), (counts.get(String(row[field])) ?? 0) + 1);
-    return counts;
-  };
-  const refCounts = countBy(payouts, 'reference');
-  const orderCounts = countBy(checkouts, 'orderId');
-  const txnCounts = countBy(txns, 'checkoutId');
-  // A second row for one client key is a violation, with one known, counted exception: the database
-  // connection dropped while a checkout/payment COMMIT was acknowledged (the proxy cut it). The
-  // request answered 503, so the key was released, and the retry ran again although the first
-  // commit had landed (docs/reliability.md, "Limits"). Payouts cannot do that: their reference is unique.
-  let duplicateRowsPerClientKey = 0;
-  let duplicatesAfterLostCommit = 0;
-  const duplicateNotes: string[] = [];
-  const opByClientKey = new Map<string, CreateOp>();
-  for (const op of driver.ops) {
-    const clientKey = { payout: op.body.reference, checkout: op.body.orderId, payment: op.body.checkoutId }[op.kind];
-    opByClientKey.set(`${op.kind} ${String(clientKey)}`, op);
-  }
-  for (const [kind, counts] of [
-    ['payout', refCounts],
-    ['checkout', orderCounts],
-    ['payment', txnCounts],
-  ] as const) {
-    for (const [clientKey, n] of counts) {
-      if (n <= 1) continue;
-      const op = opByClientKey.get(`${kind} ${clientKey}`);
-      const lostCommit =
-        kind !== 'payout' &&
-        (op?.tries ?? []).some(
-          (t) =>
-            (t.status === 0 || (t.status === 503 && t.code === 'DATABASE_UNAVAILABLE')) &&
-            input.dbAway.some((w) => t.startedAt <= w.to && t.endedAt >= w.from),
-        );
-      if (lostCommit) duplicatesAfterLostCommit++;
-      else duplicateRowsPerClientKey++;
-      duplicateNotes.push(
-        `${kind} ${clientKey}: ${n} rows; tries ${JSON.stringify((op?.tries ?? []).map((t) => [t.status, t.code]))}`,
-      );
+    if (effects > 1) {
+      summary.withTwoEffects++;
+      duplicateNotes.push(`${op.kind} ${op.idempotencyKey}: ${effects} effects; tries ${tries(op)}`);
+    } else if (distinct.size > 1) {
+      duplicateNotes.push(`${op.kind} ${op.idempotencyKey}: answered ${[...distinct].join(', ')}; tries ${tries(op)}`);
     }
   }
   // A row nobody got a 201 for must come from a request whose answer was lost (cut mid-flight).
   const ambiguousKeys = new Set<string>();
   for (const op of driver.ops) {
-    if (!op.ambiguous && op.finalStatus !== 0) continue;
-    if (op.kind === 'payout') ambiguousKeys.add(String(op.body.reference));
-    if (op.kind === 'checkout') ambiguousKeys.add(String(op.body.orderId));
-    if (op.kind === 'payment') ambiguousKeys.add(String(op.body.checkoutId));
+    if (isRowKind(op.kind) && (op.ambiguous || op.finalStatus === 0))
+      ambiguousKeys.add(`${op.kind} ${clientKeyOf(op)}`);
   }
   let phantomRows = 0;
-  for (const row of payouts)
-    if (!answered.has(String(row.id)) && !ambiguousKeys.has(String(row.reference))) phantomRows++;
-  for (const row of checkouts)
-    if (!answered.has(String(row.id)) && !ambiguousKeys.has(String(row.orderId))) phantomRows++;
-  for (const row of txns)
-    if (!answered.has(String(row.id)) && !ambiguousKeys.has(String(row.checkoutId))) phantomRows++;
+  for (const [kind, { rows, field }] of Object.entries(rowKinds)) {
+    for (const row of rows) {
+      if (!answered.has(String(row.id)) && !ambiguousKeys.has(`${kind} ${row[field]}`)) phantomRows++;
+    }
+  }
+  // …and an audited effect must belong to a key of the run (or to the set-up).
+  const knownKeys = new Set(driver.ops.map((op) => op.idempotencyKey));
+  for (const key of effectsByKey.keys()) if (!knownKeys.has(key) && !key.startsWith('setup')) phantomRows++;
 
   // --- money ------------------------------------------------------------------------------
   let balanceNotLedgerSum = 0;
@@ -223,7 +267,11 @@ export async function checkInvariants(input: {
     const merchantId = String(balance.merchantId);
     const sum = ledger.filter((l) => l.merchantId === merchantId).reduce((s, l) => s + Number(l.amount), 0);
     if (Number(balance.available) !== sum) balanceNotLedgerSum++;
-    if (Number(balance.available) < 0) negativeAvailable++;
+    // Below zero only through a refund (refunds always complete); never through a payout.
+    const refundedBelowZero = ledger.some(
+      (l) => l.merchantId === merchantId && l.type === 'PAYMENT_REFUND' && Number(l.balanceAfter) < 0,
+    );
+    if (Number(balance.available) < 0 && !refundedBelowZero) negativeAvailable++;
     const inFlight = payouts
       .filter((p) => p.merchantId === merchantId && (p.status === 'PENDING' || p.status === 'PROCESSING'))
       .reduce((s, p) => s + Number(p.amount), 0);
@@ -237,7 +285,8 @@ export async function checkInvariants(input: {
       .reduce((s, t) => s + Number(t.amount), 0);
     if (Number(balance.available) !== (input.openings.get(merchantId) ?? 0) - paidOut + paidIn) balanceNotObjects++;
   }
-  const negativeBalanceAfter = ledger.filter((l) => Number(l.balanceAfter) < 0).length;
+  const negativeBalanceAfter = ledger.filter((l) => Number(l.balanceAfter) < 0 && l.type !== 'PAYMENT_REFUND').length;
+  const refundsBelowZero = ledger.filter((l) => Number(l.balanceAfter) < 0 && l.type === 'PAYMENT_REFUND').length;
   const entriesOf = (field: 'payoutId' | 'transactionId', id: string, type: string) =>
     ledger.filter((l) => l[field] === id && l.type === type).length;
   let payoutLedgerWrong = 0;
@@ -323,10 +372,22 @@ export async function checkInvariants(input: {
   let allowed503Provider = 0;
   let connectionErrorsOutsideKill = 0;
   let connectionErrorsDuringKill = 0;
+  let clientAborts = 0;
+  let allowed503LockWait = 0;
+  let triesWaitingOnLocks = 0;
+  for (const op of driver.ops) {
+    for (const t of op.tries ?? []) {
+      if (t.endedAt - t.startedAt >= 1_000 && input.lockHeld.some((w) => t.startedAt <= w.to && t.endedAt >= w.from)) {
+        triesWaitingOnLocks++;
+      }
+    }
+  }
   const byStatus: Record<string, number> = {};
   for (const call of driver.calls) {
     byStatus[String(call.status)] = (byStatus[String(call.status)] ?? 0) + 1;
-    if (call.status === 0) {
+    if (call.status === 0 && call.aborted) {
+      clientAborts++;
+    } else if (call.status === 0) {
       if (call.service === input.killedService && input.killed.some((w) => overlaps(call, w, 2_000))) {
         connectionErrorsDuringKill++;
       } else connectionErrorsOutsideKill++;
@@ -335,6 +396,10 @@ export async function checkInvariants(input: {
       // The pool gives up on a connection after its acquire timeout (5 s): allow that long after.
       else if (call.code === 'DATABASE_UNAVAILABLE' && input.dbAway.some((w) => overlaps(call, w, 8_000))) {
         allowed503Database++;
+      } else if (call.code === 'DATABASE_UNAVAILABLE' && input.lockHeld.some((w) => overlaps(call, w, 8_000))) {
+        // Requests waiting on a held row lock keep their connections; the pool's acquire
+        // timeout then answers others 503. Counted apart.
+        allowed503LockWait++;
       } else unexpected503++;
     } else if (call.status >= 500) fiveHundreds++;
   }
@@ -348,7 +413,8 @@ export async function checkInvariants(input: {
     missingRowsFor201,
     keysWithTwoObjects,
     duplicateRowsPerClientKey,
-    duplicatesAfterLostCommit,
+    effectsDisagreeingWithAnswer,
+    byKind,
     duplicateNotes,
     badStateNotes,
     phantomRows,
@@ -360,6 +426,7 @@ export async function checkInvariants(input: {
     merchants: balances.length,
     balanceNotLedgerSum,
     negativeBalanceAfter,
+    refundsBelowZero,
     negativeAvailable,
     pendingNotInFlight,
     balanceNotObjects,
@@ -386,6 +453,9 @@ export async function checkInvariants(input: {
     fiveHundreds,
     unexpected503,
     allowed503Database,
+    allowed503LockWait,
+    clientAborts,
+    triesWaitingOnLocks,
     allowed503Provider,
     connectionErrorsOutsideKill,
     connectionErrorsDuringKill,

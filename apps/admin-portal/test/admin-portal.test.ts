@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  changeBalance,
   createMerchant,
   createSessionCookie,
   formatPkr,
@@ -9,7 +10,7 @@ import {
   resolvePortalAuthConfig,
   SEED_ADMIN,
 } from '@mypay/core';
-import { createDb, type Db } from '@mypay/db';
+import { createDb, type Db, withSqlTransaction } from '@mypay/db';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../services/payout-api/src/app.ts';
@@ -184,6 +185,25 @@ describe('admin portal (built, in Chromium)', () => {
     } finally {
       await db.pool.query('UPDATE MerchantBalance SET available = available - 1 WHERE merchantId = ?', [id]);
     }
+  });
+
+  it('when a refund took a balance below zero, then reconciliation shows it negative (and not as a mismatch)', async () => {
+    const { id } = await createMerchant(db, {
+      name: `Negative ${randomHex(3)}`,
+      email: `negative-${randomHex(5)}@example.test`,
+      password: 'not-used-here',
+      openingBalance: 10_000,
+    });
+    await withSqlTransaction(db.pool, (conn) =>
+      changeBalance(conn, { merchantId: id, type: 'PAYMENT_REFUND', amount: -25_000, allowNegative: true }),
+    );
+    const page = await adminPage();
+    await page.goto(`${portal.url}/reconciliation`);
+    const row = page.locator(`tr[data-merchant="${id}"]`);
+    expect(await row.getAttribute('class')).toBeNull();
+    expect(await row.textContent()).toContain('-PKR 150.00');
+    expect(await row.textContent()).toContain('negative');
+    expect(await page.getByTestId('reconciliation-negatives').textContent()).toMatch(/negative available balance/);
   });
 
   it('when the system page loads, then the Payout API is up and the unreachable Payment API is down', async () => {

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createMerchant, formatPkr, randomHex, SEED_MERCHANT, verifySignature } from '@mypay/core';
-import { createDb, type Db } from '@mypay/db';
+import { changeBalance, createMerchant, formatPkr, randomHex, SEED_MERCHANT, verifySignature } from '@mypay/core';
+import { createDb, type Db, withSqlTransaction } from '@mypay/db';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp as buildPaymentApp } from '../../../services/payment-api/src/app.ts';
@@ -115,6 +115,22 @@ describe('merchant portal (built, in Chromium)', () => {
     await expect.poll(() => page.getByTestId('available-balance').textContent()).toBe('PKR 1,000,000.00');
     expect(await page.getByTestId('pending-balance').textContent()).toBe('PKR 0.00');
     await expect.poll(() => page.getByText('Payouts by status').count()).toBe(1);
+  });
+
+  it('when a refund took the balance below zero, then the dashboard shows it negative and says why', async () => {
+    const { merchant, page } = await loggedInPage('negative');
+    await withSqlTransaction(db.pool, (conn) =>
+      changeBalance(conn, {
+        merchantId: merchant.id,
+        type: 'PAYMENT_REFUND',
+        amount: -100_050_000,
+        description: 'Refund after a payout',
+        allowNegative: true,
+      }),
+    );
+    await page.reload();
+    await expect.poll(() => page.getByTestId('available-balance').textContent()).toBe('-PKR 500.00');
+    expect(await page.getByTestId('negative-balance-note').textContent()).toContain('refund');
   });
 
   it('when a merchant creates an API key in the UI, then the Payout API accepts it', async () => {

@@ -55,7 +55,7 @@ export const createPayoutBody = z
       }),
     reference: z.string().min(1).max(191).meta({
       description:
-        'Your id for this payout, unique per merchant (409 `DUPLICATE_REFERENCE` names the payout that has it; find it with `GET /payouts?reference=`)',
+        'Your id for this payout, unique per merchant (409 `DUPLICATE_REFERENCE` names the payout that has it; find it with `GET /payouts?reference=`). Compared exactly: case and accents count; it may not end with a space.',
       example: 'INV-1001',
     }),
     description: z.string().max(500).optional(),
@@ -159,7 +159,10 @@ export type SimulatePayoutBody = z.infer<typeof simulatePayoutBody>;
 export const balanceSchema = z
   .object({
     currency: z.literal('PKR'),
-    available: z.number().int().meta({ description: 'Spendable now, in paisa', example: 100000000 }),
+    available: z.number().int().meta({
+      description: 'Spendable now, in paisa; negative when a refund took back more than was held',
+      example: 100000000,
+    }),
     pending: z.number().int().meta({ description: 'Payouts in flight, in paisa', example: 0 }),
     updatedAt: isoDateTime,
   })

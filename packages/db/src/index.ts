@@ -138,6 +138,17 @@ export function isRetryableTxError(error: unknown): boolean {
   return e?.cause ? isRetryableTxError(e.cause) : false;
 }
 
+export interface SqlTransactionOptions {
+  /** Whole-transaction retries on deadlocks and lock wait timeouts (default 3). */
+  attempts?: number;
+  /**
+   * READ COMMITTED: every statement reads what is committed when it runs (not the snapshot of
+   * the transaction's first read) and takes no gap locks. For sweeps that re-check a row's
+   * neighbours after locking it.
+   */
+  isolation?: 'READ COMMITTED';
+}
+
 /**
  * Runs `fn` in one database transaction on a pooled connection (plain SQL), retrying the
  * whole transaction on deadlocks up to `attempts` times. Rolls back on any thrown error.
@@ -145,11 +156,14 @@ export function isRetryableTxError(error: unknown): boolean {
 export async function withSqlTransaction<T>(
   pool: mariadb.Pool,
   fn: (conn: mariadb.PoolConnection) => Promise<T>,
-  attempts = 3,
+  options: SqlTransactionOptions | number = {},
 ): Promise<T> {
+  const { attempts = 3, isolation } = typeof options === 'number' ? { attempts: options } : options;
   for (let attempt = 1; ; attempt++) {
     const conn = await pool.getConnection();
     try {
+      // SET TRANSACTION applies to the next transaction only; the pooled session keeps its level.
+      if (isolation) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolation}`);
       await conn.beginTransaction();
       const result = await fn(conn);
       await conn.commit();

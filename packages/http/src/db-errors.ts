@@ -32,9 +32,21 @@ const UNAVAILABLE_ERRNOS = new Set([
 /** True when the error means the database cannot be reached right now (→ 503 DATABASE_UNAVAILABLE). */
 export function isDatabaseUnavailableError(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
-  const e = error as { code?: unknown; errno?: unknown; cause?: unknown; name?: unknown; message?: unknown };
+  const e = error as {
+    code?: unknown;
+    errno?: unknown;
+    cause?: unknown;
+    name?: unknown;
+    message?: unknown;
+    meta?: { driverAdapterError?: { cause?: { code?: unknown } } };
+  };
   if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
   if (typeof e.errno === 'number' && UNAVAILABLE_ERRNOS.has(e.errno)) return true;
+  // Prisma's driver adapter reports the driver's errno under meta.driverAdapterError.cause.code,
+  // whatever the Prisma code (P2010 for a raw query, P2039 for a model call): e.g. 45009, the
+  // socket closed mid-transaction.
+  const adapterCode = e.meta?.driverAdapterError?.cause?.code;
+  if (typeof adapterCode === 'number' && UNAVAILABLE_ERRNOS.has(adapterCode)) return true;
   if (e.name === 'PrismaClientInitializationError') return true;
   if (typeof e.message === 'string' && /pool timeout|failed to create socket|connection refused/i.test(e.message)) {
     return true;

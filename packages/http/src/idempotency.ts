@@ -1,10 +1,13 @@
 import {
   AppError,
   beginIdempotentRequest,
-  completeIdempotentRequest,
   hashRequestBody,
+  holdFor,
+  type IdempotencyClaim,
+  type IdempotencyHold,
   type Logger,
   releaseIdempotentRequest,
+  settleIdempotentRequest,
 } from '@mypay/core';
 import type { Pool } from '@mypay/db';
 import type { NextFunction, Request, Response } from 'express';
@@ -12,15 +15,15 @@ import { principalOf } from './auth.ts';
 import { isDatabaseUnavailableError } from './db-errors.ts';
 
 /**
- * The effect is already committed when the record is settled; if the database blips right then,
- * an unsettled record would answer 409 to every retry for a minute and then let one run the
- * request again. So ride out a short outage (bounded: ~3 s) before answering.
+ * Bookkeeping after the fact (releasing a failed request's record) rides out a short database
+ * blip (bounded: ~3 s), so the key is free for the client's retry rather than blocked until stale.
  */
-async function settleWithRetry(settle: () => Promise<void>): Promise<void> {
+async function withShortRetry(work: () => Promise<unknown>): Promise<void> {
   const deadline = Date.now() + 3_000;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await settle();
+      await work();
+      return;
     } catch (error) {
       if (Date.now() >= deadline || !isDatabaseUnavailableError(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
@@ -35,10 +38,22 @@ export interface IdempotencyOptions {
   staleAfterMs?: number;
 }
 
+const holds = new WeakMap<Request, IdempotencyHold>();
+
 /**
- * `Idempotency-Key` on a creating POST (behind apiKeyAuth). Only successful responses are
- * stored: every error response of our APIs is returned before any effect is committed
- * (the use-case's transaction rolled back), so the key is released and may be retried.
+ * The hold of this request's Idempotency-Key, for the route to pass to its use-case
+ * (`{ idempotency: idempotencyOf(req) }`); undefined when the request carries no key.
+ */
+export const idempotencyOf = (req: Request): IdempotencyHold | undefined => holds.get(req);
+
+/**
+ * `Idempotency-Key` on a creating POST (behind apiKeyAuth). The use-case stores the response in
+ * the transaction that makes its effect (`hold.settle`, see @mypay/core idempotent-request.ts),
+ * so this middleware only:
+ *  - answers a replay, a reused key (422) or a request still running (409) before the route runs;
+ *  - releases the key when the request ended with an error: no effect committed (an effect
+ *    settles the record in its own transaction, which a release never undoes);
+ *  - never releases it because the client went away — the request runs on and settles.
  */
 export function idempotency(options: IdempotencyOptions) {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -66,29 +81,45 @@ export function idempotency(options: IdempotencyOptions) {
         res.status(start.status).json(start.body);
         return;
       }
-      const recordId = start.recordId;
-      let settled = false;
+      if (start.takenOver) {
+        options.logger.info({ recordId: start.claim.recordId }, 'idempotency key taken over from a stale request');
+      }
+      const hold = holdFor(start.claim);
+      holds.set(req, hold);
       const originalJson = res.json.bind(res);
-      // The record is settled before the response leaves, so a retry right after sees it.
+      let answered = false;
+      // The record is dealt with before the response leaves, so a retry right after sees it.
       res.json = (body: unknown) => {
-        settled = true;
-        const status = res.statusCode;
-        const settle = settleWithRetry(() =>
-          status < 400
-            ? completeIdempotentRequest(options.pool, recordId, { status, body })
-            : releaseIdempotentRequest(options.pool, recordId),
-        );
-        settle
-          .catch((error) => options.logger.error({ err: error, recordId }, 'could not settle idempotency record'))
+        if (answered || hold.settled) return originalJson(body);
+        answered = true;
+        afterUnsettledAnswer(options, start.claim, res.statusCode, body, req)
+          .catch((error) => options.logger.error({ err: error, recordId: start.claim.recordId }, 'idempotency record'))
           .finally(() => originalJson(body));
         return res;
       };
-      res.on('close', () => {
-        if (!settled) releaseIdempotentRequest(options.pool, recordId).catch(() => {});
-      });
       next();
     } catch (error) {
       next(error);
     }
   };
+}
+
+async function afterUnsettledAnswer(
+  options: IdempotencyOptions,
+  claim: IdempotencyClaim,
+  status: number,
+  body: unknown,
+  req: Request,
+): Promise<void> {
+  if (status >= 400) {
+    await withShortRetry(() => releaseIdempotentRequest(options.pool, claim));
+    return;
+  }
+  // A success the use-case did not settle in its transaction: a route that forgot to pass
+  // `idempotencyOf(req)` on. Store it now (the old, weaker way) rather than lose it, and say so.
+  options.logger.error(
+    { route: `${req.method} ${req.originalUrl.split('?')[0]}`, recordId: claim.recordId },
+    'idempotent route answered without settling its Idempotency-Key in its transaction',
+  );
+  await withShortRetry(() => settleIdempotentRequest(options.pool, claim, { status, body }));
 }

@@ -11,7 +11,6 @@ import {
   createBaseApp,
   finishApp,
   healthHandler,
-  idempotency,
   jsonBody,
   parseBody,
   perKeyRateLimit,
@@ -62,7 +61,7 @@ beforeAll(async () => {
   app.post('/limited', auth, limited, (_req, res) => {
     res.json({ ok: true });
   });
-  app.post('/things', auth, idempotency({ pool: db.pool, logger }), async (req, res) => {
+  app.post('/things', auth, async (req, res) => {
     const body = parseBody(echoBody, req.body);
     await new Promise((r) => setTimeout(r, 100));
     counter++;
@@ -195,75 +194,6 @@ describe('rate limit', () => {
     expect(res.status).toBe(429);
     expect(res.body.error.code).toBe('RATE_LIMITED');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-  });
-});
-
-describe('idempotency', () => {
-  it('when the same key and body are sent again, then the stored response is replayed', async () => {
-    const key = `k-${randomBytes(6).toString('hex')}`;
-    const first = await post('/things', payoutKey)
-      .set('Idempotency-Key', key)
-      .send({ name: 'a', nested: { n: 1 } });
-    const again = await post('/things', payoutKey)
-      .set('Idempotency-Key', key)
-      .send({ nested: { n: 1 }, name: 'a' });
-    expect(first.status).toBe(201);
-    expect(again.status).toBe(201);
-    expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(again.body).toEqual(first.body);
-  });
-  it('when the same key comes with another body, then 422 IDEMPOTENCY_KEY_REUSED', async () => {
-    const key = `k-${randomBytes(6).toString('hex')}`;
-    await post('/things', payoutKey)
-      .set('Idempotency-Key', key)
-      .send({ name: 'a', nested: { n: 1 } });
-    const res = await post('/things', payoutKey)
-      .set('Idempotency-Key', key)
-      .send({ name: 'b', nested: { n: 1 } });
-    expect(res.status).toBe(422);
-    expect(res.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
-  });
-  it('when the first request is still running, then 409 IDEMPOTENCY_IN_PROGRESS', async () => {
-    const key = `k-${randomBytes(6).toString('hex')}`;
-    const body = { name: 'a', nested: { n: 1 } };
-    const [a, b] = await Promise.all([
-      post('/things', payoutKey).set('Idempotency-Key', key).send(body),
-      new Promise((r) => setTimeout(r, 30)).then(() =>
-        post('/things', payoutKey).set('Idempotency-Key', key).send(body),
-      ),
-    ]);
-    expect(a.status).toBe(201);
-    expect(b.status).toBe(409);
-    expect(b.body.error.code).toBe('IDEMPOTENCY_IN_PROGRESS');
-  });
-  it('when the first request failed validation, then it is not stored', async () => {
-    const key = `k-${randomBytes(6).toString('hex')}`;
-    const bad = await post('/things', payoutKey).set('Idempotency-Key', key).send({ name: '' });
-    expect(bad.status).toBe(400);
-    const good = await post('/things', payoutKey)
-      .set('Idempotency-Key', key)
-      .send({ name: 'a', nested: { n: 1 } });
-    expect(good.status).toBe(201);
-    expect(good.headers['idempotent-replayed']).toBeUndefined();
-  });
-  it('when a record was left IN_PROGRESS by a crashed request, then a retry takes it over', async () => {
-    const key = `k-${randomBytes(6).toString('hex')}`;
-    const body = { name: 'a', nested: { n: 1 } };
-    const { hashRequestBody } = await import('@mypay/core');
-    await db.pool.query(
-      `INSERT INTO IdempotencyRecord (merchantId, \`key\`, endpoint, requestHash, state, createdAt, expiresAt)
-       VALUES (?, ?, 'POST /things', ?, 'IN_PROGRESS', NOW(3) - INTERVAL 5 MINUTE, NOW(3) + INTERVAL 1 DAY)`,
-      [merchantId, key, hashRequestBody(body)],
-    );
-    const res = await post('/things', payoutKey).set('Idempotency-Key', key).send(body);
-    expect(res.status).toBe(201);
-  });
-  it('when the key is too long, then 400', async () => {
-    const res = await post('/things', payoutKey)
-      .set('Idempotency-Key', 'x'.repeat(256))
-      .send({ name: 'a', nested: { n: 1 } });
-    expect(res.status).toBe(400);
-    expect(res.body.error.details[0].field).toBe('Idempotency-Key');
   });
 });
 

@@ -58,7 +58,7 @@ export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiConte
         Platform: 'Health and this document.',
       },
     }),
-    idempotent: idempotency({ pool: deps.db.pool, logger }),
+    idempotent: idempotency({ pool: deps.db.pool, logger, staleAfterMs: config.idempotencyStaleAfterMs }),
   };
 }
 

@@ -56,6 +56,11 @@ export const paymentApiEnv = z
     COOKIE_SECURE: flag.optional(),
     /** How long the hosted page shows a successful outcome before sending the customer back. */
     CHECKOUT_REDIRECT_DELAY: duration.prefault('2s'),
+    /**
+     * An Idempotency-Key whose request has run this long may be taken over by a retry (safe: the
+     * first request can no longer commit). The chaos run shortens it to exercise takeovers.
+     */
+    IDEMPOTENCY_STALE_AFTER: duration.prefault('60s'),
     SHUTDOWN_TIMEOUT: duration.prefault('10s'),
     TRUST_PROXY: z.string().default('loopback'),
     APP_VERSION: z.string().max(64).default(packageVersion),
@@ -86,6 +91,7 @@ export const paymentApiEnv = z
     cookieSecure: env.COOKIE_SECURE ?? env.NODE_ENV === 'production',
     redirectDelayMs: env.CHECKOUT_REDIRECT_DELAY,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT,
+    idempotencyStaleAfterMs: env.IDEMPOTENCY_STALE_AFTER,
     trustProxy: /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
     version: env.APP_VERSION,
   }));

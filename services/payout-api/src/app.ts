@@ -72,7 +72,7 @@ export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContex
         Platform: 'Health and this document.',
       },
     }),
-    idempotent: idempotency({ pool: deps.db.pool, logger }),
+    idempotent: idempotency({ pool: deps.db.pool, logger, staleAfterMs: config.idempotencyStaleAfterMs }),
   };
 }
 

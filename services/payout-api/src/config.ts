@@ -46,6 +46,11 @@ export const payoutApiEnv = z
     WORKER_ENABLED: flag.default(true),
     WORKER_POLL_INTERVAL: duration.prefault('250ms'),
     /** Grace period for in-flight requests on SIGTERM before the process exits anyway. */
+    /**
+     * An Idempotency-Key whose request has run this long may be taken over by a retry (safe: the
+     * first request can no longer commit). The chaos run shortens it to exercise takeovers.
+     */
+    IDEMPOTENCY_STALE_AFTER: duration.prefault('60s'),
     SHUTDOWN_TIMEOUT: duration.prefault('10s'),
     /** Express `trust proxy`: hops of proxies in front (nginx → 1). */
     TRUST_PROXY: z.string().default('loopback'),
@@ -74,6 +79,7 @@ export const payoutApiEnv = z
     workerEnabled: env.WORKER_ENABLED,
     workerPollIntervalMs: env.WORKER_POLL_INTERVAL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT,
+    idempotencyStaleAfterMs: env.IDEMPOTENCY_STALE_AFTER,
     trustProxy: /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
     version: env.APP_VERSION,
     webhookWorkerEnabled: env.WEBHOOK_WORKER_ENABLED,

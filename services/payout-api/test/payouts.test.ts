@@ -1,3 +1,4 @@
+import { createDirectory, createPayout, createScenarioCatalog } from '@mypay/core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -433,6 +434,33 @@ describe('POST /sandbox/payouts/:id/simulate', () => {
     expect(again.status).toBe(422);
     expect(again.body.error.code).toBe('INVALID_STATE');
     expect(await balanceRow(api.db, m.merchantId)).toEqual({ available: 100_000, pending: 0 });
+  });
+
+  it('when a PENDING payout is forced to FAILED, then 422 INVALID_STATE (it must go through PROCESSING) and nothing moves', async () => {
+    const m = await createTestMerchant(api.db, { balance: 100_000 });
+    // Scenario 2 is PENDING until its first step is due. Written as of an hour from now, so no
+    // worker of any test file moves it meanwhile.
+    const created = await createPayout(
+      { db: api.db, scenarios: createScenarioCatalog(api.db, { delayScale: 1 }), directory: createDirectory(api.db) },
+      {
+        merchantId: m.merchantId,
+        ...payoutBody({
+          amount: 30_000,
+          destination: { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03000000002' },
+        }),
+      } as Parameters<typeof createPayout>[1],
+      { now: new Date(Date.now() + 3_600_000) },
+    );
+    expect(created.status).toBe('PENDING');
+    const failed = await as(m).post(`/sandbox/payouts/${created.id}/simulate`, { status: 'FAILED' });
+    expect(failed.status).toBe(422);
+    expect(failed.body.error).toMatchObject({
+      code: 'INVALID_STATE',
+      message: 'a PENDING payout cannot become FAILED (allowed: PROCESSING)',
+    });
+    const after = await as(m).get(`/payouts/${created.id}`);
+    expect(after.body.events.map((e: { status: string }) => e.status)).toEqual(['PENDING']);
+    expect(await balanceRow(api.db, m.merchantId)).toEqual({ available: 70_000, pending: 30_000 });
   });
 
   it('when the transition is illegal, then 422 INVALID_STATE; unknown status 400; another merchant 404', async () => {

@@ -16,12 +16,19 @@ export interface ReconciliationRow {
   difference: number;
   ledgerEntries: number;
   mismatch: boolean;
+  /**
+   * `available` below zero: a refund took back more than the merchant still held (refunds
+   * always complete). Not a mismatch — the ledger says so too — but a debt worth seeing.
+   */
+  negative: boolean;
 }
 
 export interface Reconciliation {
   checkedAt: Date;
   merchants: number;
   mismatches: number;
+  /** Merchants whose available balance is below zero. */
+  negatives: number;
   rows: ReconciliationRow[];
 }
 
@@ -73,6 +80,7 @@ export async function reconcileBalances(db: Pick<Db, 'pool'>, options: { mismatc
       difference: available - expected,
       ledgerEntries: Number(r.entries),
       mismatch: available !== expected,
+      negative: available < 0,
     };
   });
   const mismatches = rows.filter((r) => r.mismatch);
@@ -80,6 +88,7 @@ export async function reconcileBalances(db: Pick<Db, 'pool'>, options: { mismatc
     checkedAt: new Date(),
     merchants: rows.length,
     mismatches: mismatches.length,
+    negatives: rows.filter((r) => r.negative).length,
     rows: options.mismatchesOnly ? mismatches : [...mismatches, ...rows.filter((r) => !r.mismatch)],
   };
   return result;

@@ -8,12 +8,24 @@ import { CHECKOUT_COLUMNS, type CheckoutRow, toCheckoutResource } from './checko
  * OPEN checkouts past expiresAt → EXPIRED, with a `checkout.expired` event in the same
  * transaction. A checkout whose payment attempt is still PENDING is left alone until that
  * attempt has an outcome (success completes it; failure lets the next sweep expire it).
- * Index (status, expiresAt) serves the claim.
+ * Index (status, expiresAt) serves the claim. The NOT EXISTS here only narrows the claim: it
+ * reads before the checkout row is locked, so expireCheckout checks again under the lock.
  */
 export const CHECKOUT_EXPIRY_CONDITION =
   "status = 'OPEN' AND NOT EXISTS (SELECT 1 FROM PaymentTransaction t WHERE t.checkoutId = Checkout.id AND t.status = 'PENDING')";
 
+/**
+ * Expires one claimed checkout (its row locked by the caller). Runs READ COMMITTED, so the
+ * pending-attempt check reads what is committed now: an attempt is only ever created, and a
+ * PENDING one only ever settled, while its checkout row is locked — which we hold — so this read
+ * cannot miss one.
+ */
 export async function expireCheckout(conn: PoolConnection, checkout: CheckoutRow, publicUrl: string, now: Date) {
+  const pending = (await conn.query(
+    "SELECT id FROM PaymentTransaction WHERE checkoutId = ? AND status = 'PENDING' LIMIT 1",
+    [checkout.id],
+  )) as { id: string }[];
+  if (pending.length > 0) return;
   const updated = await conn.query(
     "UPDATE Checkout SET status = 'EXPIRED', updatedAt = ? WHERE id = ? AND status = 'OPEN'",
     [now, checkout.id],
@@ -29,6 +41,7 @@ export function createCheckoutExpiryWorker(options: {
   publicUrl: string;
   pollIntervalMs?: number;
   batchSize?: number;
+  retryDelayMs?: number;
 }): DueRowWorker {
   return createDueRowWorker<CheckoutRow>({
     name: 'checkout-expiry',
@@ -41,5 +54,8 @@ export function createCheckoutExpiryWorker(options: {
     handle: (conn, checkout, now) => expireCheckout(conn, checkout, options.publicUrl, now),
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
     batchSize: options.batchSize ?? 50,
+    retryDelayMs: options.retryDelayMs,
+    // Also: no gap locks, so the sweep never holds up the insert of a new checkout.
+    isolation: 'READ COMMITTED',
   });
 }

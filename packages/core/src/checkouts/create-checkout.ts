@@ -1,6 +1,7 @@
 import { DEFAULT_CHECKOUT_TTL_SECONDS, MAX_CHECKOUT_TTL_SECONDS, MIN_CHECKOUT_TTL_SECONDS } from '@mypay/contracts';
-import type { Db } from '@mypay/db';
+import { type Db, withSqlTransaction } from '@mypay/db';
 import { AppError, type ErrorDetail } from '../errors.ts';
+import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
 import { CURRENCY, MAX_AMOUNT } from '../money.ts';
 import {
@@ -36,8 +37,9 @@ export interface CreateCheckoutInput {
 export async function createCheckout(
   deps: CheckoutDeps,
   input: CreateCheckoutInput,
-  now: Date = new Date(),
+  options: EffectOptions & { now?: Date } = {},
 ): Promise<CheckoutResource> {
+  const now = options.now ?? new Date();
   if (input.currency !== CURRENCY) {
     throw new AppError('UNSUPPORTED_CURRENCY', `only ${CURRENCY} is supported`, [
       { field: 'currency', message: `must be "${CURRENCY}"` },
@@ -76,27 +78,32 @@ export async function createCheckout(
     createdAt: now,
     updatedAt: now,
   };
-  // A single-row insert: no transaction needed, no money moves and no event exists for "opened".
-  await deps.db.pool.query(
-    `INSERT INTO Checkout (id, merchantId, amount, currency, orderId, customerMobile, customerEmail, successUrl, cancelUrl,
+  const checkout = toCheckoutResource(row, deps.publicUrl);
+  // No money moves and no event exists for "opened": the insert and the idempotency record are
+  // the whole transaction.
+  await withSqlTransaction(deps.db.pool, async (conn) => {
+    await conn.query(
+      `INSERT INTO Checkout (id, merchantId, amount, currency, orderId, customerMobile, customerEmail, successUrl, cancelUrl,
                            status, expiresAt, completedAt, createdAt, updatedAt)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      row.id,
-      row.merchantId,
-      row.amount,
-      row.currency,
-      row.orderId,
-      row.customerMobile,
-      row.customerEmail,
-      row.successUrl,
-      row.cancelUrl,
-      row.status,
-      row.expiresAt,
-      row.completedAt,
-      row.createdAt,
-      row.updatedAt,
-    ],
-  );
-  return toCheckoutResource(row, deps.publicUrl);
+      [
+        row.id,
+        row.merchantId,
+        row.amount,
+        row.currency,
+        row.orderId,
+        row.customerMobile,
+        row.customerEmail,
+        row.successUrl,
+        row.cancelUrl,
+        row.status,
+        row.expiresAt,
+        row.completedAt,
+        row.createdAt,
+        row.updatedAt,
+      ],
+    );
+    await options.idempotency?.settle(conn, 201, checkout);
+  });
+  return checkout;
 }

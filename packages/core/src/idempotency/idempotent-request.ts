@@ -1,18 +1,26 @@
 import type { Pool } from '@mypay/db';
 import { sha256Hex } from '../crypto.ts';
 import { AppError } from '../errors.ts';
+import { randomHex } from '../ids.ts';
 
 /**
  * Stripe-style idempotency keys. The unique (merchantId, key) insert is the lock: whoever
- * inserts the IN_PROGRESS record runs the request; everybody else reads that record and gets
- * the stored response (same request), 422 (other request) or 409 (still running).
+ * inserts the IN_PROGRESS record runs the request and holds it with a random `owner` token;
+ * everybody else reads that record and gets the stored response (same request), 422 (other
+ * request) or 409 (still running).
+ *
+ * The response is stored **in the effect's own transaction** (`settle`), fenced on the owner:
+ * the record is COMPLETED exactly when the effect committed, whatever happens to the process,
+ * the connection or the client afterwards. A record is released (deleted) only by its owner and
+ * only while still IN_PROGRESS — i.e. when the request ended with an error and no effect.
  */
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
- * An IN_PROGRESS record older than this belongs to a request whose process died (no request
- * runs this long: the pool, the transaction and the HTTP server all time out well before), so a
- * retry may take it over instead of being blocked until the record expires.
+ * An IN_PROGRESS record older than this may be taken over by a retry (its request most likely
+ * died with its process). Safe even when the first request is in fact still running — waiting
+ * on a lock, say: the takeover changes the owner, so the first request's settle matches no row
+ * and its transaction, effect included, rolls back.
  */
 export const IDEMPOTENCY_STALE_AFTER_MS = 60_000;
 
@@ -24,9 +32,43 @@ export interface IdempotencyScope {
   requestHash: string;
 }
 
+/** The IN_PROGRESS record a request holds: its id and the owner token only this request knows. */
+export interface IdempotencyClaim {
+  recordId: number;
+  owner: string;
+}
+
+/** `takenOver`: the record was another request's stale one (that request can no longer commit). */
 export type IdempotencyStart =
-  | { kind: 'started'; recordId: number }
+  | { kind: 'started'; claim: IdempotencyClaim; takenOver?: boolean }
   | { kind: 'replay'; status: number; body: unknown };
+
+/**
+ * Anything a use-case runs its transaction on: a mariadb connection (`withSqlTransaction`) or a
+ * Prisma transaction client (`withTransaction`).
+ */
+export type TransactionRunner =
+  | { query: (sql: string, values?: unknown[]) => Promise<unknown> }
+  | { $executeRawUnsafe: (sql: string, ...values: unknown[]) => Promise<number> };
+
+/**
+ * What a creating use-case receives when the request carries an `Idempotency-Key`
+ * (from `idempotencyOf(req)` in @mypay/http). The use-case calls `settle` as the **last
+ * statement of the transaction that makes its effect**, with the status and body the route
+ * will answer; if the record is no longer this request's, `settle` throws and the effect rolls
+ * back with it.
+ */
+export interface IdempotencyHold {
+  readonly owner: string;
+  settle(tx: TransactionRunner, status: number, body: unknown): Promise<void>;
+  /** True once `settle` ran in a transaction (the middleware checks routes settled). */
+  readonly settled: boolean;
+}
+
+/** The options object every creating use-case takes last. */
+export interface EffectOptions {
+  idempotency?: IdempotencyHold | undefined;
+}
 
 /**
  * No request body of ours nests anywhere near this deep; a 100 KB body can nest ~20,000 levels,
@@ -52,6 +94,10 @@ export function canonicalJson(value: unknown, depth = 0): string {
 export const hashRequestBody = (body: unknown) => sha256Hex(canonicalJson(body ?? null));
 
 const isDuplicateKey = (error: unknown) => (error as { errno?: number })?.errno === 1062;
+const newOwner = () => randomHex(16);
+
+const inProgress = (message: string) =>
+  new AppError('IDEMPOTENCY_IN_PROGRESS', message, undefined, { 'Retry-After': '1' });
 
 export async function beginIdempotentRequest(
   pool: Pool,
@@ -63,18 +109,19 @@ export async function beginIdempotentRequest(
   // Bounded: each round either wins the insert, returns, throws, or removed a dead record.
   for (let round = 0; round < 4; round++) {
     const now = options.now ?? new Date();
+    const owner = newOwner();
     try {
       const result = await pool.query(
-        `INSERT INTO IdempotencyRecord (merchantId, \`key\`, endpoint, requestHash, state, createdAt, expiresAt)
-         VALUES (?, ?, ?, ?, 'IN_PROGRESS', ?, ?)`,
-        [scope.merchantId, scope.key, scope.endpoint, scope.requestHash, now, new Date(now.getTime() + ttlMs)],
+        `INSERT INTO IdempotencyRecord (merchantId, \`key\`, endpoint, requestHash, state, owner, createdAt, expiresAt)
+         VALUES (?, ?, ?, ?, 'IN_PROGRESS', ?, ?, ?)`,
+        [scope.merchantId, scope.key, scope.endpoint, scope.requestHash, owner, now, new Date(now.getTime() + ttlMs)],
       );
-      return { kind: 'started', recordId: Number(result.insertId) };
+      return { kind: 'started', claim: { recordId: Number(result.insertId), owner } };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
     const rows = await pool.query(
-      `SELECT id, endpoint, requestHash, state, responseStatus, responseBody, createdAt, expiresAt
+      `SELECT id, endpoint, requestHash, state, owner, responseStatus, responseBody, createdAt, expiresAt
          FROM IdempotencyRecord WHERE merchantId = ? AND \`key\` = ?`,
       [scope.merchantId, scope.key],
     );
@@ -94,43 +141,82 @@ export async function beginIdempotentRequest(
       const body = typeof record.responseBody === 'string' ? JSON.parse(record.responseBody) : record.responseBody;
       return { kind: 'replay', status: Number(record.responseStatus), body };
     }
-    const startedAt = new Date(record.createdAt);
-    if (startedAt.getTime() < now.getTime() - staleAfterMs) {
-      // Compare-and-set on createdAt: of several retries racing for a dead record, one wins.
+    if (new Date(record.createdAt).getTime() < now.getTime() - staleAfterMs) {
+      // Compare-and-set on the owner: of several retries racing for a stale record one wins, and
+      // the request that held it can no longer settle (its effect rolls back if it still runs).
       const taken = await pool.query(
-        `UPDATE IdempotencyRecord SET createdAt = ?
-          WHERE id = ? AND state = 'IN_PROGRESS' AND createdAt = ?`,
-        [now, record.id, startedAt],
+        `UPDATE IdempotencyRecord SET owner = ?, createdAt = ?
+          WHERE id = ? AND state = 'IN_PROGRESS' AND owner = ?`,
+        [owner, now, record.id, record.owner],
       );
-      if (taken.affectedRows === 1) return { kind: 'started', recordId: Number(record.id) };
+      if (taken.affectedRows === 1) {
+        return { kind: 'started', claim: { recordId: Number(record.id), owner }, takenOver: true };
+      }
+      continue; // settled or taken over meanwhile: look again
     }
-    throw new AppError(
-      'IDEMPOTENCY_IN_PROGRESS',
-      'a request with this Idempotency-Key is still being processed; retry shortly',
-      undefined,
-      { 'Retry-After': '1' },
-    );
+    throw inProgress('a request with this Idempotency-Key is still being processed; retry shortly');
   }
-  throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is being processed', undefined, {
-    'Retry-After': '1',
-  });
+  throw inProgress('a request with this Idempotency-Key is being processed');
 }
 
-/** Stores the response that later requests with the same key get back. */
-export async function completeIdempotentRequest(
-  pool: Pool,
-  recordId: number,
+const SETTLE_SQL = `UPDATE IdempotencyRecord SET state = 'COMPLETED', responseStatus = ?, responseBody = ?
+  WHERE id = ? AND owner = ? AND state = 'IN_PROGRESS'`;
+
+async function execute(tx: TransactionRunner | Pool, sql: string, values: unknown[]): Promise<number> {
+  if ('$executeRawUnsafe' in tx) return tx.$executeRawUnsafe(sql, ...values);
+  const result = (await tx.query(sql, values)) as { affectedRows: number };
+  return Number(result.affectedRows);
+}
+
+/**
+ * Stores the response on the caller's transaction. 0 rows: a retry took the record over (or it
+ * was released), so this request must not commit its effect — the thrown error rolls it back.
+ */
+export async function settleIdempotentRequest(
+  tx: TransactionRunner | Pool,
+  claim: IdempotencyClaim,
   response: { status: number; body: unknown },
 ): Promise<void> {
-  await pool.query(
-    `UPDATE IdempotencyRecord SET state = 'COMPLETED', responseStatus = ?, responseBody = ? WHERE id = ?`,
-    [response.status, JSON.stringify(response.body ?? null), recordId],
-  );
+  const settled = await execute(tx, SETTLE_SQL, [
+    response.status,
+    JSON.stringify(response.body ?? null),
+    claim.recordId,
+    claim.owner,
+  ]);
+  if (settled !== 1) {
+    throw inProgress(
+      'a retry with this Idempotency-Key took this request over; this attempt changed nothing, the retry answers for the key',
+    );
+  }
 }
 
-/** Forgets a request that had no effect (it failed), so the same key can be retried. */
-export async function releaseIdempotentRequest(pool: Pool, recordId: number): Promise<void> {
-  await pool.query(`DELETE FROM IdempotencyRecord WHERE id = ? AND state = 'IN_PROGRESS'`, [recordId]);
+/** A hold for one claim: what the middleware hands to the use-case. */
+export function holdFor(claim: IdempotencyClaim): IdempotencyHold {
+  let settled = false;
+  return {
+    owner: claim.owner,
+    get settled() {
+      return settled;
+    },
+    async settle(tx, status, body) {
+      await settleIdempotentRequest(tx, claim, { status, body });
+      settled = true;
+    },
+  };
+}
+
+/**
+ * Forgets a request that ended with an error before any effect, so the key may be retried.
+ * Only the owner can release, and only an IN_PROGRESS record: a record settled with its effect
+ * (even if the commit's acknowledgement was lost) or taken over by a retry is left alone.
+ */
+export async function releaseIdempotentRequest(pool: Pool, claim: IdempotencyClaim): Promise<boolean> {
+  const released = await execute(
+    pool,
+    `DELETE FROM IdempotencyRecord WHERE id = ? AND owner = ? AND state = 'IN_PROGRESS'`,
+    [claim.recordId, claim.owner],
+  );
+  return released === 1;
 }
 
 /** Housekeeping: drops records past their 24 h; bounded per call. */

@@ -19,11 +19,17 @@ export interface BalanceChange {
   payoutId?: string | null;
   transactionId?: string | null;
   description?: string | null;
+  /**
+   * Refunds and reversals of money the merchant received must always complete, even when it
+   * has been paid out since: they may take `available` below zero. Everything else (payouts,
+   * adjustments) is refused with INSUFFICIENT_BALANCE instead.
+   */
+  allowNegative?: boolean;
 }
 
 /**
- * The only way `available` changes: one conditional UPDATE (it can never take the balance
- * below zero, and it never loses a concurrent update because the row lock serialises
+ * The only way `available` changes: one conditional UPDATE (it never takes the balance below
+ * zero — except for a refund, `allowNegative` — and it never loses a concurrent update because the row lock serialises
  * writers without a read-then-write race) followed by the ledger entry, both on the
  * caller's transaction. 0 rows matched → INSUFFICIENT_BALANCE (the caller's transaction
  * is then rolled back, so nothing else it wrote survives).
@@ -32,12 +38,20 @@ export interface BalanceChange {
  */
 export async function changeBalance(conn: PoolConnection, change: BalanceChange): Promise<number> {
   const pendingDelta = change.pendingDelta ?? 0;
-  const result = await conn.query(
-    `UPDATE MerchantBalance
-        SET available = available + ?, pending = pending + ?, version = version + 1, updatedAt = NOW(3)
-      WHERE merchantId = ? AND available + ? >= 0 AND pending + ? >= 0`,
-    [change.amount, pendingDelta, change.merchantId, change.amount, pendingDelta],
-  );
+  // Written out per case (no SQL assembled from flags): the floor is 0, or none for a refund.
+  const result = change.allowNegative
+    ? await conn.query(
+        `UPDATE MerchantBalance
+            SET available = available + ?, pending = pending + ?, version = version + 1, updatedAt = NOW(3)
+          WHERE merchantId = ? AND pending + ? >= 0`,
+        [change.amount, pendingDelta, change.merchantId, pendingDelta],
+      )
+    : await conn.query(
+        `UPDATE MerchantBalance
+            SET available = available + ?, pending = pending + ?, version = version + 1, updatedAt = NOW(3)
+          WHERE merchantId = ? AND available + ? >= 0 AND pending + ? >= 0`,
+        [change.amount, pendingDelta, change.merchantId, change.amount, pendingDelta],
+      );
   if (result.affectedRows === 0) {
     if (change.amount < 0) {
       throw new AppError('INSUFFICIENT_BALANCE', 'the available balance is lower than the amount');

@@ -4,6 +4,7 @@ import { assertCheckoutPayable, assertNoPendingAttempt } from '../checkouts/canc
 import { CHECKOUT_COLUMNS, type CheckoutRow, toCheckoutResource } from '../checkouts/checkout-resource.ts';
 import type { Directory } from '../directory/directory.ts';
 import { AppError, type ErrorDetail, notFound } from '../errors.ts';
+import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
 import { changeBalance } from '../ledger/change-balance.ts';
 import { WALLET_ACCOUNT } from '../payouts/account-number.ts';
@@ -50,8 +51,9 @@ export { OTP_PATTERN };
 export async function completePayment(
   deps: PaymentDeps,
   input: CompletePaymentInput,
-  now: Date = new Date(),
+  options: EffectOptions & { now?: Date } = {},
 ): Promise<PaymentResource> {
+  const now = options.now ?? new Date();
   const problems: ErrorDetail[] = [];
   if (!WALLET_ACCOUNT.test(input.mobile)) {
     problems.push({ field: 'mobile', message: 'an 11-digit mobile number 03XXXXXXXXX' });
@@ -109,6 +111,7 @@ export async function completePayment(
     const eventType = paymentEventTypeFor(plan.status);
     if (eventType) await enqueueEvent(conn, row.merchantId, eventType, payment, now);
     if (plan.status === 'SUCCEEDED') await settleCheckout(conn, deps.publicUrl, checkout, row, now);
+    await options.idempotency?.settle(conn, 201, payment);
     return payment;
   });
 }
@@ -148,18 +151,18 @@ export async function settleCheckout(
   transaction: Pick<TransactionRow, 'id' | 'amount'>,
   now: Date,
 ): Promise<void> {
-  if (checkout.status === 'OPEN') {
-    await conn.query("UPDATE Checkout SET status = 'COMPLETED', completedAt = ?, updatedAt = ? WHERE id = ?", [
-      now,
-      now,
-      checkout.id,
-    ]);
-    const completed = toCheckoutResource(
-      { ...checkout, status: 'COMPLETED', completedAt: now, updatedAt: now },
-      publicUrl,
-    );
-    await enqueueEvent(conn, checkout.merchantId, 'checkout.completed', completed, now);
-  }
+  // Callers check first; this is the invariant itself: a credit lands only on an OPEN checkout.
+  if (checkout.status !== 'OPEN') throw new Error(`checkout ${checkout.id} is ${checkout.status}, not OPEN`);
+  await conn.query("UPDATE Checkout SET status = 'COMPLETED', completedAt = ?, updatedAt = ? WHERE id = ?", [
+    now,
+    now,
+    checkout.id,
+  ]);
+  const completed = toCheckoutResource(
+    { ...checkout, status: 'COMPLETED', completedAt: now, updatedAt: now },
+    publicUrl,
+  );
+  await enqueueEvent(conn, checkout.merchantId, 'checkout.completed', completed, now);
   const credit = paymentBalanceEffect('SUCCEEDED', Number(transaction.amount))!;
   await changeBalance(conn, {
     merchantId: checkout.merchantId,

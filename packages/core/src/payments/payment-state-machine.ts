@@ -30,6 +30,12 @@ export const PAYMENT_FAILURES = {
   INVALID_OTP: { code: 'INVALID_OTP', message: 'the one-time password is not correct' },
 } as const satisfies Record<string, PaymentFailure>;
 
+/** A confirmation that came for a checkout no longer OPEN (see advanceDuePayment). */
+export const checkoutClosed = (status: string): PaymentFailure => ({
+  code: 'CHECKOUT_CLOSED',
+  message: `the checkout was ${status} before the wallet confirmed the payment`,
+});
+
 export interface PaymentPlan {
   /** The transaction's status when payment/complete returns. */
   status: 'PENDING' | 'SUCCEEDED' | 'FAILED';

@@ -9,6 +9,7 @@ import { createDueRowWorker, type DueRowWorker } from '../workers/due-row-worker
 import { settleCheckout } from './complete-payment.ts';
 import { type TransactionRow, toPaymentResource } from './payment-resource.ts';
 import {
+  checkoutClosed,
   isLegalPaymentTransition,
   paymentBalanceEffect,
   paymentEventTypeFor,
@@ -32,7 +33,7 @@ export async function advanceDuePayment(
   now: Date,
 ): Promise<void> {
   const scenario = claimed.scenario as ScenarioKey;
-  const step = scheduledPaymentStep(scenario, claimed.status);
+  let step = scheduledPaymentStep(scenario, claimed.status);
   if (!step || !isLegalPaymentTransition(claimed.status, step.to)) {
     await conn.query('UPDATE PaymentTransaction SET nextTransitionAt = NULL WHERE id = ?', [claimed.id]);
     return;
@@ -41,6 +42,12 @@ export async function advanceDuePayment(
     claimed.checkoutId,
   ])) as CheckoutRow[];
   const checkout = checkouts[0]!;
+  // The wallet confirmed, but the checkout is no longer payable (it cannot happen through the
+  // API — expiry and cancel wait for a PENDING attempt — but money never lands on a checkout
+  // that is not OPEN): the attempt fails instead, evented like any failure.
+  if (step.to === 'SUCCEEDED' && checkout.status !== 'OPEN') {
+    step = { to: 'FAILED', failure: checkoutClosed(checkout.status) };
+  }
   const delayMs = await deps.scenarios.delayOf(scenario);
   const next = paymentNextTransitionAt(scenario, step.to, delayMs, now);
   const updated = await conn.query(
@@ -71,8 +78,9 @@ export async function advanceDuePayment(
           row.id,
         ])
       ).length > 0;
-    // The debit can fail with INSUFFICIENT_BALANCE (the merchant paid the money out meanwhile):
-    // the whole step rolls back and the worker retries it later.
+    // A refund always completes, even when the merchant has paid the money out meanwhile: like a
+    // real provider, it takes `available` below zero (a debt that incoming payments cover first;
+    // payouts are refused until it is positive again).
     if (!alreadyRefunded) {
       const refund = paymentBalanceEffect('REFUNDED', Number(row.amount))!;
       await changeBalance(conn, {
@@ -81,6 +89,7 @@ export async function advanceDuePayment(
         amount: refund.amount,
         transactionId: row.id,
         description: `Refund of payment for order ${checkout.orderId}`.slice(0, 255),
+        allowNegative: true,
       });
     }
   }

@@ -1,6 +1,7 @@
 import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
 import type { Directory } from '../directory/directory.ts';
 import { AppError } from '../errors.ts';
+import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
 import { changeBalance } from '../ledger/change-balance.ts';
 import { CURRENCY, MAX_AMOUNT } from '../money.ts';
@@ -29,6 +30,16 @@ export interface CreatePayoutInput {
 const isDuplicateKey = (error: unknown) => (error as { errno?: number })?.errno === 1062;
 
 /**
+ * A reference is the merchant's identity for a payout and is compared exactly, like an
+ * Idempotency-Key: `INV-1` and `inv-1` are two references (the column is utf8mb4_bin). Binary
+ * collations on MySQL 8.0 and MariaDB ignore trailing spaces, so a reference may not end in one —
+ * else `INV-1 ` would silently be `INV-1`.
+ */
+export function referenceProblem(reference: string): string | null {
+  return reference.endsWith(' ') ? 'must not end with a space' : null;
+}
+
+/**
  * Creates a payout and takes its amount from the balance in one plain-SQL transaction:
  * payout row, its status events, outbox events, then the conditional balance update and
  * ledger entry — last, so the merchant's balance row stays locked for as short as possible.
@@ -37,8 +48,9 @@ const isDuplicateKey = (error: unknown) => (error as { errno?: number })?.errno 
 export async function createPayout(
   deps: PayoutDeps,
   input: CreatePayoutInput,
-  now: Date = new Date(),
+  options: EffectOptions & { now?: Date } = {},
 ): Promise<PayoutResource & { events: PayoutEventView[] }> {
+  const now = options.now ?? new Date();
   if (input.currency !== CURRENCY) {
     throw new AppError('UNSUPPORTED_CURRENCY', `only ${CURRENCY} is supported`, [
       { field: 'currency', message: `must be "${CURRENCY}"` },
@@ -48,6 +60,10 @@ export async function createPayout(
     throw new AppError('VALIDATION_ERROR', 'the request is not valid', [
       { field: 'amount', message: `a positive integer in paisa, at most ${MAX_AMOUNT}` },
     ]);
+  }
+  const badReference = referenceProblem(input.reference);
+  if (badReference) {
+    throw new AppError('VALIDATION_ERROR', 'the request is not valid', [{ field: 'reference', message: badReference }]);
   }
   const { type, provider, accountNumber } = input.destination;
   const formatProblem = accountNumberProblem(type, accountNumber);
@@ -110,6 +126,7 @@ export async function createPayout(
     at: stepAt[i]!.toISOString(),
     ...(status === 'FAILED' && plan.failure ? { reason: plan.failure.code } : {}),
   }));
+  const created = { ...resource, events };
 
   await withSqlTransaction(deps.db.pool, async (conn) => {
     await insertPayout(conn, row, events);
@@ -121,8 +138,9 @@ export async function createPayout(
       await enqueueEvent(conn, input.merchantId, eventTypeFor(status), snapshot, at);
     }
     await moveMoney(conn, row, plan.path);
+    await options.idempotency?.settle(conn, 201, created);
   });
-  return { ...resource, events };
+  return created;
 }
 
 async function insertPayout(conn: PoolConnection, row: PayoutRow, events: PayoutEventView[]) {

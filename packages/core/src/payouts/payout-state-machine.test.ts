@@ -19,6 +19,13 @@ describe('payout state machine', () => {
     expect(isLegalTransition('PENDING', 'COMPLETED')).toBe(false);
   });
 
+  it('when a payout is PENDING, then its only next status is PROCESSING (no PENDING → FAILED shortcut)', () => {
+    expect(PAYOUT_STATUSES.filter((to) => isLegalTransition('PENDING', to))).toEqual(['PROCESSING']);
+    for (const scenario of ['ACCOUNT_BLOCKED', 'LIMIT_EXCEEDED'] as const) {
+      expect(planAtCreate(scenario).path).toEqual(['PENDING', 'PROCESSING', 'FAILED']);
+    }
+  });
+
   it('when any scenario runs its course, then every step is legal and it ends final with pending back to zero', () => {
     for (const scenario of SCENARIO_KEYS.filter((k) => k !== 'ACCOUNT_NOT_FOUND' && k !== 'PROVIDER_UNAVAILABLE')) {
       const { path } = planAtCreate(scenario);

@@ -6,9 +6,13 @@ import type { PayoutStatus } from '@mypay/contracts';
 
 export { PAYOUT_STATUSES, type PayoutStatus } from '@mypay/contracts';
 
-/** PENDING → PROCESSING → COMPLETED | FAILED, COMPLETED → REVERSED; a provider may also reject a PENDING payout. */
+/**
+ * PENDING → PROCESSING → COMPLETED | FAILED, COMPLETED → REVERSED — exactly the documented
+ * lifecycle: a payout the provider rejects at once (scenarios 4 and 5) still goes through
+ * PROCESSING, so integrators see one shape of history.
+ */
 export const LEGAL_TRANSITIONS: Record<PayoutStatus, readonly PayoutStatus[]> = {
-  PENDING: ['PROCESSING', 'FAILED'],
+  PENDING: ['PROCESSING'],
   PROCESSING: ['COMPLETED', 'FAILED'],
   COMPLETED: ['REVERSED'],
   FAILED: [],
@@ -43,9 +47,9 @@ export interface CreatePlan {
 export function planAtCreate(scenario: ScenarioKey): CreatePlan {
   switch (scenario) {
     case 'ACCOUNT_BLOCKED':
-      return { path: ['PENDING', 'FAILED'], failure: FAILURES.ACCOUNT_BLOCKED };
+      return { path: ['PENDING', 'PROCESSING', 'FAILED'], failure: FAILURES.ACCOUNT_BLOCKED };
     case 'LIMIT_EXCEEDED':
-      return { path: ['PENDING', 'FAILED'], failure: FAILURES.RECEIVER_LIMIT_EXCEEDED };
+      return { path: ['PENDING', 'PROCESSING', 'FAILED'], failure: FAILURES.RECEIVER_LIMIT_EXCEEDED };
     case 'ASYNC_SUCCESS':
     case 'ASYNC_FAILURE':
       return { path: ['PENDING'], failure: null };

@@ -1,9 +1,10 @@
 import { withSqlTransaction } from '@mypay/db';
 import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
 import { notFound } from '../errors.ts';
+import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import type { ScenarioKey } from '../reference/seed-data.ts';
 import type { PayoutDeps } from './create-payout.ts';
-import { getPayoutOrThrow } from './get-payout.ts';
+import { readPayoutOrThrow } from './get-payout.ts';
 import { PAYOUT_COLUMNS, type PayoutRow } from './payout-resource.ts';
 import { nextTransitionAt, type PayoutStatus } from './payout-state-machine.ts';
 import { transitionPayout } from './transition-payout.ts';
@@ -17,14 +18,16 @@ const DEFAULT_REASON: Partial<Record<PayoutStatus, string>> = {
  * Sandbox: forces a legal next transition now (422 INVALID_STATE otherwise). The scenario then
  * carries on from the new status as it would have (e.g. a forced PROCESSING of an
  * ASYNC_SUCCESS payout still completes after its delay). Audited in the same transaction:
- * a forced transition is a deliberate act by a person or a key.
+ * a forced transition is a deliberate act by a person or a key. The answer is read in that
+ * transaction too (the payout as this transition left it, not as a worker moved it a moment later).
  */
 export async function simulatePayoutTransition(
   deps: PayoutDeps,
   input: { merchantId: string; payoutId: string; status: PayoutStatus; reason?: string | undefined },
   audit: AuditContext,
+  options: EffectOptions = {},
 ) {
-  await withSqlTransaction(deps.db.pool, async (conn) => {
+  return withSqlTransaction(deps.db.pool, async (conn) => {
     const rows = (await conn.query(`SELECT ${PAYOUT_COLUMNS} FROM Payout WHERE id = ? AND merchantId = ? FOR UPDATE`, [
       input.payoutId,
       input.merchantId,
@@ -49,6 +52,8 @@ export async function simulatePayoutTransition(
       before: { status: payout.status },
       after: { status: input.status, reason: code ?? null },
     });
+    const result = await readPayoutOrThrow(conn, input.merchantId, input.payoutId);
+    await options.idempotency?.settle(conn, 200, result);
+    return result;
   });
-  return getPayoutOrThrow(deps.db, input.merchantId, input.payoutId);
 }

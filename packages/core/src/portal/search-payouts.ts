@@ -5,7 +5,9 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Portal search box: the merchant's payouts whose reference starts with `prefix`, newest first.
- * A prefix match can use the unique (merchantId, reference) index, which a `%text%` match could not.
+ * References are exact identities (utf8mb4_bin), but a person searching types `inv` for `INV-1001`:
+ * the match ignores case and accents. The merchant's rows of the (merchantId, reference) index
+ * bound the scan.
  */
 export async function searchPayoutsByReference(
   db: Db,
@@ -15,7 +17,7 @@ export async function searchPayoutsByReference(
 ): Promise<PayoutResource[]> {
   const rows = (await db.pool.query(
     `SELECT ${PAYOUT_COLUMNS} FROM Payout
-      WHERE merchantId = ? AND reference LIKE ?
+      WHERE merchantId = ? AND reference LIKE ? COLLATE utf8mb4_unicode_ci
       ORDER BY createdAt DESC, id DESC LIMIT ?`,
     [merchantId, `${escapeLike(prefix.trim())}%`, Math.min(100, Math.max(1, limit))],
   )) as PayoutRow[];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Db, Prisma, withTransaction } from '@mypay/db';
 import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
+import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
 import { assertAllowedTarget, type WebhookTargetPolicy } from './target-guard.ts';
 import { normalizeEventFilter, toWebhookEndpointView, type WebhookEndpointView } from './webhook-endpoint-view.ts';
@@ -29,11 +30,12 @@ export async function createWebhookEndpoint(
   input: CreateWebhookEndpointInput,
   policy: WebhookTargetPolicy,
   audit?: AuditContext,
+  options: EffectOptions = {},
 ): Promise<WebhookEndpointView & { secret: string }> {
   const events = normalizeEventFilter(input.events);
   await assertAllowedTarget(input.url, policy);
   const secret = generateWebhookSecret();
-  const row = await withTransaction(db.prisma, async (tx) => {
+  return withTransaction(db.prisma, async (tx) => {
     // Lock the merchant row so two concurrent creates cannot both pass the limit.
     await tx.$queryRawUnsafe('SELECT id FROM Merchant WHERE id = ? FOR UPDATE', input.merchantId);
     const count = await tx.webhookEndpoint.count({ where: { merchantId: input.merchantId, deletedAt: null } });
@@ -63,7 +65,9 @@ export async function createWebhookEndpoint(
         after: toWebhookEndpointView(created),
       });
     }
-    return created;
+    // The secret is in this one answer (and in its replays): the key's record is written with the endpoint.
+    const result = { ...toWebhookEndpointView(created), secret };
+    await options.idempotency?.settle(tx, 201, result);
+    return result;
   });
-  return { ...toWebhookEndpointView(row), secret };
 }

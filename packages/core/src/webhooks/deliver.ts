@@ -271,28 +271,40 @@ export async function cancelDelivery(db: Pick<Db, 'pool'>, delivery: ClaimedDeli
 export const AUTO_DISABLE_REASON = 'every delivery attempt failed';
 
 /**
- * Disables an endpoint whose every attempt has failed for `disableAfterMs`: no delivery succeeded
- * since the oldest attempted-and-undelivered delivery, which is at least that old. (A delivery's
- * first attempt is due when it is created, so its createdAt is when the failing started.)
- * Pending deliveries to it are given up, and the merchant's audit trail records it.
+ * Disables an endpoint whose every attempt has failed for `disableAfterMs`, measured by attempt
+ * times: some attempt failed that long ago, and none succeeded since (the last success is the
+ * newest DELIVERED delivery's last attempt). How old a delivery is says nothing — one created
+ * before a quiet spell (or while the workers were down) and attempted now starts no streak.
+ *
+ * Pending deliveries to it are given up, but not all: `trigger` (the delivery whose failed
+ * attempt ran this check) keeps its retries — should the endpoint be enabled again before its
+ * next one, it carries on; else that retry is cancelled when it comes due — and a delivery that
+ * may be under another worker's lease (due within `leaseMs`) is left to that worker, whose
+ * attempt is recorded as it turned out (the claim cancels it later if it is still pending).
+ * The merchant's audit trail records the disable.
  */
 export async function disableEndpointIfFailing(
   db: Pick<Db, 'pool'>,
   endpointId: string,
   disableAfterMs: number,
+  options: { trigger?: string; leaseMs?: number } = {},
 ): Promise<boolean> {
-  const [lastDelivered] = (await db.pool.query(
-    `SELECT createdAt FROM WebhookDelivery
-      WHERE endpointId = ? AND status = 'DELIVERED' ORDER BY createdAt DESC LIMIT 1`,
+  const [lastOk] = (await db.pool.query(
+    `SELECT lastAttemptAt FROM WebhookDelivery
+      WHERE endpointId = ? AND status = 'DELIVERED' ORDER BY lastAttemptAt DESC LIMIT 1`,
     [endpointId],
-  )) as { createdAt: Date }[];
-  const [streak] = (await db.pool.query(
-    `SELECT MIN(createdAt) <= DATE_SUB(NOW(3), INTERVAL ? MICROSECOND) AS expired
-       FROM WebhookDelivery
-      WHERE endpointId = ? AND status IN ('PENDING', 'FAILED') AND attemptCount > 0 AND createdAt > ?`,
-    [disableAfterMs * 1000, endpointId, lastDelivered?.createdAt ?? new Date(0)],
-  )) as { expired: number | null }[];
-  if (!streak?.expired) return false;
+  )) as { lastAttemptAt: Date | null }[];
+  const since = lastOk?.lastAttemptAt ?? new Date(0);
+  const failedLongAgo = (await db.pool.query(
+    `SELECT 1 AS failing FROM WebhookDelivery d
+       JOIN WebhookAttempt a ON a.deliveryId = d.id
+      WHERE d.endpointId = ? AND d.status IN ('PENDING', 'FAILED') AND d.lastAttemptAt > ?
+        AND a.createdAt > ? AND a.createdAt <= DATE_SUB(NOW(3), INTERVAL ? MICROSECOND)
+        AND (a.statusCode IS NULL OR a.statusCode NOT BETWEEN 200 AND 299)
+      LIMIT 1`,
+    [endpointId, since, since, disableAfterMs * 1000],
+  )) as unknown[];
+  if (failedLongAgo.length === 0) return false;
 
   return withSqlTransaction(db.pool, async (conn) => {
     const [endpoint] = (await conn.query(
@@ -307,8 +319,9 @@ export async function disableEndpointIfFailing(
     );
     await conn.query(
       `UPDATE WebhookDelivery SET status = 'FAILED', nextAttemptAt = NULL, updatedAt = NOW(3)
-        WHERE endpointId = ? AND status = 'PENDING'`,
-      [endpointId],
+        WHERE endpointId = ? AND status = 'PENDING' AND id <> ?
+          AND NOT (nextAttemptAt > NOW(3) AND nextAttemptAt <= DATE_ADD(NOW(3), INTERVAL ? MICROSECOND))`,
+      [endpointId, options.trigger ?? '', (options.leaseMs ?? 0) * 1000],
     );
     await recordAudit(conn, {
       actorType: 'SYSTEM',
@@ -360,7 +373,10 @@ export async function afterAttemptRecorded(
   const { delivery, result } = attempt;
   let endpointDisabled = false;
   if (!result.ok && outcome !== 'LEASE_LOST') {
-    endpointDisabled = await disableEndpointIfFailing(db, delivery.endpointId, settings.disableAfterMs);
+    endpointDisabled = await disableEndpointIfFailing(db, delivery.endpointId, settings.disableAfterMs, {
+      trigger: delivery.id,
+      leaseMs: settings.leaseMs,
+    });
     if (endpointDisabled) {
       logger?.warn({ endpointId: delivery.endpointId, merchantId: delivery.merchantId }, 'webhook endpoint disabled');
     }

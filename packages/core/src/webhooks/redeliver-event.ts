@@ -1,6 +1,7 @@
 import { type Db, withSqlTransaction } from '@mypay/db';
 import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
 import { AppError, notFound } from '../errors.ts';
+import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
 import { notifyWebhookWorkers } from './worker-signal.ts';
 
@@ -26,8 +27,9 @@ export async function redeliverEvent(
   db: Pick<Db, 'pool'>,
   input: RedeliverInput,
   audit?: AuditContext,
+  options: EffectOptions = {},
 ): Promise<{ eventId: string; deliveries: RedeliveryView[] }> {
-  const deliveries = await withSqlTransaction(db.pool, async (conn) => {
+  const result = await withSqlTransaction(db.pool, async (conn) => {
     const [event] = (await conn.query('SELECT id, type FROM WebhookEvent WHERE id = ? AND merchantId = ?', [
       input.eventId,
       input.merchantId,
@@ -73,8 +75,10 @@ export async function redeliverEvent(
         after: { deliveries: created.map((d) => ({ id: d.id, endpointId: d.endpointId })) },
       });
     }
-    return created;
+    const scheduled = { eventId: input.eventId, deliveries: created };
+    await options.idempotency?.settle(conn, 202, scheduled);
+    return scheduled;
   });
   notifyWebhookWorkers();
-  return { eventId: input.eventId, deliveries };
+  return result;
 }

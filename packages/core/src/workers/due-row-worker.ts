@@ -1,4 +1,5 @@
-import { type Pool, type PoolConnection, withSqlTransaction } from '@mypay/db';
+import { type Pool, type PoolConnection, type SqlTransactionOptions, withSqlTransaction } from '@mypay/db';
+import { isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
 /**
@@ -6,6 +7,11 @@ import type { Logger } from '../logger.ts';
  * with `SELECT … FOR UPDATE SKIP LOCKED` (MariaDB ≥ 10.6, MySQL ≥ 8.0) and handles them in the
  * same transaction, so replicas never handle one row twice and work due while every process
  * was down happens after restart. Reused for payouts, payment transactions and checkout expiry.
+ *
+ * A row whose handling fails is retried later from an in-memory backoff: the worker never
+ * writes the row on its error path. (The due column is a business fact — for a checkout it is
+ * `expiresAt` itself — so moving it would change what the row means.) Each replica keeps its
+ * own backoff; a restart forgets it, which only means an earlier retry.
  */
 export interface DueRowWorkerOptions<Row> {
   name: string;
@@ -22,8 +28,10 @@ export interface DueRowWorkerOptions<Row> {
   handle: (conn: PoolConnection, row: Row, now: Date) => Promise<void>;
   pollIntervalMs?: number;
   batchSize?: number;
-  /** A row whose handling throws is retried after this long (it never blocks the others). */
+  /** A row whose handling throws is left alone this long before it is tried again (it never blocks the others). */
   retryDelayMs?: number;
+  /** Isolation of the claim-and-handle transactions (default: the server's, REPEATABLE READ). */
+  isolation?: SqlTransactionOptions['isolation'];
 }
 
 export interface DueRowWorker {
@@ -41,33 +49,77 @@ function sortForLocking<Row>(rows: Row[]): Row[] {
   return [...rows].sort((a, b) => (merchantOf(a) < merchantOf(b) ? -1 : merchantOf(a) > merchantOf(b) ? 1 : 0));
 }
 
+/** Rows kept in backoff at most (oldest forgotten first): bounded memory whatever fails. */
+const MAX_BACKOFF_ROWS = 10_000;
+
 export function createDueRowWorker<Row extends { id: string | number }>(
   options: DueRowWorkerOptions<Row>,
 ): DueRowWorker {
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const batchSize = options.batchSize ?? 20;
   const retryDelayMs = options.retryDelayMs ?? 30_000;
-  const claimSql = `SELECT ${options.columns} FROM ${options.table}
-     WHERE ${options.dueColumn} <= ?${options.where ? ` AND (${options.where})` : ''}
-     ORDER BY ${options.dueColumn} LIMIT ? FOR UPDATE SKIP LOCKED`;
-  const claimOneSql = `SELECT ${options.columns} FROM ${options.table}
-     WHERE id = ? AND ${options.dueColumn} <= ?${options.where ? ` AND (${options.where})` : ''} FOR UPDATE SKIP LOCKED`;
+  const tx = { isolation: options.isolation };
+  const where = options.where ? ` AND (${options.where})` : '';
   const log = options.logger.child({ worker: options.name });
+  /** Row id → when it may be tried again and how often it failed in a row. */
+  const backoff = new Map<Row['id'], { until: number; failures: number }>();
 
   let running = false;
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<unknown> | null = null;
   let failing = false;
 
-  async function runBatch(): Promise<{ handled: number; claimed: Row[] }> {
+  /** Ids still backing off. An entry outlives its wait (it counts the failures in a row) until the row is handled. */
+  function backingOff(): Row['id'][] {
+    const now = Date.now();
+    const ids: Row['id'][] = [];
+    for (const [id, entry] of backoff) if (entry.until > now) ids.push(id);
+    return ids;
+  }
+  const notBackingOff = (ids: Row['id'][]) =>
+    ids.length > 0 ? { sql: ' AND id NOT IN (?)', params: [ids] } : { sql: '', params: [] };
+
+  function failed(id: Row['id'], error: unknown) {
+    const failures = (backoff.get(id)?.failures ?? 0) + 1;
+    backoff.delete(id);
+    backoff.set(id, { until: Date.now() + retryDelayMs, failures });
+    if (backoff.size > MAX_BACKOFF_ROWS) backoff.delete(backoff.keys().next().value as Row['id']);
+    if (isAppError(error)) {
+      // A business outcome (a rule said no): worth a line, not a stack.
+      log.warn(
+        { id, code: error.code, reason: error.message, failures, retryInMs: retryDelayMs },
+        'row not handled; retrying later',
+      );
+    } else if (failures === 1) {
+      log.error({ err: error, id, retryInMs: retryDelayMs }, 'row handling failed; retrying later');
+    } else {
+      log.warn(
+        { id, reason: (error as Error)?.message, failures, retryInMs: retryDelayMs },
+        'row handling failed again',
+      );
+    }
+  }
+
+  async function runBatch(): Promise<number> {
     const now = new Date();
-    let claimed: Row[] = [];
-    const handled = await withSqlTransaction(options.pool, async (conn) => {
-      claimed = (await conn.query(claimSql, [now, batchSize])) as Row[];
-      for (const row of sortForLocking(claimed)) await options.handle(conn, row, now);
-      return claimed.length;
+    const skip = notBackingOff(backingOff());
+    return withSqlTransaction(
+      options.pool,
+      async (conn) => {
+        const claimed = (await conn.query(
+          `SELECT ${options.columns} FROM ${options.table}
+            WHERE ${options.dueColumn} <= ?${where}${skip.sql}
+            ORDER BY ${options.dueColumn} LIMIT ? FOR UPDATE SKIP LOCKED`,
+          [now, ...skip.params, batchSize],
+        )) as Row[];
+        for (const row of sortForLocking(claimed)) await options.handle(conn, row, now);
+        return claimed;
+      },
+      tx,
+    ).then((handled) => {
+      for (const row of handled) backoff.delete(row.id);
+      return handled.length;
     });
-    return { handled, claimed };
   }
 
   // After a failed batch, rows are retried one by one so a single bad row cannot hold up the rest.
@@ -76,47 +128,50 @@ export function createDueRowWorker<Row extends { id: string | number }>(
     for (const id of ids) {
       const now = new Date();
       try {
-        handled += await withSqlTransaction(options.pool, async (conn) => {
-          const rows = (await conn.query(claimOneSql, [id, now])) as Row[];
-          const row = rows[0];
-          if (row) await options.handle(conn, row, now);
-          return row ? 1 : 0;
-        });
+        handled += await withSqlTransaction(
+          options.pool,
+          async (conn) => {
+            const rows = (await conn.query(
+              `SELECT ${options.columns} FROM ${options.table}
+                WHERE id = ? AND ${options.dueColumn} <= ?${where} FOR UPDATE SKIP LOCKED`,
+              [id, now],
+            )) as Row[];
+            const row = rows[0];
+            if (row) await options.handle(conn, row, now);
+            return row ? 1 : 0;
+          },
+          tx,
+        );
+        backoff.delete(id);
       } catch (error) {
-        log.error({ err: error, id }, 'row handling failed; retrying later');
-        await options.pool
-          .query(`UPDATE ${options.table} SET ${options.dueColumn} = ? WHERE id = ?`, [
-            new Date(Date.now() + retryDelayMs),
-            id,
-          ])
-          .catch(() => {});
+        failed(id, error);
       }
     }
     return handled;
   }
 
   async function runOnce(): Promise<number> {
-    let ids: Row['id'][] = [];
     try {
-      const { handled } = await runBatch();
+      const handled = await runBatch();
       if (failing) log.info('database reachable again');
       failing = false;
       return handled;
     } catch (error) {
-      ids = await options.pool
+      const skip = notBackingOff(backingOff());
+      const ids = await options.pool
         .query(
-          `SELECT id FROM ${options.table} WHERE ${options.dueColumn} <= ?${options.where ? ` AND (${options.where})` : ''} ORDER BY ${options.dueColumn} LIMIT ?`,
-          [new Date(), batchSize],
+          `SELECT id FROM ${options.table} WHERE ${options.dueColumn} <= ?${where}${skip.sql} ORDER BY ${options.dueColumn} LIMIT ?`,
+          [new Date(), ...skip.params, batchSize],
         )
         .then((rows: { id: Row['id'] }[]) => rows.map((r) => r.id))
         .catch(() => {
           // The database itself is away: say so once, keep polling.
-          if (!failing) log.warn({ err: error }, 'worker cannot reach the database');
+          if (!failing) log.warn({ reason: (error as Error)?.message }, 'worker cannot reach the database');
           failing = true;
-          return [];
+          return [] as Row['id'][];
         });
       if (ids.length === 0) return 0;
-      log.warn({ err: error }, 'batch failed; handling rows one by one');
+      log.info({ reason: (error as Error)?.message, rows: ids.length }, 'batch failed; handling rows one by one');
       return runIsolated(ids);
     }
   }

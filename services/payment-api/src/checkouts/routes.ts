@@ -8,7 +8,7 @@ import {
   listCheckoutsQuery,
 } from '@mypay/contracts';
 import { createCheckout, getCheckoutOrThrow, listCheckouts } from '@mypay/core';
-import { parseBody, parseParams, parseQuery, principalOf } from '@mypay/http';
+import { idempotencyOf, parseBody, parseParams, parseQuery, principalOf } from '@mypay/http';
 import type { RouteModule } from '../context.ts';
 
 export const checkoutRoutes: RouteModule = (router, ctx) => {
@@ -29,7 +29,11 @@ export const checkoutRoutes: RouteModule = (router, ctx) => {
   });
   router.post('/api/checkout/create', ctx.idempotent, async (req, res) => {
     const body = parseBody(createCheckoutBody, req.body);
-    const checkout = await createCheckout(deps, { merchantId: principalOf(req).merchantId, ...body });
+    const checkout = await createCheckout(
+      deps,
+      { merchantId: principalOf(req).merchantId, ...body },
+      { idempotency: idempotencyOf(req) },
+    );
     res.status(201).json(checkout);
   });
 

@@ -1,6 +1,6 @@
 import { completePaymentBody, listTransactionsQuery, paymentSchema, transactionList } from '@mypay/contracts';
 import { completePayment, listTransactions } from '@mypay/core';
-import { parseBody, parseQuery, principalOf } from '@mypay/http';
+import { idempotencyOf, parseBody, parseQuery, principalOf } from '@mypay/http';
 import type { RouteModule } from '../context.ts';
 
 export const paymentRoutes: RouteModule = (router, ctx) => {
@@ -21,7 +21,11 @@ export const paymentRoutes: RouteModule = (router, ctx) => {
   });
   router.post('/payment/complete', ctx.idempotent, async (req, res) => {
     const body = parseBody(completePaymentBody, req.body);
-    const payment = await completePayment(deps, { merchantId: principalOf(req).merchantId, ...body });
+    const payment = await completePayment(
+      deps,
+      { merchantId: principalOf(req).merchantId, ...body },
+      { idempotency: idempotencyOf(req) },
+    );
     res.status(201).json(payment);
   });
 

@@ -7,7 +7,7 @@ import {
   payoutWithEvents,
 } from '@mypay/contracts';
 import { createPayout, getPayoutOrThrow, listPayouts } from '@mypay/core';
-import { parseBody, parseParams, parseQuery, principalOf } from '@mypay/http';
+import { idempotencyOf, parseBody, parseParams, parseQuery, principalOf } from '@mypay/http';
 import type { RouteModule } from '../context.ts';
 import { API_BASE } from '../context.ts';
 
@@ -35,7 +35,11 @@ export const payoutRoutes: RouteModule = (router, ctx) => {
   });
   router.post('/payouts', ctx.idempotent, async (req, res) => {
     const body = parseBody(createPayoutBody, req.body);
-    const payout = await createPayout(deps, { merchantId: principalOf(req).merchantId, ...body });
+    const payout = await createPayout(
+      deps,
+      { merchantId: principalOf(req).merchantId, ...body },
+      { idempotency: idempotencyOf(req) },
+    );
     res.status(201).json(payout);
   });
 

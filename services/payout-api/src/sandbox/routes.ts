@@ -1,6 +1,6 @@
 import { idParams, payoutWithEvents, simulatePayoutBody } from '@mypay/contracts';
 import { simulatePayoutTransition } from '@mypay/core';
-import { auditContextOf, parseBody, parseParams, principalOf } from '@mypay/http';
+import { auditContextOf, idempotencyOf, parseBody, parseParams, principalOf } from '@mypay/http';
 import { API_BASE, type RouteModule } from '../context.ts';
 
 export const sandboxRoutes: RouteModule = (router, ctx) => {
@@ -12,7 +12,7 @@ export const sandboxRoutes: RouteModule = (router, ctx) => {
     tags: ['Sandbox'],
     summary: 'Force the next status of a payout now',
     description:
-      'Legal: PENDING→PROCESSING|FAILED, PROCESSING→COMPLETED|FAILED, COMPLETED→REVERSED. FAILED and REVERSED refund the amount. The scenario then carries on from the new status.',
+      'Legal: PENDING→PROCESSING, PROCESSING→COMPLETED|FAILED, COMPLETED→REVERSED. FAILED and REVERSED refund the amount. The scenario then carries on from the new status.',
     params: idParams,
     body: simulatePayoutBody,
     idempotent: true,
@@ -31,6 +31,7 @@ export const sandboxRoutes: RouteModule = (router, ctx) => {
         reason: body.reason,
       },
       auditContextOf(req),
+      { idempotency: idempotencyOf(req) },
     );
     res.json(payout);
   });

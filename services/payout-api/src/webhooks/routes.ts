@@ -22,7 +22,7 @@ import {
   redeliverEvent,
   type WebhookSettings,
 } from '@mypay/core';
-import { parseBody, parseParams, parseQuery, principalOf, requestIdOf } from '@mypay/http';
+import { idempotencyOf, parseBody, parseParams, parseQuery, principalOf, requestIdOf } from '@mypay/http';
 import type { Request } from 'express';
 import { API_BASE, type ApiContext, type RouteModule } from '../context.ts';
 
@@ -68,6 +68,7 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
       { merchantId: principalOf(req).merchantId, url: body.url, events: body.events, description: body.description },
       { allowPrivateTargets: settings.allowPrivateTargets },
       auditOf(req),
+      { idempotency: idempotencyOf(req) },
     );
     res.status(201).json(endpoint);
   });
@@ -165,6 +166,7 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
       ctx.db,
       { merchantId: principalOf(req).merchantId, eventId: id, endpointId: body.endpointId },
       auditOf(req),
+      { idempotency: idempotencyOf(req) },
     );
     res.status(202).json(result);
   });

@@ -22,6 +22,13 @@ export default async function ReconciliationPage() {
           ? `${r.mismatches} of ${r.merchants} merchants do not match their ledger.`
           : `All ${r.merchants} merchants match their ledger.`}
       </div>
+      {r.negatives > 0 ? (
+        <p className="muted" data-testid="reconciliation-negatives">
+          {r.negatives} {r.negatives === 1 ? 'merchant has' : 'merchants have'} a negative available balance: a refund
+          took back more than they still held (refunds always complete). Their ledger says so; incoming payments cover
+          it first, and payouts are refused until it is positive again.
+        </p>
+      ) : null}
       <div className="panel table-wrap">
         <table data-testid="reconciliation-table">
           <thead>
@@ -45,7 +52,10 @@ export default async function ReconciliationPage() {
                 <td className="num">{formatPkr(row.opening)}</td>
                 <td className="num">{formatPkr(row.movements)}</td>
                 <td className="num">{formatPkr(row.expected)}</td>
-                <td className="num">{formatPkr(row.available)}</td>
+                <td className={`num${row.negative ? ' danger' : ''}`}>
+                  {formatPkr(row.available)}
+                  {row.negative ? <div className="muted">negative</div> : null}
+                </td>
                 <td className="num">{row.mismatch ? formatPkr(row.difference) : 'ok'}</td>
                 <td className="num">{row.ledgerEntries}</td>
               </tr>

@@ -48,9 +48,15 @@ export default async function DashboardPage() {
       <div className="grid">
         <div className="panel stat">
           <div className="label">Available balance</div>
-          <div className="value" data-testid="available-balance">
+          <div className={`value${d.balance.available < 0 ? ' danger' : ''}`} data-testid="available-balance">
             {formatPkr(d.balance.available)}
           </div>
+          {d.balance.available < 0 ? (
+            <p className="muted" data-testid="negative-balance-note">
+              Negative: a refund took back more than your balance held (refunds always complete). Incoming payments
+              cover it first; payouts are refused until it is positive again.
+            </p>
+          ) : null}
         </div>
         <div className="panel stat">
           <div className="label">Pending (payouts in flight)</div>
