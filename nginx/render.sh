@@ -23,6 +23,7 @@ Environment (defaults are the Docker Compose values):
   RESOLVER=127.0.0.11    DNS resolver for the upstream names (looked up per request)
                          and OCSP (Docker's embedded DNS)
   API_RATE_LIMIT=20r/s   API_RATE_BURST=40     CLIENT_MAX_BODY_SIZE=1m
+  LOGIN_RATE_LIMIT=10r/m LOGIN_RATE_BURST=10   portal login posts per client address
   ACME_WEBROOT=/var/www/certbot
   NGINX_LOG_DIR=/var/log/nginx   NGINX_RUN_DIR=/tmp/nginx
   NGINX_STATE_DIR=/var/lib/mypay-nginx   (maintenance.on here = maintenance mode)
@@ -32,7 +33,7 @@ USAGE
 
 TEMPLATE_VARS='DOMAIN HTTP_PORT HTTPS_PORT PAYOUT_API_UPSTREAM PAYMENT_API_UPSTREAM
 MERCHANT_PORTAL_UPSTREAM ADMIN_PORTAL_UPSTREAM TLS_CERT TLS_KEY OCSP_STAPLING_BLOCK API_RATE_LIMIT
-API_RATE_BURST CLIENT_MAX_BODY_SIZE ACME_WEBROOT NGINX_LOG_DIR NGINX_RUN_DIR NGINX_STATE_DIR
+API_RATE_BURST LOGIN_RATE_LIMIT LOGIN_RATE_BURST CLIENT_MAX_BODY_SIZE ACME_WEBROOT NGINX_LOG_DIR NGINX_RUN_DIR NGINX_STATE_DIR
 NGINX_STATIC_DIR NGINX_CONF_OUT RESOLVER'
 
 die() {
@@ -57,6 +58,7 @@ set_defaults() {
     : "${TLS_TRUSTED_CERT:=/etc/letsencrypt/live/mypay/chain.pem}"
     : "${OCSP_STAPLING:=off}" "${RESOLVER:=127.0.0.11}"
     : "${API_RATE_LIMIT:=20r/s}" "${API_RATE_BURST:=40}" "${CLIENT_MAX_BODY_SIZE:=1m}"
+    : "${LOGIN_RATE_LIMIT:=10r/m}" "${LOGIN_RATE_BURST:=10}"
     : "${ACME_WEBROOT:=/var/www/certbot}"
     : "${NGINX_LOG_DIR:=/var/log/nginx}" "${NGINX_RUN_DIR:=/tmp/nginx}"
     : "${NGINX_STATE_DIR:=/var/lib/mypay-nginx}" "${NGINX_STATIC_DIR:=$NGINX_DIR/static}"

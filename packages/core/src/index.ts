@@ -5,6 +5,7 @@ export * from './auth/lockout.ts';
 export * from './auth/login.ts';
 export * from './auth/portal-auth-config.ts';
 export * from './auth/request-context.ts';
+export * from './auth/safe-redirect.ts';
 export * from './auth/session.ts';
 export * from './auth/session-token.ts';
 export * from './balance/get-balance.ts';

@@ -1,4 +1,4 @@
-import type { Db } from '@mypay/db';
+import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
 import { recordAudit } from '../audit/record-audit.ts';
 import { hashPassword, verifyPassword } from '../crypto.ts';
 import { LOCKOUT_LOOKBACK_MS, lockedUntil } from './lockout.ts';
@@ -54,6 +54,55 @@ const getDummyHash = () => {
   return dummyHash;
 };
 
+interface AttemptRow {
+  success: number | boolean;
+  createdAt: Date;
+}
+
+const toRecords = (rows: AttemptRow[]) => rows.map((a) => ({ success: Boolean(a.success), at: a.createdAt }));
+
+const recentAttempts = (conn: PoolConnection, realm: SessionRealm, email: string, now: Date) =>
+  conn.query<AttemptRow[]>(
+    'SELECT `success`, `createdAt` FROM `LoginAttempt` WHERE `realm` = ? AND `email` = ? AND `createdAt` >= ? ORDER BY `id`',
+    [realm, email, new Date(now.getTime() - LOCKOUT_LOOKBACK_MS)],
+  );
+
+type Gate = { locked: Date } | { attemptId: bigint; locksIfFails: boolean };
+
+/**
+ * Check and record in one step, per account: the (realm, email) LoginThrottle row is locked
+ * (INSERT … ON DUPLICATE KEY UPDATE takes its exclusive lock, creating it on first use), the
+ * lockout is decided from the attempts so far, and — if not locked — this attempt is recorded
+ * as a failure before the password is checked (it becomes a success afterwards if the password
+ * is right). Concurrent attempts for one account therefore queue on the row and each sees every
+ * earlier one: with 5 failures recorded the next is refused without a bcrypt comparison. The
+ * transaction is short; the bcrypt comparison runs after it, holding no lock.
+ */
+async function passGate(db: Db, realm: SessionRealm, email: string, context: RequestContext, now: Date): Promise<Gate> {
+  return withSqlTransaction(
+    db.pool,
+    async (conn) => {
+      await conn.query(
+        'INSERT INTO `LoginThrottle` (`realm`, `email`, `lastAttemptAt`) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE `lastAttemptAt` = ?',
+        [realm, email, now, now],
+      );
+      const attempts = toRecords(await recentAttempts(conn, realm, email, now));
+      const lock = lockedUntil(attempts, now);
+      if (lock) return { locked: lock };
+      const inserted = await conn.query<{ insertId: bigint }>(
+        'INSERT INTO `LoginAttempt` (`realm`, `email`, `success`, `ip`, `userAgent`, `createdAt`) VALUES (?, ?, FALSE, ?, ?, ?)',
+        [realm, email, context.ip?.slice(0, 64) ?? null, context.userAgent?.slice(0, 500) ?? null, now],
+      );
+      const locksIfFails = lockedUntil([...attempts, { success: false, at: now }], now) !== null;
+      return { attemptId: BigInt(inserted.insertId), locksIfFails };
+    },
+    // READ COMMITTED: the attempts read after the lock include every earlier holder's. The first
+    // attempts for a new email race to create its row; InnoDB may answer one with a deadlock,
+    // which is retried.
+    { attempts: 8, isolation: 'READ COMMITTED' },
+  );
+}
+
 async function currentLock(db: Db, realm: SessionRealm, email: string, now: Date): Promise<Date | null> {
   const attempts = await db.prisma.loginAttempt.findMany({
     where: { realm, email, createdAt: { gte: new Date(now.getTime() - LOCKOUT_LOOKBACK_MS) } },
@@ -69,7 +118,8 @@ async function currentLock(db: Db, realm: SessionRealm, email: string, now: Date
 /**
  * Portal login for either realm: bcrypt check, lockout (see lockout.ts), suspended merchants
  * refused. Every outcome is audited with IP and user agent; only real password checks are
- * recorded as login attempts. The caller turns a success into a session (signSessionToken).
+ * recorded as login attempts (passGate: check and record are one step per account). The
+ * caller turns a success into a session (signSessionToken).
  */
 export async function loginWithPassword(
   db: Db,
@@ -95,28 +145,24 @@ export async function loginWithPassword(
 
   const account = await findAccount(db, realm, email);
 
-  const lock = await currentLock(db, realm, email, now);
-  if (lock) {
-    await audit('login.failed', account, { reason: 'LOCKED', lockedUntil: lock.toISOString() });
-    return { ok: false, reason: 'LOCKED', retryAfterSeconds: Math.ceil((lock.getTime() - now.getTime()) / 1000) };
+  const gate = await passGate(db, realm, email, context, now);
+  if ('locked' in gate) {
+    await audit('login.failed', account, { reason: 'LOCKED', lockedUntil: gate.locked.toISOString() });
+    return {
+      ok: false,
+      reason: 'LOCKED',
+      retryAfterSeconds: Math.ceil((gate.locked.getTime() - now.getTime()) / 1000),
+    };
   }
 
   const valid = await verifyPassword(input.password, account?.passwordHash ?? (await getDummyHash()));
   if (!account || !valid) {
-    await db.prisma.loginAttempt.create({
-      data: {
-        realm,
-        email,
-        success: false,
-        ip: context.ip?.slice(0, 64) ?? null,
-        userAgent: context.userAgent?.slice(0, 500) ?? null,
-        createdAt: now,
-      },
-    });
+    // Already recorded as a failure by passGate.
     await audit('login.failed', account, { reason: account ? 'WRONG_PASSWORD' : 'UNKNOWN_EMAIL' });
     const lockNow = await currentLock(db, realm, email, now);
     if (lockNow) {
-      await audit('login.locked_out', account, { lockedUntil: lockNow.toISOString() });
+      // Only the attempt that made the lock audits it, however many ran beside it.
+      if (gate.locksIfFails) await audit('login.locked_out', account, { lockedUntil: lockNow.toISOString() });
       return {
         ok: false,
         reason: 'LOCKED',
@@ -126,21 +172,14 @@ export async function loginWithPassword(
     return { ok: false, reason: 'INVALID_CREDENTIALS' };
   }
 
+  // The right password: the attempt counts as a success (which resets the failure count).
+  await db.prisma.loginAttempt.update({ where: { id: gate.attemptId }, data: { success: true } });
+
   if (account.suspended) {
     await audit('login.failed', account, { reason: 'SUSPENDED' });
     return { ok: false, reason: 'SUSPENDED' };
   }
 
-  await db.prisma.loginAttempt.create({
-    data: {
-      realm,
-      email,
-      success: true,
-      ip: context.ip?.slice(0, 64) ?? null,
-      userAgent: context.userAgent?.slice(0, 500) ?? null,
-      createdAt: now,
-    },
-  });
   await audit('login.succeeded', account, {});
   return { ok: true, principal: { realm, id: account.id, email: account.email, name: account.name } };
 }

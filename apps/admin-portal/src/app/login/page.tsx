@@ -1,3 +1,4 @@
+import { safeRedirectPath } from '@mypay/core';
 import { LoginForm } from '@mypay/portal-ui/login-form';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
@@ -14,7 +15,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <div className="panel login-box">
         <h1>MyPay Sandbox admin</h1>
         <p className="muted">Sign in with an admin account. Merchant accounts cannot sign in here.</p>
-        <LoginForm login={login} next={next} />
+        <LoginForm login={login} next={safeRedirectPath(next, '')} />
       </div>
     </main>
   );

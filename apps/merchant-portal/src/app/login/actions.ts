@@ -1,6 +1,6 @@
 'use server';
 
-import { createSessionCookie, loginWithPassword } from '@mypay/core';
+import { createSessionCookie, loginWithPassword, safeRedirectPath } from '@mypay/core';
 import type { LoginState } from '@mypay/portal-ui/login-form';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
@@ -35,7 +35,6 @@ export async function login(_prev: LoginState, form: FormData): Promise<LoginSta
   }
   const cookie = await createSessionCookie(auth, result.principal);
   (await cookies()).set(cookie.name, cookie.value, cookie.options);
-  const next = String(form.get('next') ?? '');
-  // Only local paths, so the login form cannot be turned into an open redirect.
-  redirect(next.startsWith('/') && !next.startsWith('//') ? next : '/');
+  // Only paths on this portal's origin, so the login form cannot be turned into an open redirect.
+  redirect(safeRedirectPath(form.get('next')));
 }
