@@ -46,6 +46,7 @@ const SPEC_VARIABLES = [
   'ADMIN_JWT_SECRET',
   'COOKIE_SECURE',
   'DOMAIN',
+  'TRUST_PROXY',
 ];
 
 let dir: string;
@@ -128,6 +129,12 @@ describe('docker-compose.yml', () => {
       expect(JSON.stringify(config.services[app]!.environment)).not.toContain('MYSQL_ROOT_PASSWORD');
     }
     expect(config.services.migrate!.environment!.DATABASE_URL).toMatch(/^mysql:\/\/root:/);
+  });
+
+  it('when the apps run behind nginx, then they trust exactly its hop for the client address', () => {
+    // Without it every API request has nginx's address: one per-IP bucket for everyone and
+    // nginx in every audit row; with more, the client's own X-Forwarded-For entries count.
+    for (const app of APPS) expect(config.services[app]!.environment!.TRUST_PROXY).toBe('1');
   });
 
   it('when a required secret is missing from the env file, then config fails and names it', async () => {

@@ -85,6 +85,28 @@ afterAll(async () => {
 });
 
 describe('merchant portal (built, in Chromium)', () => {
+  it('when the client writes its own first X-Forwarded-For entry, then the login record stores what the proxy saw', async () => {
+    // As behind nginx: "<client's text>, <address nginx saw>". The portal runs with the default
+    // TRUST_PROXY (loopback), so the right-most entry not on loopback is the client.
+    const merchant = await freshMerchant('xff');
+    const context = await browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': '6.6.6.6, 203.0.113.91' } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await logIn(page, portal.url, merchant.email, 'not-the-password');
+    await expect.poll(() => page.locator('#login-error').textContent()).toContain('Wrong email or password');
+    await logIn(page, portal.url, merchant.email, merchant.password);
+    await page.waitForURL(`${portal.url}/`);
+    const rows = await db.prisma.auditLog.findMany({
+      where: { merchantId: merchant.id, action: { in: ['login.failed', 'login.succeeded'] } },
+      select: { action: true, ip: true },
+    });
+    expect(rows.map((r) => r.action).sort()).toEqual(['login.failed', 'login.succeeded']);
+    expect(rows.every((r) => r.ip === '203.0.113.91')).toBe(true);
+    const attempts = await db.prisma.loginAttempt.findMany({ where: { email: merchant.email }, select: { ip: true } });
+    expect(attempts.length).toBeGreaterThan(0);
+    expect(attempts.every((a) => a.ip === '203.0.113.91')).toBe(true);
+  });
+
   it('when the password is wrong, then the login page shows an error and no session starts', async () => {
     const merchant = await freshMerchant('wrongpw');
     const page = await newPage();

@@ -15,6 +15,7 @@ export * from './checkouts/checkout-resource.ts';
 export * from './checkouts/create-checkout.ts';
 export * from './checkouts/get-checkout.ts';
 export * from './checkouts/list-checkouts.ts';
+export * from './client-ip.ts';
 export * from './config.ts';
 export * from './crypto.ts';
 export * from './directory/directory.ts';

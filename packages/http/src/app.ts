@@ -1,4 +1,4 @@
-import type { Logger } from '@mypay/core';
+import type { Logger, TrustProxySetting } from '@mypay/core';
 import express, { type Express } from 'express';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { requestLogger } from './logging.ts';
@@ -6,8 +6,8 @@ import { requestId } from './request-id.ts';
 
 export interface BaseAppOptions {
   logger: Logger;
-  /** Express `trust proxy` (behind nginx: 1 or 'loopback'). */
-  trustProxy?: boolean | number | string;
+  /** Express `trust proxy`, from TRUST_PROXY (trustProxyField; behind one nginx: 1). */
+  trustProxy?: TrustProxySetting;
   /** Paths not logged per request (e.g. health probes). */
   quietPaths?: string[];
 }

@@ -9,6 +9,7 @@ import {
   resolveAllowPrivateTargets,
   resolveDatabaseUrl,
   secretField,
+  trustProxyField,
   webhookEnvShape,
   webhookSettingsFromEnv,
 } from '@mypay/core';
@@ -62,7 +63,7 @@ export const paymentApiEnv = z
      */
     IDEMPOTENCY_STALE_AFTER: duration.prefault('60s'),
     SHUTDOWN_TIMEOUT: duration.prefault('10s'),
-    TRUST_PROXY: z.string().default('loopback'),
+    TRUST_PROXY: trustProxyField,
     APP_VERSION: z.string().max(64).default(packageVersion),
   })
   .superRefine((env, ctx) => {
@@ -92,7 +93,7 @@ export const paymentApiEnv = z
     redirectDelayMs: env.CHECKOUT_REDIRECT_DELAY,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT,
     idempotencyStaleAfterMs: env.IDEMPOTENCY_STALE_AFTER,
-    trustProxy: /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
+    trustProxy: env.TRUST_PROXY,
     version: env.APP_VERSION,
   }));
 

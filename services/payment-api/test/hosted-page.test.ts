@@ -1,4 +1,10 @@
-import { createLogger, createPaymentWorker, createScenarioCatalog } from '@mypay/core';
+import {
+  completePayment,
+  createDirectory,
+  createLogger,
+  createPaymentWorker,
+  createScenarioCatalog,
+} from '@mypay/core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -250,5 +256,68 @@ describe('POST /checkout/:id/pay and /cancel', () => {
     });
     expect(pay.status).toBe(303);
     expect(pay.headers.location).toBe(`/checkout/${checkout.id}`);
+  });
+});
+
+describe('a suspended merchant', () => {
+  it('when the merchant is suspended, then the page offers no way to pay and a posted form charges nothing', async () => {
+    const merchant = await createTestMerchant(api.db);
+    const checkout = await openCheckout(api.app, merchant.key, { amount: 75_000 });
+    // The customer opened the form before the suspension.
+    const page = await openPage(checkout.id);
+    expect(page.res.status).toBe(200);
+    const before = await available(api.db, merchant.merchantId);
+    await api.db.pool.query("UPDATE Merchant SET status = 'SUSPENDED' WHERE id = ?", [merchant.merchantId]);
+
+    const res = await request(api.app).get(`/checkout/${checkout.id}`);
+    expect(res.status).toBe(403);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('data-testid="state-merchant-suspended"');
+    expect(res.text).toContain('cannot accept payments right now');
+    expect(res.text).not.toMatch(/<form|<button/);
+
+    const pay = await post(`/checkout/${checkout.id}/pay`, page.cookie, {
+      csrf: page.csrf,
+      provider: 'JAZZCASH',
+      mobile: '03000000001',
+    });
+    expect(pay.status).toBe(303);
+    expect(pay.headers.location).toBe(`/checkout/${checkout.id}`);
+    const txns = await api.db.pool.query('SELECT id FROM PaymentTransaction WHERE checkoutId = ?', [checkout.id]);
+    expect(txns).toHaveLength(0);
+    expect(await available(api.db, merchant.merchantId)).toBe(before);
+    const [row] = await api.db.pool.query('SELECT status FROM Checkout WHERE id = ?', [checkout.id]);
+    expect(row.status).toBe('OPEN');
+  });
+
+  it('when completePayment is called for a suspended merchant, then 403 FORBIDDEN and nothing is written', async () => {
+    const merchant = await createTestMerchant(api.db);
+    const checkout = await openCheckout(api.app, merchant.key);
+    await api.db.pool.query("UPDATE Merchant SET status = 'SUSPENDED' WHERE id = ?", [merchant.merchantId]);
+    const deps = {
+      db: api.db,
+      scenarios: createScenarioCatalog(api.db, { delayScale: 0.01 }),
+      directory: createDirectory(api.db),
+      publicUrl: api.config.publicUrl,
+    };
+    const attempt = completePayment(deps, {
+      merchantId: merchant.merchantId,
+      checkoutId: checkout.id,
+      provider: 'JAZZCASH',
+      mobile: '03000000001',
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'FORBIDDEN', status: 403 });
+    const txns = await api.db.pool.query('SELECT id FROM PaymentTransaction WHERE checkoutId = ?', [checkout.id]);
+    expect(txns).toHaveLength(0);
+    // Reactivated, the same checkout is payable again.
+    await api.db.pool.query("UPDATE Merchant SET status = 'ACTIVE' WHERE id = ?", [merchant.merchantId]);
+    await expect(
+      completePayment(deps, {
+        merchantId: merchant.merchantId,
+        checkoutId: checkout.id,
+        provider: 'JAZZCASH',
+        mobile: '03000000001',
+      }),
+    ).resolves.toMatchObject({ status: 'SUCCEEDED' });
   });
 });

@@ -8,6 +8,7 @@ import {
   port,
   resolveAllowPrivateTargets,
   resolveDatabaseUrl,
+  trustProxyField,
   webhookEnvShape,
   webhookSettingsFromEnv,
 } from '@mypay/core';
@@ -53,7 +54,7 @@ export const payoutApiEnv = z
     IDEMPOTENCY_STALE_AFTER: duration.prefault('60s'),
     SHUTDOWN_TIMEOUT: duration.prefault('10s'),
     /** Express `trust proxy`: hops of proxies in front (nginx → 1). */
-    TRUST_PROXY: z.string().default('loopback'),
+    TRUST_PROXY: trustProxyField,
     APP_VERSION: z.string().max(64).default(packageVersion),
     /** Where integrators reach this API (the OpenAPI `servers`); default PUBLIC_SANDBOX_URL, else this process. */
     PUBLIC_PAYOUT_API_URL: z.url().optional(),
@@ -80,7 +81,7 @@ export const payoutApiEnv = z
     workerPollIntervalMs: env.WORKER_POLL_INTERVAL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT,
     idempotencyStaleAfterMs: env.IDEMPOTENCY_STALE_AFTER,
-    trustProxy: /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
+    trustProxy: env.TRUST_PROXY,
     version: env.APP_VERSION,
     webhookWorkerEnabled: env.WEBHOOK_WORKER_ENABLED,
     webhooks: webhookSettingsFromEnv({ ...env, allowPrivateTargets: resolveAllowPrivateTargets(env) }),

@@ -4,11 +4,15 @@ import {
   portalEnvSchema,
   resolveDatabaseUrl,
   resolvePortalAuthConfig,
+  type TrustProxySetting,
+  trustProxyField,
 } from '@mypay/core';
 import { z } from 'zod';
 
 const schema = portalEnvSchema('ADMIN').and(
   z.object({
+    // Which hops of X-Forwarded-For to trust for the client address (behind one nginx: 1).
+    TRUST_PROXY: trustProxyField,
     // Where the system page checks each API's /health (the internal addresses, not the public host).
     PAYOUT_API_URL: z.url().default('http://127.0.0.1:4001'),
     PAYMENT_API_URL: z.url().default('http://127.0.0.1:4002'),
@@ -19,6 +23,7 @@ export interface AdminPortalConfig {
   nodeEnv: string;
   databaseUrl: string;
   auth: PortalAuthConfig;
+  trustProxy: TrustProxySetting;
   payoutApiUrl: string;
   paymentApiUrl: string;
 }
@@ -34,6 +39,7 @@ export function getConfig(): AdminPortalConfig {
   cached = {
     nodeEnv: env.NODE_ENV,
     databaseUrl: resolveDatabaseUrl(env),
+    trustProxy: env.TRUST_PROXY,
     auth: resolvePortalAuthConfig('ADMIN', env),
     payoutApiUrl: env.PAYOUT_API_URL.replace(/\/$/, ''),
     paymentApiUrl: env.PAYMENT_API_URL.replace(/\/$/, ''),

@@ -5,6 +5,8 @@ import {
   resolveAllowPrivateTargets,
   resolveDatabaseUrl,
   resolvePortalAuthConfig,
+  type TrustProxySetting,
+  trustProxyField,
   type WebhookSettings,
   webhookSettingsFromEnv,
 } from '@mypay/core';
@@ -12,6 +14,8 @@ import { z } from 'zod';
 
 const schema = portalEnvSchema('MERCHANT').and(
   z.object({
+    // Which hops of X-Forwarded-For to trust for the client address (behind one nginx: 1).
+    TRUST_PROXY: trustProxyField,
     // Shown on the Developers page and used by "create test checkout".
     PUBLIC_SANDBOX_URL: z.url().optional(),
     PUBLIC_PAYOUT_API_URL: z.url().optional(),
@@ -22,6 +26,7 @@ export interface PortalConfig {
   nodeEnv: string;
   databaseUrl: string;
   auth: PortalAuthConfig;
+  trustProxy: TrustProxySetting;
   payoutApiBaseUrl: string;
   paymentApiBaseUrl: string;
   scenarioDelayScale: number;
@@ -39,6 +44,7 @@ export function getConfig(): PortalConfig {
   cached = {
     nodeEnv: env.NODE_ENV,
     databaseUrl: resolveDatabaseUrl(env),
+    trustProxy: env.TRUST_PROXY,
     auth: resolvePortalAuthConfig('MERCHANT', env),
     payoutApiBaseUrl: `${(env.PUBLIC_PAYOUT_API_URL ?? env.PUBLIC_SANDBOX_URL ?? 'http://127.0.0.1:4001').replace(/\/$/, '')}/api/v1`,
     paymentApiBaseUrl: (env.PUBLIC_SANDBOX_URL ?? 'http://127.0.0.1:4002').replace(/\/$/, ''),

@@ -1,4 +1,4 @@
-import { getSessionPrincipal, type PortalPrincipal, type RequestContext } from '@mypay/core';
+import { clientIpFromForwardedFor, getSessionPrincipal, type PortalPrincipal, type RequestContext } from '@mypay/core';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
@@ -21,12 +21,15 @@ export async function requireMerchant(): Promise<PortalPrincipal> {
   return merchant;
 }
 
-/** Client address and user agent for the audit trail (nginx sets X-Forwarded-For / X-Real-IP). */
+/**
+ * Client address and user agent for the audit trail. The address is the one the trusted proxy
+ * saw (nginx appends it to X-Forwarded-For; TRUST_PROXY says how many hops to trust), never the
+ * header's first entry, which the client writes.
+ */
 export async function getRequestContext(): Promise<RequestContext> {
   const h = await headers();
-  const forwarded = h.get('x-forwarded-for')?.split(',')[0]?.trim();
   return {
-    ip: forwarded || h.get('x-real-ip') || null,
+    ip: clientIpFromForwardedFor(h.get('x-forwarded-for'), getConfig().trustProxy),
     userAgent: h.get('user-agent'),
     requestId: h.get('x-request-id'),
   };

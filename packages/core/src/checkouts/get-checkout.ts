@@ -39,6 +39,8 @@ export async function getCheckoutOrThrow(
 export interface HostedCheckout {
   checkout: CheckoutRow;
   merchantName: string;
+  /** A suspended merchant's checkouts are shown but cannot be paid (completePayment refuses them). */
+  merchantSuspended: boolean;
   latestTransaction: PaymentResource | null;
 }
 
@@ -50,12 +52,17 @@ export async function getHostedCheckout(db: Pick<Db, 'pool'>, checkoutId: string
   const rows = (await db.pool.query(
     `SELECT ${CHECKOUT_COLUMNS.split(', ')
       .map((column) => `c.${column}`)
-      .join(', ')}, m.name AS merchantName
+      .join(', ')}, m.name AS merchantName, m.status = 'SUSPENDED' AS merchantSuspended
        FROM Checkout c JOIN Merchant m ON m.id = c.merchantId WHERE c.id = ?`,
     [checkoutId],
-  )) as (CheckoutRow & { merchantName: string })[];
+  )) as (CheckoutRow & { merchantName: string; merchantSuspended: number | boolean })[];
   const row = rows[0];
   if (!row) return null;
-  const { merchantName, ...checkout } = row;
-  return { checkout, merchantName, latestTransaction: await getLatestTransaction(db, checkout.id) };
+  const { merchantName, merchantSuspended, ...checkout } = row;
+  return {
+    checkout,
+    merchantName,
+    merchantSuspended: Boolean(Number(merchantSuspended)),
+    latestTransaction: await getLatestTransaction(db, checkout.id),
+  };
 }

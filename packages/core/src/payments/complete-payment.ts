@@ -80,6 +80,9 @@ export async function completePayment(
     )) as CheckoutRow[];
     const checkout = rows[0];
     if (!checkout) throw notFound('checkout');
+    // The hosted page has no API key (whose check refuses a suspended merchant), so this is
+    // where a suspended merchant's checkouts stop being payable, for both ways in.
+    await assertMerchantActive(conn, checkout.merchantId);
     assertCheckoutPayable(checkout, now);
     await assertNoPendingAttempt(conn, checkout.id);
     // After the state checks: paying a finished checkout is INVALID_STATE whatever the number.
@@ -114,6 +117,14 @@ export async function completePayment(
     await options.idempotency?.settle(conn, 201, payment);
     return payment;
   });
+}
+
+/** 403 FORBIDDEN for a suspended merchant (the code the API-key check answers with too). */
+export async function assertMerchantActive(conn: PoolConnection, merchantId: string): Promise<void> {
+  const rows = (await conn.query('SELECT status FROM Merchant WHERE id = ?', [merchantId])) as { status: string }[];
+  if (rows[0]?.status === 'SUSPENDED') {
+    throw new AppError('FORBIDDEN', 'the merchant account is suspended: its checkouts cannot be paid');
+  }
 }
 
 async function insertTransaction(conn: PoolConnection, row: TransactionRow): Promise<void> {

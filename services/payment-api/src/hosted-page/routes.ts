@@ -80,11 +80,24 @@ export function hostedPageRouter(ctx: ApiContext): Router {
     });
   }
 
-  /** A page for a checkout that cannot be paid any more; null when it is payable. */
+  /** A page for a checkout that cannot be paid (any more, or now); false when it is payable. */
   function statePage(res: Response, hosted: HostedCheckout): boolean {
     const { checkout } = hosted;
     const expired = checkout.status === 'EXPIRED' || (checkout.status === 'OPEN' && checkout.expiresAt <= new Date());
-    if (checkout.status === 'OPEN' && !expired) return false;
+    if (checkout.status === 'OPEN' && !expired) {
+      if (!hosted.merchantSuspended) return false;
+      // No form, no pay button: completePayment refuses it anyway (403 FORBIDDEN).
+      send(res, 403, {
+        title: 'Payments unavailable',
+        body: messageBody({
+          title: 'Payments unavailable',
+          message: `${hosted.merchantName} cannot accept payments right now. Nothing was charged; contact the merchant.`,
+          tone: 'error',
+          testId: 'state-merchant-suspended',
+        }),
+      });
+      return true;
+    }
     const back = (url: string, status: string, extra: Record<string, string> = {}) =>
       redirectWithOutcome(url, { checkoutId: checkout.id, status, ...extra });
     if (checkout.status === 'COMPLETED') {
@@ -214,7 +227,7 @@ export function hostedPageRouter(ctx: ApiContext): Router {
     tags: ['Hosted page'],
     summary: 'The hosted payment page (HTML) a customer opens from `checkoutUrl`',
     description:
-      'Wallet, mobile number and OTP, Pay and Cancel; forms POST to `/checkout/{id}/pay` and `/checkout/{id}/cancel` (CSRF-protected). 404 page for an unknown checkout, 410 for a paid, cancelled or expired one.',
+      'Wallet, mobile number and OTP, Pay and Cancel; forms POST to `/checkout/{id}/pay` and `/checkout/{id}/cancel` (CSRF-protected). 404 page for an unknown checkout, 410 for a paid, cancelled or expired one, 403 (a notice, no form) while the merchant is suspended.',
     auth: false,
     params: idParams,
     responses: {
@@ -224,6 +237,11 @@ export function hostedPageRouter(ctx: ApiContext): Router {
         schema: htmlPage,
       },
       404: { description: 'Unknown checkout (HTML)', contentType: 'text/html', schema: htmlPage },
+      403: {
+        description: 'The merchant is suspended: a notice, no way to pay (HTML)',
+        contentType: 'text/html',
+        schema: htmlPage,
+      },
       410: { description: 'Paid, cancelled or expired (HTML)', contentType: 'text/html', schema: htmlPage },
     },
   });
@@ -273,8 +291,9 @@ export function hostedPageRouter(ctx: ApiContext): Router {
           banner: `${values.provider ?? 'The wallet'} is unavailable right now. Try again in a moment or choose another wallet.`,
         });
       }
-      // Paid, expired or pending meanwhile (another tab, a double submit): show where it stands.
-      if (appError?.code === 'INVALID_STATE' || appError?.code === 'NOT_FOUND') {
+      // Paid, expired or pending meanwhile (another tab, a double submit), or the merchant was
+      // suspended: show where it stands.
+      if (appError?.code === 'INVALID_STATE' || appError?.code === 'NOT_FOUND' || appError?.code === 'FORBIDDEN') {
         return res.redirect(303, pagePath(checkout.id));
       }
       throw error;
