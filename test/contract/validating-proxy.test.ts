@@ -306,6 +306,15 @@ describe('a session through a validating proxy (Prism --errors)', () => {
     );
     expect((listed.data as { id: string }[]).map((c) => c.id)).toEqual([checkout.id]);
     ok(await call('payment', 'GET', '/checkouts', { key: bad }), 401);
+    const toCancel = ok(
+      await call('payment', 'POST', '/api/checkout/create', {
+        key: paymentKey,
+        body: { ...checkoutBody, orderId: `${orderId}-cancel` },
+      }),
+      201,
+    );
+    ok(await call('payment', 'POST', `/checkouts/${toCancel.id}/cancel`, { key: paymentKey }), 200);
+    ok(await call('payment', 'POST', `/checkouts/${toCancel.id}/cancel`, { key: paymentKey, body: {} }), 422);
     const pay = { checkoutId: checkout.id, provider: 'JAZZCASH', mobile: '03000000001', otp: '123456' };
     ok(await call('payment', 'POST', '/payment/complete', { key: paymentKey, body: pay }), 201);
     ok(await call('payment', 'POST', '/payment/complete', { key: paymentKey, body: pay }), 422);

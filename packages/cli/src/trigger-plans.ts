@@ -19,6 +19,7 @@ export type TriggerPlan =
       events: string[];
     }
   | { kind: 'checkout-expiry'; waitFor: ['EXPIRED']; events: string[] }
+  | { kind: 'checkout-cancel'; events: string[] }
   | { kind: 'webhook-test'; events: string[] };
 
 const payout = (scenario: ScenarioKey, waitFor: string[], events: string[], expectError?: string): TriggerPlan => ({
@@ -55,6 +56,7 @@ export const EVENT_PLANS: Record<string, TriggerPlan> = {
     ['payment.succeeded', 'checkout.completed', 'payment.refunded'],
   ),
   'checkout.expired': { kind: 'checkout-expiry', waitFor: ['EXPIRED'], events: ['checkout.expired'] },
+  'checkout.cancelled': { kind: 'checkout-cancel', events: ['checkout.cancelled'] },
   'webhook.test': { kind: 'webhook-test', events: ['webhook.test'] },
 };
 

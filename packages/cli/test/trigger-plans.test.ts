@@ -8,6 +8,7 @@ describe('trigger plans', () => {
     expect(planFor('payout.reversed')).toMatchObject({ kind: 'payout', scenario: 'REVERSED', waitFor: ['REVERSED'] });
     expect(planFor('payment.refunded')).toMatchObject({ kind: 'payment', scenario: 'REVERSED', waitFor: ['REFUNDED'] });
     expect(planFor('checkout.expired')).toMatchObject({ kind: 'checkout-expiry' });
+    expect(planFor('checkout.cancelled')).toMatchObject({ kind: 'checkout-cancel', events: ['checkout.cancelled'] });
     for (const [type, plan] of Object.entries(EVENT_PLANS)) expect(plan.events).toContain(type);
   });
 

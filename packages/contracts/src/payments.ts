@@ -153,6 +153,9 @@ export const checkoutWithTransaction = checkoutSchema
   .extend({ latestTransaction: paymentSchema.nullable() })
   .meta({ id: 'CheckoutWithTransaction' });
 
+/** `POST /checkouts/:id/cancel` takes no fields (an empty object or no body). */
+export const cancelCheckoutBody = z.object({}).meta({ id: 'CancelCheckout', examples: [{}] });
+
 export const listCheckoutsQuery = z.object({
   ...pageQueryShape,
   status: checkoutStatus.optional(),

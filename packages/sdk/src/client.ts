@@ -230,6 +230,12 @@ export class MyPay {
         { method: 'GET', path: `/checkouts/${encodeURIComponent(id)}` },
         options,
       ),
+    /** OPEN → CANCELLED (`checkout.cancelled`); 422 `INVALID_STATE` from any other state. */
+    cancel: (id: string, options?: RequestOptions) =>
+      this.payment.request<Checkout>(
+        { method: 'POST', path: `/checkouts/${encodeURIComponent(id)}/cancel`, body: {}, create: true },
+        options,
+      ),
   };
 
   readonly payments = {

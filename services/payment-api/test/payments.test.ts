@@ -213,7 +213,7 @@ describe('POST /payment/complete — checkout state', () => {
   it('when the checkout was cancelled, then 422 INVALID_STATE', async () => {
     const m = await createTestMerchant(api.db);
     const checkout = await openCheckout(api.app, m.key);
-    await cancelCheckout(api.db, checkout.id);
+    await cancelCheckout({ db: api.db, publicUrl: api.config.publicUrl }, { checkoutId: checkout.id });
     const res = await client(api.app, m.key).post('/payment/complete', {
       checkoutId: checkout.id,
       provider: 'JAZZCASH',

@@ -91,6 +91,7 @@ export async function trigger(client: MyPay, target: string, options: TriggerOpt
     return;
   }
   if (plan.kind === 'checkout-expiry') return triggerCheckoutExpiry(client, target, plan, options);
+  if (plan.kind === 'checkout-cancel') return triggerCheckoutCancel(client, target, plan, options);
   return plan.kind === 'payout'
     ? triggerPayout(client, target, plan, options)
     : triggerPayment(client, target, plan, options);
@@ -257,4 +258,26 @@ async function triggerCheckoutExpiry(
   if (options.json)
     return printJson({ trigger: target, checkout: await client.checkouts.get(checkout.id), events: plan.events });
   if (status !== checkout.status) out(`Checkout ${checkout.id} is ${paint(statusColor(status), status, color)}`);
+}
+
+async function triggerCheckoutCancel(
+  client: MyPay,
+  target: string,
+  plan: Extract<TriggerPlan, { kind: 'checkout-cancel' }>,
+  options: TriggerOptions,
+) {
+  const checkout = await client.checkouts.create({
+    amount: options.amount,
+    currency: 'PKR',
+    orderId: `mypay-trigger-${tag()}`,
+    successUrl: 'https://example.com/mypay/success',
+    cancelUrl: 'https://example.com/mypay/cancel',
+  });
+  const cancelled = await client.checkouts.cancel(checkout.id);
+  if (options.json) return printJson({ trigger: target, checkout: cancelled, events: plan.events });
+  const color = colorEnabled();
+  out(
+    `Created checkout ${paint('bold', checkout.id, color)} and cancelled it: ${paint(statusColor(cancelled.status), cancelled.status, color)}`,
+  );
+  out(paint('dim', `  events: ${plan.events.join(', ')}`, color));
 }

@@ -1,22 +1,42 @@
 import { type Db, withSqlTransaction } from '@mypay/db';
 import { AppError, notFound } from '../errors.ts';
-import { CHECKOUT_COLUMNS, type CheckoutRow } from './checkout-resource.ts';
+import type { EffectOptions } from '../idempotency/idempotent-request.ts';
+import { enqueueEvent } from '../webhooks/enqueue-event.ts';
+import { CHECKOUT_COLUMNS, type CheckoutResource, type CheckoutRow, toCheckoutResource } from './checkout-resource.ts';
+
+export interface CancelCheckoutInput {
+  checkoutId: string;
+  /** The caller's merchant (the API); omitted by the hosted page, whose capability is the id itself. */
+  merchantId?: string | undefined;
+}
 
 /**
- * The customer cancels on the hosted page: OPEN → CANCELLED. Not while a payment attempt is
- * still PENDING (it may yet succeed) and not once the checkout has expired.
+ * OPEN → CANCELLED, by the customer on the hosted page or the merchant through the API, with a
+ * `checkout.cancelled` event in the same transaction. Not while a payment attempt is still
+ * PENDING (it may yet succeed) and not once the checkout has expired: 422 INVALID_STATE naming
+ * the current state. The checkout row is locked, the same order completePayment takes, so a
+ * cancel and a payment of one checkout never both win.
  */
-export async function cancelCheckout(db: Pick<Db, 'pool'>, checkoutId: string, now: Date = new Date()) {
-  return withSqlTransaction(db.pool, async (conn) => {
-    const rows = (await conn.query(`SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ? FOR UPDATE`, [
-      checkoutId,
-    ])) as CheckoutRow[];
+export async function cancelCheckout(
+  deps: { db: Pick<Db, 'pool'>; publicUrl: string },
+  input: CancelCheckoutInput,
+  options: EffectOptions & { now?: Date } = {},
+): Promise<CheckoutResource> {
+  const now = options.now ?? new Date();
+  return withSqlTransaction(deps.db.pool, async (conn) => {
+    const rows = (await conn.query(
+      `SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ?${input.merchantId === undefined ? '' : ' AND merchantId = ?'} FOR UPDATE`,
+      input.merchantId === undefined ? [input.checkoutId] : [input.checkoutId, input.merchantId],
+    )) as CheckoutRow[];
     const checkout = rows[0];
     if (!checkout) throw notFound('checkout');
     assertCheckoutPayable(checkout, now);
-    await assertNoPendingAttempt(conn, checkoutId);
-    await conn.query("UPDATE Checkout SET status = 'CANCELLED', updatedAt = ? WHERE id = ?", [now, checkoutId]);
-    return { ...checkout, status: 'CANCELLED' as const, updatedAt: now };
+    await assertNoPendingAttempt(conn, checkout.id);
+    await conn.query("UPDATE Checkout SET status = 'CANCELLED', updatedAt = ? WHERE id = ?", [now, checkout.id]);
+    const cancelled = toCheckoutResource({ ...checkout, status: 'CANCELLED', updatedAt: now }, deps.publicUrl);
+    await enqueueEvent(conn, checkout.merchantId, 'checkout.cancelled', cancelled, now);
+    await options.idempotency?.settle(conn, 200, cancelled);
+    return cancelled;
   });
 }
 

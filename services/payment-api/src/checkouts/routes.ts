@@ -1,4 +1,5 @@
 import {
+  cancelCheckoutBody,
   checkoutList,
   checkoutSchema,
   checkoutWithTransaction,
@@ -7,7 +8,7 @@ import {
   idParams,
   listCheckoutsQuery,
 } from '@mypay/contracts';
-import { createCheckout, getCheckoutOrThrow, listCheckouts } from '@mypay/core';
+import { cancelCheckout, createCheckout, getCheckoutOrThrow, listCheckouts } from '@mypay/core';
 import { idempotencyOf, parseBody, parseParams, parseQuery, principalOf } from '@mypay/http';
 import type { RouteModule } from '../context.ts';
 
@@ -81,5 +82,31 @@ export const checkoutRoutes: RouteModule = (router, ctx) => {
     const { id } = parseParams(idParams, req.params);
     parseQuery(emptyQuery, req.query);
     res.json(await getCheckoutOrThrow(ctx.db, ctx.config.publicUrl, principalOf(req).merchantId, id));
+  });
+
+  ctx.docs.add({
+    operationId: 'cancelCheckout',
+    method: 'post',
+    path: '/checkouts/:id/cancel',
+    tags: ['Checkouts'],
+    summary: 'Cancel an open checkout',
+    description:
+      'Only an `OPEN` checkout, not past `expiresAt` and with no `PENDING` payment attempt: it becomes `CANCELLED` and `checkout.cancelled` is sent. Otherwise 422 `INVALID_STATE` naming the current state. Its hosted page then answers 410.',
+    idempotent: true,
+    params: idParams,
+    body: cancelCheckoutBody,
+    bodyRequired: false,
+    responses: { 200: { description: 'The cancelled checkout', schema: checkoutSchema } },
+    errors: ['NOT_FOUND', 'INVALID_STATE'],
+  });
+  router.post('/checkouts/:id/cancel', ctx.idempotent, async (req, res) => {
+    const { id } = parseParams(idParams, req.params);
+    parseBody(cancelCheckoutBody, req.body ?? {});
+    const checkout = await cancelCheckout(
+      deps,
+      { checkoutId: id, merchantId: principalOf(req).merchantId },
+      { idempotency: idempotencyOf(req) },
+    );
+    res.json(checkout);
   });
 };

@@ -342,7 +342,7 @@ export function hostedPageRouter(ctx: ApiContext): Router {
     const hosted = await load(req, res);
     if (!hosted || forbiddenIfBadCsrf(req, res, hosted)) return;
     try {
-      await cancelCheckout(ctx.db, hosted.checkout.id);
+      await cancelCheckout({ db: ctx.db, publicUrl: ctx.config.publicUrl }, { checkoutId: hosted.checkout.id });
     } catch (error) {
       if (error instanceof AppError && (error.code === 'INVALID_STATE' || error.code === 'NOT_FOUND')) {
         return res.redirect(303, pagePath(hosted.checkout.id));
