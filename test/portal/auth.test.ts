@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   createMerchant,
   createSessionCookie,
@@ -7,6 +8,7 @@ import {
   parseConfig,
   portalEnvSchema,
   randomHex,
+  recordLogout,
   resolvePortalAuthConfig,
   SEED_ADMIN,
   verifySessionToken,
@@ -148,6 +150,44 @@ describe('portal sessions', () => {
       JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'mer_other' }),
     ).toString('base64url');
     expect(await verifySessionToken(merchantAuth.secret, 'MERCHANT', `${h}.${forged}.${s}`)).toBeNull();
+  });
+
+  it('when the account logs out, then every earlier token of it is refused, a new login works', async () => {
+    const m = await newMerchant();
+    const first = await loginWithPassword(db, { realm: 'MERCHANT', email: m.email, password: m.password });
+    if (!first.ok) throw new Error('expected a login');
+    const copied = await createSessionCookie(merchantAuth, first.principal);
+    const otherDevice = await createSessionCookie(merchantAuth, first.principal);
+    expect(await getSessionPrincipal(db, merchantAuth, copied.value)).toMatchObject({ id: m.id });
+
+    await recordLogout(db, first.principal, context);
+    expect(await getSessionPrincipal(db, merchantAuth, copied.value)).toBeNull();
+    expect(await getSessionPrincipal(db, merchantAuth, otherDevice.value)).toBeNull();
+    expect(await auditActions(m.id)).toContain('logout.succeeded');
+
+    const again = await loginWithPassword(db, { realm: 'MERCHANT', email: m.email, password: m.password });
+    if (!again.ok) throw new Error('expected a login');
+    expect(again.principal.sessionVersion).toBe(first.principal.sessionVersion + 1);
+    const fresh = await createSessionCookie(merchantAuth, again.principal);
+    expect(await getSessionPrincipal(db, merchantAuth, fresh.value)).toMatchObject({ id: m.id });
+  });
+
+  it('when a token carries no session version, then it is refused', async () => {
+    const m = await newMerchant();
+    // Signed like a real session token (HS256, issuer, audience), only without `sv`.
+    const now = Math.floor(Date.now() / 1000);
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({
+      email: m.email,
+      iss: 'mypay-sandbox',
+      aud: 'mypay-merchant-portal',
+      sub: m.id,
+      iat: now,
+      exp: now + 3600,
+    })}`;
+    const legacy = `${unsigned}.${createHmac('sha256', merchantAuth.secret).update(unsigned).digest('base64url')}`;
+    expect(await verifySessionToken(merchantAuth.secret, 'MERCHANT', legacy)).toBeNull();
+    expect(await getSessionPrincipal(db, merchantAuth, legacy)).toBeNull();
   });
 
   it('when production runs without a session secret, then the config is refused', () => {

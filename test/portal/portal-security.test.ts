@@ -1,7 +1,7 @@
 import { createMerchant, hashPassword, randomHex } from '@mypay/core';
 import { createDb, type Db } from '@mypay/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitForm } from '../support/portal-http.ts';
+import { cookieFrom, submitForm } from '../support/portal-http.ts';
 import { type RunningPortal, startPortal, testDatabaseUrl } from '../support/portal-server.ts';
 
 /**
@@ -74,6 +74,44 @@ describe('login redirect (both portals, over HTTP)', () => {
       });
       expect(local.status).toBe(303);
       expect(local.location).toBe('/audit?action=login.');
+    });
+  }
+});
+
+/** Logs in over HTTP; the session cookie as a Cookie header value. */
+async function logInOverHttp(portal: RunningPortal, cookieName: string, email: string, password: string) {
+  const res = await submitForm(portal.url, '/login', { email, password, next: '' });
+  expect(res.status).toBe(303);
+  const cookie = cookieFrom(res.setCookies, cookieName);
+  if (!cookie) throw new Error(`no ${cookieName} cookie after login`);
+  return cookie;
+}
+
+/** What the portal answers a page request carrying `cookie`: 200, or a redirect to /login. */
+async function pageWith(portal: RunningPortal, path: string, cookie: string) {
+  const res = await fetch(`${portal.url}${path}`, { headers: { cookie }, redirect: 'manual' });
+  await res.arrayBuffer();
+  return { status: res.status, location: res.headers.get('location') };
+}
+
+describe('logout revokes (both portals, over HTTP)', () => {
+  for (const portalName of ['merchant', 'admin'] as const) {
+    it(`when a ${portalName} logs out, then a copy of the session cookie taken before is refused`, async () => {
+      const portal = portalName === 'merchant' ? merchantPortal : adminPortal;
+      const cookieName = portalName === 'merchant' ? 'mypay_merchant_session' : 'mypay_admin_session';
+      const account = portalName === 'merchant' ? await newMerchant('logout') : await newAdmin('logout');
+      const cookie = await logInOverHttp(portal, cookieName, account.email, account.password);
+      // What an attacker copied: the very value the browser still sends until logout deletes it.
+      const copied = cookie;
+      expect(await pageWith(portal, '/', copied)).toMatchObject({ status: 200 });
+
+      const out = await submitForm(portal.url, '/', {}, { cookie, form: 'Log out' });
+      expect(out.status).toBe(303);
+      expect(out.location).toBe('/login');
+
+      const after = await pageWith(portal, '/', copied);
+      expect(after.status).toBe(307);
+      expect(after.location).toMatch(/\/login$/);
     });
   }
 });

@@ -9,11 +9,14 @@
 const ENTITIES: Record<string, string> = { '&quot;': '"', '&amp;': '&', '&lt;': '<', '&gt;': '>', '&#x27;': "'" };
 const unescapeHtml = (text: string) => text.replace(/&quot;|&amp;|&lt;|&gt;|&#x27;/g, (e) => ENTITIES[e]!);
 
-/** The hidden fields of the `index`-th form on the page (React's progressive-enhancement fields included). */
-export function hiddenFields(html: string, index = 0): [string, string][] {
-  const forms = [...html.matchAll(/<form[^>]*>([\s\S]*?)<\/form>/g)];
-  const form = forms[index]?.[1];
-  if (form === undefined) throw new Error(`no form #${index} on the page`);
+/**
+ * The hidden fields (React's progressive-enhancement fields included) of the first form on the
+ * page whose markup contains `containing` (any form when not given).
+ */
+export function hiddenFields(html: string, containing?: string): [string, string][] {
+  const forms = [...html.matchAll(/<form[^>]*>([\s\S]*?)<\/form>/g)].map((m) => m[1]!);
+  const form = forms.find((f) => containing === undefined || f.includes(containing));
+  if (form === undefined) throw new Error(`no form${containing ? ` containing ${containing}` : ''} on the page`);
   return [...form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/>/g)].map((m) => [
     unescapeHtml(m[1]!),
     unescapeHtml(m[2] ?? ''),
@@ -27,18 +30,18 @@ export interface FormPost {
   body: string;
 }
 
-/** GETs `path`, fills in `fields` on its `index`-th form and posts it back. */
+/** GETs `path`, fills in `fields` on its form (see hiddenFields) and posts it back. */
 export async function submitForm(
   baseUrl: string,
   path: string,
   fields: Record<string, string>,
-  options: { cookie?: string; index?: number } = {},
+  options: { cookie?: string; form?: string } = {},
 ): Promise<FormPost> {
   const headers: Record<string, string> = options.cookie ? { cookie: options.cookie } : {};
   const page = await fetch(`${baseUrl}${path}`, { headers, redirect: 'manual' });
   if (page.status !== 200) throw new Error(`GET ${path} answered ${page.status}`);
   const form = new FormData();
-  for (const [name, value] of hiddenFields(await page.text(), options.index)) form.append(name, value);
+  for (const [name, value] of hiddenFields(await page.text(), options.form)) form.append(name, value);
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
   const res = await fetch(`${baseUrl}${path}`, {
     method: 'POST',

@@ -11,6 +11,8 @@ export interface PortalPrincipal {
   id: string;
   email: string;
   name: string;
+  /** The account's current session version: sessions issued under another one are ended. */
+  sessionVersion: number;
 }
 
 export type LoginResult =
@@ -24,6 +26,7 @@ interface Account {
   email: string;
   name: string;
   passwordHash: string;
+  sessionVersion: number;
   suspended: boolean;
 }
 
@@ -33,15 +36,13 @@ async function findAccount(db: Db, realm: SessionRealm, email: string): Promise<
   if (realm === 'MERCHANT') {
     const m = await db.prisma.merchant.findUnique({
       where: { email },
-      select: { id: true, email: true, name: true, passwordHash: true, status: true },
+      select: { id: true, email: true, name: true, passwordHash: true, sessionVersion: true, status: true },
     });
-    return (
-      m && { id: m.id, email: m.email, name: m.name, passwordHash: m.passwordHash, suspended: m.status !== 'ACTIVE' }
-    );
+    return m && { ...m, suspended: m.status !== 'ACTIVE' };
   }
   const a = await db.prisma.adminUser.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, passwordHash: true },
+    select: { id: true, email: true, name: true, passwordHash: true, sessionVersion: true },
   });
   return a && { ...a, suspended: false };
 }
@@ -181,5 +182,14 @@ export async function loginWithPassword(
   }
 
   await audit('login.succeeded', account, {});
-  return { ok: true, principal: { realm, id: account.id, email: account.email, name: account.name } };
+  return {
+    ok: true,
+    principal: {
+      realm,
+      id: account.id,
+      email: account.email,
+      name: account.name,
+      sessionVersion: account.sessionVersion,
+    },
+  };
 }

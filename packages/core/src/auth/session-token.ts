@@ -11,17 +11,19 @@ export interface SessionClaims {
   /** Merchant id or admin user id. */
   subject: string;
   email: string;
+  /** The account's session version when the token was issued (see getSessionPrincipal). */
+  sessionVersion: number;
   issuedAt: Date;
   expiresAt: Date;
 }
 
 export async function signSessionToken(
   secret: Uint8Array,
-  input: { realm: SessionRealm; subject: string; email: string; ttlSeconds: number },
+  input: { realm: SessionRealm; subject: string; email: string; sessionVersion: number; ttlSeconds: number },
   now: Date = new Date(),
 ): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ email: input.email })
+  return new SignJWT({ email: input.email, sv: input.sessionVersion })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(ISSUER)
     .setAudience(audience(input.realm))
@@ -48,10 +50,13 @@ export async function verifySessionToken(
     });
     if (typeof payload.sub !== 'string' || typeof payload.email !== 'string') return null;
     if (typeof payload.iat !== 'number' || typeof payload.exp !== 'number') return null;
+    // A token without a session version predates revocation: it cannot be ended, so it is refused.
+    if (typeof payload.sv !== 'number' || !Number.isSafeInteger(payload.sv)) return null;
     return {
       realm,
       subject: payload.sub,
       email: payload.email,
+      sessionVersion: payload.sv,
       issuedAt: new Date(payload.iat * 1000),
       expiresAt: new Date(payload.exp * 1000),
     };

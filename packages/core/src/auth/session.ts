@@ -17,15 +17,20 @@ export interface SessionCookie {
   };
 }
 
-/** The cookie that carries a new session for `principal` (httpOnly, SameSite=Lax, Secure per config). */
+/**
+ * The cookie that carries a new session for `principal` (httpOnly, SameSite=Lax, Secure per
+ * config). The token carries the account's session version (0 for an account that never
+ * ended its sessions).
+ */
 export async function createSessionCookie(
   config: PortalAuthConfig,
-  principal: PortalPrincipal,
+  principal: Pick<PortalPrincipal, 'id' | 'email'> & Partial<PortalPrincipal>,
 ): Promise<SessionCookie> {
   const value = await signSessionToken(config.secret, {
     realm: config.realm,
     subject: principal.id,
     email: principal.email,
+    sessionVersion: principal.sessionVersion ?? 0,
     ttlSeconds: config.sessionTtlSeconds,
   });
   return {
@@ -42,9 +47,11 @@ export async function createSessionCookie(
 }
 
 /**
- * The principal behind a session token, re-read from the database on every request so that a
- * merchant suspended (or deleted) after logging in loses access at once. Null when the token is
- * missing, invalid, expired, of the other realm, or its account can no longer log in.
+ * The principal behind a session token, re-read from the database on every request, so that a
+ * merchant suspended (or deleted) after logging in loses access at once, and a session issued
+ * before the account's last logout, password change or reset (its session version moved on)
+ * is refused. Null when the token is missing, invalid, expired, of the other realm, revoked, or
+ * its account can no longer log in.
  */
 export async function getSessionPrincipal(
   db: Db,
@@ -53,24 +60,42 @@ export async function getSessionPrincipal(
 ): Promise<PortalPrincipal | null> {
   const claims = await verifySessionToken(config.secret, config.realm, token);
   if (!claims) return null;
-  return findActivePrincipal(db, config.realm, claims.subject);
+  const principal = await findActivePrincipal(db, config.realm, claims.subject);
+  return principal && principal.sessionVersion === claims.sessionVersion ? principal : null;
 }
 
 export async function findActivePrincipal(db: Db, realm: SessionRealm, id: string): Promise<PortalPrincipal | null> {
   if (realm === 'MERCHANT') {
     const m = await db.prisma.merchant.findUnique({
       where: { id },
-      select: { id: true, email: true, name: true, status: true },
+      select: { id: true, email: true, name: true, status: true, sessionVersion: true },
     });
     if (m?.status !== 'ACTIVE') return null;
-    return { realm, id: m.id, email: m.email, name: m.name };
+    return { realm, id: m.id, email: m.email, name: m.name, sessionVersion: m.sessionVersion };
   }
-  const a = await db.prisma.adminUser.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
-  return a ? { realm, id: a.id, email: a.email, name: a.name } : null;
+  const a = await db.prisma.adminUser.findUnique({
+    where: { id },
+    select: { id: true, email: true, name: true, sessionVersion: true },
+  });
+  return a ? { realm, id: a.id, email: a.email, name: a.name, sessionVersion: a.sessionVersion } : null;
 }
 
-/** Audits a logout; the caller deletes the cookie. */
+/**
+ * Ends every session of the account: its session version moves on, so every token issued
+ * before (on any device, copied or not) stops resolving. Returns the new version.
+ */
+export async function endAllSessions(db: Db, realm: SessionRealm, id: string): Promise<number> {
+  const args = { where: { id }, data: { sessionVersion: { increment: 1 } }, select: { sessionVersion: true } };
+  const row = realm === 'MERCHANT' ? await db.prisma.merchant.update(args) : await db.prisma.adminUser.update(args);
+  return row.sessionVersion;
+}
+
+/**
+ * Logout: ends the account's sessions (every device: the session version is per account, so
+ * a copied cookie dies with the one logged out) and audits it; the caller deletes the cookie.
+ */
 export async function recordLogout(db: Db, principal: PortalPrincipal, context: RequestContext = {}): Promise<void> {
+  await endAllSessions(db, principal.realm, principal.id);
   await recordAudit(db, {
     actorType: principal.realm,
     actorId: principal.id,
