@@ -33,8 +33,20 @@ export const OTP_PATTERN = /^\d{4,6}$/;
 export const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]+$/u;
 
 /**
- * successUrl/cancelUrl: absolute http(s) URLs with a host and no credentials, so the hosted page
- * can only ever send the customer to a web page (never `javascript:`, `data:` or a relative path).
+ * A host name as CSP host-sources and DNS take it: dot-separated labels of letters, digits and
+ * inner hyphens (the URL parser has already lower-cased it and turned IDNs into `xn--` labels).
+ * The WHATWG parser lets `;`, `,`, `'`, `*`, `!`, `$`, `&`, `(`, `)`, `+`, `=` and more through in
+ * a host; the hosted page pastes the origin into its Content-Security-Policy, where `;` or `'`
+ * would start a new directive or source.
+ */
+const HOST_LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+const DNS_HOSTNAME = new RegExp(`^(?=.{1,253}$)${HOST_LABEL}(?:\\.${HOST_LABEL})*$`);
+const IPV6_LITERAL = /^\[[0-9a-f:.]+\]$/;
+
+/**
+ * successUrl/cancelUrl: absolute http(s) URLs with a valid host name (or IP literal) and no
+ * credentials, so the hosted page can only ever send the customer to a web page (never
+ * `javascript:`, `data:` or a relative path) and the origin is safe inside its CSP.
  */
 export function redirectUrlProblem(value: string): string | null {
   if (value.length > 2048) return 'at most 2048 characters';
@@ -46,6 +58,9 @@ export function redirectUrlProblem(value: string): string | null {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an absolute http(s) URL';
   if (!url.hostname) return 'must name a host';
+  if (!DNS_HOSTNAME.test(url.hostname) && !IPV6_LITERAL.test(url.hostname)) {
+    return 'the host must be a valid host name (letters, digits, hyphens and dots) or an IP address';
+  }
   if (url.username || url.password) return 'must not contain credentials';
   return null;
 }

@@ -330,4 +330,5 @@ export const eventStreamDescription = `A [server-sent events](https://html.spec.
 - Events come in the order they were written; each body's \`sequence\` is its position among the merchant's events.
 - Resume with \`?after=<id>\` or the \`Last-Event-ID\` header (EventSource sends it by itself). Delivery is at least once: after a resume, events of the last few seconds can come again — de-duplicate on the event id.
 - A comment line (\`: keep-alive\`) every 15 s keeps proxies from closing an idle stream.
+- At most 5 streams per API key and 10 per merchant at once (configurable): past that, 429 \`RATE_LIMITED\` with \`Retry-After\`.
 - The stream ends when the server stops or the key is revoked; reconnect with backoff and resume.`;

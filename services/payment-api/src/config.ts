@@ -48,6 +48,8 @@ export const paymentApiEnv = z
     PORT: port(4002),
     /** Requests per minute per API key (per replica); the hosted page is limited per client IP. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
+    /** Test events per minute per merchant (counted in the database): each one goes to every endpoint. */
+    WEBHOOK_TEST_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
     /** Run the payment-scenario and checkout-expiry workers in this process. */
     WORKER_ENABLED: flag.default(true),
     WORKER_POLL_INTERVAL: duration.prefault('250ms'),
@@ -84,6 +86,7 @@ export const paymentApiEnv = z
     publicUrl: (env.PUBLIC_SANDBOX_URL ?? DEFAULT_PUBLIC_SANDBOX_URL).replace(/\/+$/, ''),
     scenarioDelayScale: env.SCENARIO_DELAY_SCALE,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    webhookTestLimitPerMinute: env.WEBHOOK_TEST_LIMIT_PER_MINUTE,
     workerEnabled: env.WORKER_ENABLED,
     workerPollIntervalMs: env.WORKER_POLL_INTERVAL,
     webhookWorkerEnabled: env.WEBHOOK_WORKER_ENABLED,

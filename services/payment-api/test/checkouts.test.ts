@@ -73,6 +73,13 @@ describe('POST /api/checkout/create', () => {
     ['ftp successUrl', { successUrl: 'ftp://shop.example/x' }, 'successUrl'],
     ['successUrl with credentials', { successUrl: 'https://user:pw@shop.example/x' }, 'successUrl'],
     ['protocol-relative cancelUrl', { cancelUrl: '//evil.example/x' }, 'cancelUrl'],
+    // Hosts the URL parser accepts but a CSP source cannot hold (the hosted page pastes the origin there).
+    ['successUrl host with ;', { successUrl: 'https://shop.example;script-src/x' }, 'successUrl'],
+    ['cancelUrl host with ,', { cancelUrl: 'https://shop.example,evil.example/x' }, 'cancelUrl'],
+    ["successUrl host with '", { successUrl: "https://shop'.example/x" }, 'successUrl'],
+    ['successUrl host with *', { successUrl: 'https://*.example/x' }, 'successUrl'],
+    ['cancelUrl host with _', { cancelUrl: 'https://my_shop.example/x' }, 'cancelUrl'],
+    ['successUrl host with an empty label', { successUrl: 'https://shop..example/x' }, 'successUrl'],
     ['expiresInSeconds below 60', { expiresInSeconds: 59 }, 'expiresInSeconds'],
     ['expiresInSeconds above a day', { expiresInSeconds: 86_401 }, 'expiresInSeconds'],
     ['bad customer mobile', { customer: { mobile: '12345' } }, 'customer.mobile'],

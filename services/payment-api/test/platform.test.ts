@@ -97,6 +97,59 @@ describe('POST /webhooks/test', () => {
   it('when no key is sent, then 401', async () => {
     expect((await request(api.app).post('/webhooks/test')).status).toBe(401);
   });
+
+  it('when the test delivery fails, then it is FAILED at once and never rescheduled', async () => {
+    const m = await createTestMerchant(api.db);
+    // Nothing listens on the discard port: the connection is refused.
+    await createWebhookEndpoint(
+      api.db,
+      { merchantId: m.merchantId, url: 'http://127.0.0.1:9/hooks' },
+      { allowPrivateTargets: true },
+    );
+    const res = await client(api.app, m.key).post('/webhooks/test');
+    expect(res.status).toBe(200);
+    expect(res.body.deliveries).toHaveLength(1);
+    expect(res.body.deliveries[0]).toMatchObject({ status: 'FAILED', attempt: { attemptNumber: 1, statusCode: null } });
+    const [row] = await api.db.pool.query('SELECT status, nextAttemptAt FROM WebhookDelivery WHERE id = ?', [
+      res.body.deliveries[0].deliveryId,
+    ]);
+    expect(row).toMatchObject({ status: 'FAILED', nextAttemptAt: null });
+  });
+
+  it('when a merchant sends more test events a minute than allowed, then 429 RATE_LIMITED with Retry-After, for that merchant only', async () => {
+    const limited = startTestApi({ env: { WEBHOOK_TEST_LIMIT_PER_MINUTE: '2' }, workers: false });
+    const shop = await startShop();
+    try {
+      const m = await createTestMerchant(limited.db);
+      const other = await createTestMerchant(limited.db);
+      for (const merchant of [m, other]) {
+        await createWebhookEndpoint(
+          limited.db,
+          { merchantId: merchant.merchantId, url: `${shop.url}/hooks` },
+          { allowPrivateTargets: true },
+        );
+      }
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await client(limited.app, m.key).post('/webhooks/test')).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      const refused = await client(limited.app, m.key).post('/webhooks/test');
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe('RATE_LIMITED');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+      // Refused sends leave nothing behind: two events, two deliveries.
+      const [count] = await limited.db.pool.query(
+        "SELECT COUNT(*) AS n FROM WebhookEvent WHERE merchantId = ? AND type = 'webhook.test'",
+        [m.merchantId],
+      );
+      expect(Number(count.n)).toBe(2);
+      expect(shop.hits.filter((hit) => hit === '/hooks')).toHaveLength(2);
+      expect((await client(limited.app, other.key).post('/webhooks/test')).status).toBe(200);
+    } finally {
+      await shop.close();
+      await limited.close();
+    }
+  });
 });
 
 describe('config', () => {

@@ -55,6 +55,9 @@ export const payoutApiEnv = z
     SHUTDOWN_TIMEOUT: duration.prefault('10s'),
     /** Express `trust proxy`: hops of proxies in front (nginx → 1). */
     TRUST_PROXY: trustProxyField,
+    /** Concurrent `GET /events/stream` connections per API key and per merchant (per process). */
+    EVENT_STREAM_MAX_PER_KEY: z.coerce.number().int().min(1).max(10_000).default(5),
+    EVENT_STREAM_MAX_PER_MERCHANT: z.coerce.number().int().min(1).max(10_000).default(10),
     APP_VERSION: z.string().max(64).default(packageVersion),
     /** Where integrators reach this API (the OpenAPI `servers`); default PUBLIC_SANDBOX_URL, else this process. */
     PUBLIC_PAYOUT_API_URL: z.url().optional(),
@@ -82,6 +85,7 @@ export const payoutApiEnv = z
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT,
     idempotencyStaleAfterMs: env.IDEMPOTENCY_STALE_AFTER,
     trustProxy: env.TRUST_PROXY,
+    eventStreams: { maxPerKey: env.EVENT_STREAM_MAX_PER_KEY, maxPerMerchant: env.EVENT_STREAM_MAX_PER_MERCHANT },
     version: env.APP_VERSION,
     webhookWorkerEnabled: env.WEBHOOK_WORKER_ENABLED,
     webhooks: webhookSettingsFromEnv({ ...env, allowPrivateTargets: resolveAllowPrivateTargets(env) }),

@@ -162,3 +162,94 @@ describe('GET /api/v1/events/stream', () => {
     }
   });
 });
+
+describe('GET /api/v1/events/stream: limits and the shared poller', () => {
+  const opened: { close(): void }[] = [];
+  afterAll(() => {
+    for (const stream of opened) stream.close();
+  });
+  async function ready(key: string) {
+    const stream = await openStream(key);
+    opened.push(stream);
+    expect(stream.response.status).toBe(200);
+    await waitFor('ready', () => stream.messages.some((m) => m.event === 'ready'));
+    return stream;
+  }
+
+  it('when a key holds 5 streams or a merchant 10, then the next is 429 RATE_LIMITED with Retry-After, until one closes', async () => {
+    const merchant = await createTestMerchant(api.db);
+    const second = await addKey(api.db, merchant.merchantId, 'payout');
+    const third = await addKey(api.db, merchant.merchantId, 'payout');
+    const first = [];
+    for (let i = 0; i < 5; i++) first.push(await ready(merchant.key));
+
+    const perKey = await fetch(`${base}/events/stream`, { headers: { Authorization: `Bearer ${merchant.key}` } });
+    expect(perKey.status).toBe(429);
+    expect(perKey.headers.get('retry-after')).toMatch(/^\d+$/);
+    const body = (await perKey.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('RATE_LIMITED');
+    expect(body.error.message).toContain('5 per API key');
+
+    for (let i = 0; i < 5; i++) await ready(second);
+    const perMerchant = await fetch(`${base}/events/stream`, { headers: { Authorization: `Bearer ${third}` } });
+    expect(perMerchant.status).toBe(429);
+    expect(((await perMerchant.json()) as { error: { message: string } }).error.message).toContain('10 per merchant');
+
+    // Another merchant is not affected.
+    const other = await createTestMerchant(api.db);
+    await ready(other.key);
+
+    // Closing one frees its slot (once the server has seen the close).
+    first[0]!.close();
+    let again: Awaited<ReturnType<typeof openStream>> | null = null;
+    for (let i = 0; i < 100 && again?.response.status !== 200; i++) {
+      again = await openStream(third);
+      opened.push(again);
+      if (again.response.status !== 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(again?.response.status).toBe(200);
+  });
+
+  it('when 12 streams of 4 merchants are open, then one poll statement per round serves them all and each gets its events', async () => {
+    const merchants = await Promise.all(Array.from({ length: 4 }, () => createTestMerchant(api.db)));
+    const streams = [];
+    for (const merchant of merchants) {
+      for (let i = 0; i < 3; i++) streams.push({ merchant, stream: await ready(merchant.key) });
+    }
+    // Count the stream reads of WebhookEvent this process runs over a quiet window.
+    const pool = api.db.pool as unknown as { query: (...args: unknown[]) => Promise<unknown> };
+    const original = pool.query;
+    let statements = 0;
+    pool.query = function (this: unknown, ...args: unknown[]) {
+      const sql = typeof args[0] === 'string' ? args[0] : String((args[0] as { sql?: string })?.sql ?? '');
+      if (/FROM WebhookEvent\s+WHERE merchantId/.test(sql)) statements++;
+      return original.apply(this, args);
+    } as typeof original;
+    const windowMs = 2_000;
+    try {
+      await new Promise((r) => setTimeout(r, windowMs));
+    } finally {
+      pool.query = original;
+    }
+    const rounds = windowMs / 200;
+    // Per connection it was streams × rounds (+ look-backs): 120+. One poller: about one per round.
+    expect(statements).toBeLessThanOrEqual(rounds * 1.5 + 4);
+    expect(statements).toBeGreaterThanOrEqual(rounds / 2);
+
+    const conn = await api.db.pool.getConnection();
+    const sent = new Map<string, string>();
+    try {
+      for (const merchant of merchants) {
+        sent.set(merchant.merchantId, (await enqueueEvent(conn, merchant.merchantId, 'payout.created', { n: 1 })).id);
+      }
+    } finally {
+      conn.release();
+    }
+    for (const { merchant, stream } of streams) {
+      const id = sent.get(merchant.merchantId)!;
+      await waitFor('its event', () => events(stream.messages).some((m) => JSON.parse(m.data).id === id));
+      // Only its own merchant's events.
+      expect(events(stream.messages).map((m) => JSON.parse(m.data).id)).toEqual([id]);
+    }
+  });
+});

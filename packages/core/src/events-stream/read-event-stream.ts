@@ -45,19 +45,89 @@ const toStreamedEvent = (row: { seq: unknown; id: string; type: string; body: st
   createdAt: row.createdAt,
 });
 
-/** Up to `limit` events with seq > afterSeq, oldest first. */
+/** Up to `limit` events with afterSeq < seq (<= upToSeq when given), oldest first. */
 export async function readEventsAfter(
   pool: Pool,
   merchantId: string,
   afterSeq: number,
   limit = 100,
+  upToSeq?: number,
 ): Promise<StreamedEvent[]> {
   const rows = await pool.query(
     `SELECT seq, id, type, CAST(payload AS CHAR) AS body, createdAt
-       FROM WebhookEvent WHERE merchantId = ? AND seq > ? ORDER BY seq LIMIT ?`,
-    [merchantId, afterSeq, limit],
+       FROM WebhookEvent WHERE merchantId = ? AND seq > ?${upToSeq === undefined ? '' : ' AND seq <= ?'}
+      ORDER BY seq LIMIT ?`,
+    upToSeq === undefined ? [merchantId, afterSeq, limit] : [merchantId, afterSeq, upToSeq, limit],
   );
   return rows.map(toStreamedEvent);
+}
+
+export interface MerchantStreamedEvent extends StreamedEvent {
+  merchantId: string;
+}
+
+/** The newest `seq` of any merchant (0 for none): where a process-wide poller starts. */
+export async function getMaxEventSeq(pool: Pool): Promise<number> {
+  const rows = await pool.query('SELECT COALESCE(MAX(seq), 0) AS seq FROM WebhookEvent');
+  return Number(rows[0]?.seq ?? 0);
+}
+
+/**
+ * One poll for every stream of a process: up to `limit` events of any of these merchants with
+ * seq > afterSeq, oldest first. The (merchantId, seq) index gives one range per merchant.
+ */
+export async function readEventsAfterForMerchants(
+  pool: Pool,
+  merchantIds: string[],
+  afterSeq: number,
+  limit: number,
+): Promise<MerchantStreamedEvent[]> {
+  if (merchantIds.length === 0) return [];
+  const rows = await pool.query(
+    `SELECT merchantId, seq, id, type, CAST(payload AS CHAR) AS body, createdAt
+       FROM WebhookEvent WHERE merchantId IN (?) AND seq > ? ORDER BY seq LIMIT ?`,
+    [merchantIds, afterSeq, limit],
+  );
+  return rows.map(
+    (row: { merchantId: string; seq: unknown; id: string; type: string; body: string; createdAt: Date }) => ({
+      merchantId: row.merchantId,
+      ...toStreamedEvent(row),
+    }),
+  );
+}
+
+/** readRecentEventIds for several merchants in one statement (the shared poller's look-back). */
+export async function readRecentEventIdsForMerchants(
+  pool: Pool,
+  merchantIds: string[],
+  range: { since: Date; upToSeq: number },
+): Promise<{ merchantId: string; seq: number; id: string }[]> {
+  if (merchantIds.length === 0) return [];
+  const rows = await pool.query(
+    `SELECT merchantId, seq, id FROM WebhookEvent WHERE merchantId IN (?) AND createdAt >= ? AND seq <= ?`,
+    [merchantIds, range.since, range.upToSeq],
+  );
+  return rows.map((row: { merchantId: string; seq: unknown; id: string }) => ({
+    merchantId: row.merchantId,
+    seq: Number(row.seq),
+    id: row.id,
+  }));
+}
+
+/** Events by id whoever they belong to (callers pass ids they read for their own merchants). */
+export async function readEventsByIdsForMerchants(pool: Pool, ids: string[]): Promise<MerchantStreamedEvent[]> {
+  if (ids.length === 0) return [];
+  const rows = await pool.query(
+    `SELECT merchantId, seq, id, type, CAST(payload AS CHAR) AS body, createdAt
+       FROM WebhookEvent WHERE id IN (?) ORDER BY seq`,
+    [ids],
+  );
+  return rows.map(
+    (row: { merchantId: string; seq: unknown; id: string; type: string; body: string; createdAt: Date }) => ({
+      merchantId: row.merchantId,
+      ...toStreamedEvent(row),
+    }),
+  );
 }
 
 /**
@@ -101,4 +171,15 @@ export async function isApiKeyStillActive(pool: Pool, keyId: string): Promise<bo
     [keyId],
   );
   return Boolean(rows[0]?.active);
+}
+
+/** isApiKeyStillActive for many keys in one statement: the ids of those still active. */
+export async function activeApiKeyIds(pool: Pool, keyIds: string[]): Promise<Set<string>> {
+  if (keyIds.length === 0) return new Set();
+  const rows = await pool.query(
+    `SELECT k.id FROM ApiKey k JOIN Merchant m ON m.id = k.merchantId
+      WHERE k.id IN (?) AND k.revokedAt IS NULL AND m.status <> 'SUSPENDED'`,
+    [keyIds],
+  );
+  return new Set(rows.map((row: { id: string }) => row.id));
 }

@@ -10,7 +10,7 @@ export interface TestDeliveryResult {
   deliveryId: string;
   endpointId: string;
   url: string;
-  /** DELIVERED, or PENDING when a retry is scheduled, or FAILED when the schedule allows none. */
+  /** DELIVERED, or FAILED (a test event is never retried; redeliver it by hand). */
   status: 'DELIVERED' | 'PENDING' | 'FAILED';
   attempt: {
     attemptNumber: number;
@@ -26,6 +26,10 @@ export interface TestEventResult {
   deliveries: TestDeliveryResult[];
 }
 
+/** Default of `limitPerMinute`: test sends per merchant per minute, whoever calls (API or portal). */
+export const TEST_EVENTS_PER_MINUTE = 10;
+const TEST_WINDOW_MS = 60_000;
+
 const statusOf = (outcome: DeliveryOutcome): TestDeliveryResult['status'] =>
   outcome === 'DELIVERED'
     ? 'DELIVERED'
@@ -37,14 +41,17 @@ const statusOf = (outcome: DeliveryOutcome): TestDeliveryResult['status'] =>
  * POST /webhooks/test (Payment API): writes a signed `webhook.test` event for every enabled
  * endpoint of the merchant (whatever their type filter; `endpointId` narrows it to one), sends it
  * now in this request and returns each attempt. The deliveries are created already claimed by
- * this call, so the background worker does not race it; failed ones follow the normal retries.
+ * this call, so the background worker does not race it. A failed one is FAILED at once, never
+ * rescheduled, and a merchant may send at most `limitPerMinute` of them a minute (429
+ * RATE_LIMITED with Retry-After): one call must not turn into up to 16 endpoints × 8 retries.
  */
 export async function sendTestEvent(
   db: Pick<Db, 'pool'>,
   merchantId: string,
   settings: WebhookSettings,
-  options: { endpointId?: string; logger?: Logger } = {},
+  options: { endpointId?: string; logger?: Logger; limitPerMinute?: number } = {},
 ): Promise<TestEventResult> {
+  const limit = options.limitPerMinute ?? TEST_EVENTS_PER_MINUTE;
   const now = new Date();
   const leaseUntil = new Date(now.getTime() + settings.leaseMs);
   const { eventId, deliveryIds } = await withSqlTransaction(db.pool, async (conn) => {
@@ -63,6 +70,20 @@ export async function sendTestEvent(
       { object: 'webhook_test', message: 'Test event from MyPay Sandbox', sentAt: now.toISOString() },
       now,
     );
+    // Counted in the database, after insertEvent took the merchant's sequence lock: concurrent
+    // calls queue behind it, and every process (both APIs' replicas, the portal) shares the count.
+    const [window] = (await conn.query(
+      `SELECT COUNT(*) AS sent, MIN(createdAt) AS oldest FROM WebhookEvent
+        WHERE merchantId = ? AND type = 'webhook.test' AND createdAt > ?`,
+      [merchantId, new Date(now.getTime() - TEST_WINDOW_MS)],
+    )) as { sent: number | bigint; oldest: Date | null }[];
+    if (Number(window?.sent ?? 0) > limit) {
+      const freesAt = (window?.oldest?.getTime() ?? now.getTime()) + TEST_WINDOW_MS;
+      const retryAfter = Math.max(1, Math.ceil((freesAt - now.getTime()) / 1000));
+      throw new AppError('RATE_LIMITED', `too many test events: at most ${limit} per minute per merchant`, undefined, {
+        'Retry-After': String(retryAfter),
+      });
+    }
     const ids: string[] = [];
     for (const endpoint of endpoints) {
       const id = newId('whd');
@@ -76,8 +97,9 @@ export async function sendTestEvent(
     return { eventId: event.id, deliveryIds: ids };
   });
   const claimed: ClaimedDelivery[] = await loadClaimed(db.pool, deliveryIds, leaseUntil);
+  const noRetries: WebhookSettings = { ...settings, retryScheduleMs: [] };
   const processed = await Promise.all(
-    claimed.map((delivery) => processClaimedDelivery(db, delivery, settings, options.logger)),
+    claimed.map((delivery) => processClaimedDelivery(db, delivery, noRetries, options.logger)),
   );
   return {
     eventId,

@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
  * SSRF guard for webhook targets. Outside development the platform must not be usable to reach
  * its own network: URLs whose host is, or resolves to, a loopback, private, link-local (incl. the
  * cloud metadata address 169.254.169.254), CGNAT, unspecified, multicast or reserved address are
- * refused. Checked at registration and again at delivery, on the address actually connected to
+ * refused, IPv6 forms included (IPv4-compatible, IPv4-mapped, NAT64, site-local). Checked at registration and again at delivery, on the address actually connected to
  * (the HTTP client's DNS lookup goes through guardedLookup), so DNS rebinding does not get past it.
  */
 
@@ -26,15 +26,24 @@ for (const [net, prefix] of [
 ] as const) {
   BLOCKED.addSubnet(net, prefix, 'ipv4');
 }
+// The IANA special-purpose IPv6 ranges a host may route somewhere inside (RFC 6890 registry).
 for (const [net, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
+  ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible ::a.b.c.d (::127.0.0.1)
+  ['64:ff9b:1::', 48], // local-use NAT64 (RFC 8215)
+  ['100::', 64], // discard-only
+  ['2001:db8::', 32], // documentation
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // deprecated site-local
   ['ff00::', 8], // multicast
 ] as const) {
   BLOCKED.addSubnet(net, prefix, 'ipv6');
 }
+
+// IPv4-mapped ::ffff:0:0/96, refused whatever the IPv4 address (a stack may connect to it as
+// IPv4). A list of its own: BlockList matches IPv4 addresses against this rule too.
+const IPV4_MAPPED = new BlockList();
+IPV4_MAPPED.addSubnet('::ffff:0:0', 96, 'ipv6');
 
 /** IPv4 addresses hidden inside IPv6 forms that a host may route to (NAT64, 6to4). */
 function embeddedIpv4(address: string): string | null {
@@ -64,7 +73,7 @@ export function isBlockedAddress(address: string): boolean {
   if (family === 4) return BLOCKED.check(host, 'ipv4');
   if (family === 6) {
     // BlockList also matches IPv4-mapped addresses (::ffff:127.0.0.1) against the IPv4 rules.
-    if (BLOCKED.check(host, 'ipv6')) return true;
+    if (BLOCKED.check(host, 'ipv6') || IPV4_MAPPED.check(host, 'ipv6')) return true;
     const v4 = embeddedIpv4(host);
     return v4 !== null && BLOCKED.check(v4, 'ipv4');
   }

@@ -254,10 +254,15 @@ describe('events', () => {
     expect(result.eventId).toMatch(/^evt_/);
     const byEndpoint = Object.fromEntries(result.deliveries.map((d) => [d.endpointId, d]));
     expect(byEndpoint[a.id]).toMatchObject({ status: 'DELIVERED', attempt: { attemptNumber: 1, statusCode: 200 } });
+    // A test event is never retried, whatever the schedule says.
     expect(byEndpoint[b.id]).toMatchObject({
-      status: 'PENDING',
+      status: 'FAILED',
       attempt: { statusCode: 500, responseExcerpt: 'nope 1' },
     });
+    const [failed] = await db.pool.query('SELECT status, nextAttemptAt FROM WebhookDelivery WHERE id = ?', [
+      byEndpoint[b.id]!.deliveryId,
+    ]);
+    expect(failed).toMatchObject({ status: 'FAILED', nextAttemptAt: null });
     expect(ok.hits).toHaveLength(1);
     expect(JSON.parse(ok.hits[0]!.body)).toMatchObject({ id: result.eventId, type: 'webhook.test' });
     expect(verifySignature(ok.hits[0]!.body, String(ok.hits[0]!.headers['mypay-signature']), a.secret)).toBe(true);

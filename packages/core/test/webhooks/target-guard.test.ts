@@ -33,16 +33,34 @@ describe('SSRF guard', () => {
     '::ffff:10.0.0.1',
     '64:ff9b::a9fe:a9fe',
     '2002:7f00:1::1',
+    // IPv4-compatible (::/96), mapped (::ffff:0:0/96, public IPv4 inside too), local NAT64, site-local.
+    '::127.0.0.1',
+    '::7f00:1',
+    '::a9fe:a9fe',
+    '::8.8.8.8',
+    '::ffff:8.8.8.8',
+    '::ffff:0:0',
+    '64:ff9b:1::1',
+    '64:ff9b:1:ffff::a00:1',
+    'fec0::1',
+    'feff::1',
+    '100::1',
+    '2001:db8::1',
   ])('when the address is %s, then it is blocked', (address) => {
     expect(isBlockedAddress(address)).toBe(true);
   });
 
-  it.each(['8.8.8.8', '93.184.215.14', '172.32.0.1', '100.128.0.1', '2606:4700::1111'])(
-    'when the address is public (%s), then it is allowed',
-    (address) => {
-      expect(isBlockedAddress(address)).toBe(false);
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '93.184.215.14',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700::1111',
+    '64:ff9b::808:808',
+    '2001:4860::8888',
+  ])('when the address is public (%s), then it is allowed', (address) => {
+    expect(isBlockedAddress(address)).toBe(false);
+  });
 
   it('when private targets are not allowed, then loopback, metadata and private URLs are refused at registration', async () => {
     await refused('http://127.0.0.1:8080/hook');

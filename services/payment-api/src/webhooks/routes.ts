@@ -11,11 +11,11 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
     tags: ['Webhooks'],
     summary: 'Send a signed `webhook.test` event to your endpoints now',
     description:
-      'Delivers in this request and returns each attempt (status code, latency, response excerpt). A failed delivery is retried on the normal schedule. 422 `INVALID_STATE` when you have no enabled endpoint.',
+      'Delivers in this request and returns each attempt (status code, latency, response excerpt). A failed test delivery is not retried (`FAILED`; redeliver it by hand). At most `WEBHOOK_TEST_LIMIT_PER_MINUTE` (default 10) test events per minute per merchant, the portal included: past that, 429 `RATE_LIMITED` with `Retry-After`. 422 `INVALID_STATE` when you have no enabled endpoint.',
     body: sendTestEventBody,
     bodyRequired: false,
     responses: { 200: { description: 'The event and its delivery attempts', schema: testEventResult } },
-    errors: ['NOT_FOUND', 'INVALID_STATE'],
+    errors: ['NOT_FOUND', 'INVALID_STATE', 'RATE_LIMITED'],
   });
   router.post('/webhooks/test', async (req, res) => {
     // An empty body is fine here: the only field is optional.
@@ -23,6 +23,7 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
     const result = await sendTestEvent(ctx.db, principalOf(req).merchantId, ctx.config.webhooks, {
       endpointId: body.endpointId,
       logger: ctx.logger,
+      limitPerMinute: ctx.config.webhookTestLimitPerMinute,
     });
     res.json(result);
   });

@@ -1,9 +1,16 @@
-import { eventStreamBody, eventStreamDescription, eventStreamQuery, STREAM_START, splitTypes } from '@mypay/contracts';
+import {
+  type EventStreamQuery,
+  eventStreamBody,
+  eventStreamDescription,
+  eventStreamQuery,
+  STREAM_START,
+  splitTypes,
+} from '@mypay/contracts';
 import { getEventSeqOrThrow, getLatestEventPosition } from '@mypay/core';
 import { parseQuery, principalOf } from '@mypay/http';
 import type { Request, Response } from 'express';
 import { API_BASE, type RouteModule } from '../context.ts';
-import { DEFAULT_EVENT_STREAM_TIMING, type EventStreamTiming, runEventStream, sseMessage } from './event-stream.ts';
+import { DEFAULT_EVENT_STREAM_TIMING, EventStreamHub, type EventStreamTiming, sseMessage } from './event-stream.ts';
 
 /** The server stops accepting (server.close()) before it waits for open requests: streams end then. */
 function serverIsClosing(req: Request): boolean {
@@ -30,6 +37,8 @@ function waitForDrain(res: Response): Promise<void> {
 export function eventStreamRoutes(timing: Partial<EventStreamTiming> = {}): RouteModule {
   const settings = { ...DEFAULT_EVENT_STREAM_TIMING, ...timing };
   return (router, ctx) => {
+    // One poller for every stream this app serves (per process).
+    const hub = new EventStreamHub(ctx.db.pool, ctx.logger, settings, ctx.config.eventStreams);
     ctx.docs.add({
       operationId: 'streamEvents',
       method: 'get',
@@ -45,12 +54,26 @@ export function eventStreamRoutes(timing: Partial<EventStreamTiming> = {}): Rout
           schema: eventStreamBody,
         },
       },
-      errors: ['NOT_FOUND'],
+      errors: ['NOT_FOUND', 'RATE_LIMITED'],
     });
 
     router.get('/events/stream', async (req, res) => {
       const query = parseQuery(eventStreamQuery, req.query);
       const { merchantId, keyId } = principalOf(req);
+      // Before any await: concurrent requests cannot all pass the cap.
+      const release = hub.reserve(keyId, merchantId);
+      try {
+        await serveStream(req, res, { merchantId, keyId, query });
+      } finally {
+        release();
+      }
+    });
+
+    async function serveStream(
+      req: Request,
+      res: Response,
+      { merchantId, keyId, query }: { merchantId: string; keyId: string; query: EventStreamQuery },
+    ) {
       const after = query.after ?? req.get('last-event-id')?.trim() ?? undefined;
 
       let start: { seq: number; id: string | null };
@@ -91,9 +114,7 @@ export function eventStreamRoutes(timing: Partial<EventStreamTiming> = {}): Rout
       await write(
         `retry: 1000\n${sseMessage({ id: resumeFrom, event: 'ready', data: JSON.stringify({ after: resumeFrom }) })}`,
       );
-      await runEventStream({
-        pool: ctx.db.pool,
-        logger: ctx.logger,
+      await hub.run({
         merchantId,
         keyId,
         patterns: splitTypes(query.types),
@@ -101,9 +122,8 @@ export function eventStreamRoutes(timing: Partial<EventStreamTiming> = {}): Rout
         recoveryFloor,
         write,
         isClosed: () => closed || serverIsClosing(req),
-        timing: settings,
       });
       if (!closed) res.end();
-    });
+    }
   };
 }

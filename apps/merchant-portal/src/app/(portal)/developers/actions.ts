@@ -116,7 +116,9 @@ export async function sendTestEventAction(_prev: TestEventState, form: FormData)
     return {
       ok: allDelivered,
       message: `Test event ${result.eventId}: ${lines.join('; ')}`,
-      ...(allDelivered ? {} : { error: 'The endpoint did not accept the test event; it will be retried.' }),
+      ...(allDelivered
+        ? {}
+        : { error: 'The endpoint did not accept the test event (test events are not retried; send another one).' }),
     };
   } catch (error) {
     return toFormState(error);
