@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { normalizeMobile } from '@mypay/contracts';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addKey,
