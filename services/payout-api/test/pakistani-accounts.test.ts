@@ -227,3 +227,107 @@ describe('POST /verify-account with IBANs and Raast IDs', () => {
     );
   });
 });
+
+describe('Raast IDs', () => {
+  it('when a Raast ID is verified, then it resolves to a title, a bank and an IBAN masked but for the bank code and last 4', async () => {
+    const res = await as(merchant).post('/verify-account', { type: 'raast', accountNumber: '+923001234567' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      valid: true,
+      status: 'ACTIVE',
+      accountTitle: 'Test Account',
+      accountNumber: '03001234567',
+    });
+    const bank = BANKS.find((b) => b.code === res.body.bank.code)!;
+    expect(res.body.bank).toEqual({ code: bank.code, name: bank.name, ibanCode: bank.ibanCode });
+    expect(res.body.iban).toBe(`PK**${bank.ibanCode}************4567`);
+    // The same alias, in any accepted form, always points to the same account.
+    for (const form of ['03001234567', '923001234567', '00923001234567', '0300 1234567']) {
+      const again = await as(merchant).post('/verify-account', { type: 'raast', accountNumber: form });
+      expect(again.body).toEqual(res.body);
+    }
+  });
+
+  it('when the Raast ID is a scenario number, then unknown (3) resolves to nothing, blocked (4) and other title (9) by scenario', async () => {
+    const unknown = await as(merchant).post('/verify-account', { type: 'raast', accountNumber: '03000000003' });
+    expect(unknown.body).toEqual({ valid: false, status: 'NOT_FOUND', accountNumber: '03000000003' });
+    const blocked = await as(merchant).post('/verify-account', { type: 'raast', accountNumber: '+923000000004' });
+    expect(blocked.body).toMatchObject({
+      valid: true,
+      status: 'BLOCKED',
+      iban: expect.stringMatching(/^PK\*\*[A-Z]{4}\*{12}0004$/),
+    });
+    const other = await as(merchant).post('/verify-account', { type: 'raast', accountNumber: '03000000009' });
+    expect(other.body).toMatchObject({ valid: true, accountTitle: 'Different Name' });
+    const down = await as(merchant).post('/verify-account', { type: 'raast', accountNumber: '03000000007' });
+    expect(down.status).toBe(503);
+  });
+
+  it('when paying a Raast ID in the +92 form, then 201 to the normalised alias at its bank; another provider is refused', async () => {
+    const verified = await as(merchant).post('/verify-account', { type: 'raast', accountNumber: '03451234567' });
+    const res = await as(merchant).post(
+      '/payouts',
+      payoutBody({ destination: { type: 'raast', accountNumber: '+923451234567', accountTitle: 'Sana' } }),
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'COMPLETED',
+      destination: {
+        type: 'raast',
+        provider: verified.body.bank.code,
+        accountNumber: '03451234567',
+        accountTitle: 'Sana',
+      },
+    });
+    const other = BANKS.find((b) => b.code !== verified.body.bank.code)!.code;
+    const mismatch = await as(merchant).post(
+      '/payouts',
+      payoutBody({ destination: { type: 'raast', provider: other, accountNumber: '03451234567' } }),
+    );
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body.error.details).toContainEqual(
+      expect.objectContaining({ field: 'destination.provider', code: 'PROVIDER_MISMATCH' }),
+    );
+  });
+
+  it.each(['3451234567', '+92345123456', '+443451234567', 'PK36SCBL0000001123456702', '04001234567'])(
+    'when the Raast ID is %j, then 400 naming destination.accountNumber with the accepted forms',
+    async (accountNumber) => {
+      const res = await as(merchant).post('/payouts', payoutBody({ destination: { type: 'raast', accountNumber } }));
+      expect(res.status).toBe(400);
+      const detail = res.body.error.details.find((d: { field: string }) => d.field === 'destination.accountNumber');
+      expect(detail).toMatchObject({ code: 'INVALID_MOBILE_NUMBER' });
+      expect(detail.message).toContain('03XXXXXXXXX, +923XXXXXXXXX, 923XXXXXXXXX or 00923XXXXXXXXX');
+    },
+  );
+});
+
+describe('mobile number forms for wallets', () => {
+  it.each([
+    ['+923000000004', 'ACCOUNT_BLOCKED'],
+    ['923000000009', 'TITLE_MISMATCH'],
+    ['00923001234567', 'SUCCESS'],
+    ['0300-0000001', 'SUCCESS'],
+  ])(
+    'when a wallet payout goes to %s, then it is stored as 03XXXXXXXXX and follows scenario %s',
+    async (form, scenario) => {
+      const res = await as(merchant).post(
+        '/payouts',
+        payoutBody({ destination: { type: 'wallet', provider: 'EASYPAISA', accountNumber: form } }),
+      );
+      expect(res.status).toBe(201);
+      expect(res.body.scenario).toBe(scenario);
+      expect(res.body.destination.accountNumber).toMatch(/^03\d{9}$/);
+      expect(res.body.destination.accountNumber.slice(-9)).toBe(form.replace(/\D/g, '').slice(-9));
+    },
+  );
+
+  it('when a wallet number is verified in the +92 form, then the scenario of its 03 form answers', async () => {
+    const res = await as(merchant).post('/verify-account', {
+      type: 'wallet',
+      provider: 'JAZZCASH',
+      accountNumber: '+923000000003',
+    });
+    expect(res.body).toEqual({ valid: false, status: 'NOT_FOUND', accountNumber: '03000000003' });
+  });
+});
