@@ -55,7 +55,7 @@ async function seedReferenceData(db: Db, report: SeedReport): Promise<void> {
     if (!existing) {
       await prisma.bank.create({ data: { ...bank } });
       report.created.push(`bank ${bank.code}`);
-    } else if (existing.name !== bank.name || existing.ibanPrefix !== bank.ibanPrefix) {
+    } else if (existing.name !== bank.name || existing.ibanCode !== bank.ibanCode) {
       await prisma.bank.update({ where: { code: bank.code }, data: { ...bank } });
       report.updated.push(`bank ${bank.code}`);
     }

@@ -261,7 +261,7 @@ describe('merchant portal (built, in Chromium)', () => {
     await page.getByRole('button', { name: 'Create payout' }).click();
     await expect
       .poll(() => page.locator('#account-error').textContent())
-      .toBe('a wallet account is an 11-digit mobile number 03XXXXXXXXX');
+      .toBe('a wallet account is a mobile number: 03XXXXXXXXX, +923XXXXXXXXX, 923XXXXXXXXX or 00923XXXXXXXXX');
     expect(page.url()).toMatch(/\/payouts\/new$/);
   });
 

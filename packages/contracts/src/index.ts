@@ -6,6 +6,7 @@
  */
 export * from './common.ts';
 export * from './errors.ts';
+export * from './pakistani-accounts.ts';
 export * from './payments.ts';
 export * from './payouts.ts';
 export * from './platform.ts';

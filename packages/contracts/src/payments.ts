@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { amountField, currencyField, failureSchema, isoDateTime, pageOf, pageQueryShape } from './common.ts';
-import { WALLET_ACCOUNT } from './payouts.ts';
+import { MOBILE_FORMS, MOBILE_PROBLEM, normalizeMobile } from './pakistani-accounts.ts';
 import { walletCode } from './reference.ts';
 
 /** Checkouts and payment transactions of the Payment API. */
@@ -77,8 +77,12 @@ const redirectUrl = (what: string, example: string) =>
 
 export const mobileNumber = z
   .string()
-  .regex(WALLET_ACCOUNT, 'an 11-digit mobile number 03XXXXXXXXX')
-  .meta({ example: '03000000001' });
+  .max(32)
+  .refine((value) => normalizeMobile(value) !== null, MOBILE_PROBLEM)
+  .meta({
+    description: `A Pakistani mobile number: ${MOBILE_FORMS} (stored as \`03XXXXXXXXX\`)`,
+    example: '03000000001',
+  });
 
 export const createCheckoutBody = z
   .object({

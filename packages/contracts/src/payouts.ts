@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { amountField, currencyField, failureSchema, isoDateTime, metadata, pageOf, pageQueryShape } from './common.ts';
-import { providerCode } from './reference.ts';
+import {
+  checkIban,
+  type IbanProblemCode,
+  looksLikeIban,
+  MOBILE_FORMS,
+  MOBILE_NUMBER,
+  normalizeIban,
+  normalizeMobile,
+} from './pakistani-accounts.ts';
+import { bankSchema, providerCode } from './reference.ts';
 
 /** Payout requests, responses and the rules their fields follow. */
 
@@ -14,29 +23,87 @@ export const PAYOUT_STATUSES = [
 ] as const satisfies readonly PayoutStatus[];
 export const payoutStatus = z.enum(PAYOUT_STATUSES).meta({ id: 'PayoutStatus' });
 
-export type DestinationType = 'wallet' | 'bank';
-export const destinationType = z.enum(['wallet', 'bank']).meta({
+export type DestinationType = 'wallet' | 'bank' | 'iban' | 'raast';
+export const DESTINATION_TYPES = ['wallet', 'bank', 'iban', 'raast'] as const satisfies readonly DestinationType[];
+export const destinationType = z.enum(DESTINATION_TYPES).meta({
   id: 'DestinationType',
-  description: '`wallet` (mobile wallet, provider from /directory/wallets) or `bank` (provider from /directory/banks)',
+  description:
+    '`wallet` (mobile wallet, provider from /directory/wallets), `bank` (account number, provider from /directory/banks), `iban` (a Pakistani IBAN; its bank code names the bank) or `raast` (a Raast ID: the mobile number the account is registered under)',
 });
 
-/** Pakistani mobile wallet number: 03XXXXXXXXX (11 digits). */
-export const WALLET_ACCOUNT = /^03\d{9}$/;
+/** Pakistani mobile wallet number, normalised: 03XXXXXXXXX (11 digits). */
+export const WALLET_ACCOUNT = MOBILE_NUMBER;
 /** Bank account number: 10–24 digits, or a Pakistani IBAN (PK + 2 check digits + 4-letter bank code + 16 digits). */
 export const BANK_ACCOUNT = /^(\d{10,24}|PK\d{2}[A-Z]{4}\d{16})$/;
 
-/** The one rule for a destination account's format (the schema refines with it; use-cases check it again). */
-export function accountNumberProblem(type: DestinationType, accountNumber: string): string | null {
-  if (type === 'wallet') {
-    return WALLET_ACCOUNT.test(accountNumber) ? null : 'a wallet account is an 11-digit mobile number 03XXXXXXXXX';
-  }
-  return BANK_ACCOUNT.test(accountNumber) ? null : 'a bank account is 10–24 digits or an IBAN (PK…, 24 characters)';
+/** What is wrong with a destination account's format: a message and, for IBANs and mobiles, the rule's code. */
+export interface AccountNumberIssue {
+  message: string;
+  code: IbanProblemCode | 'INVALID_MOBILE_NUMBER' | 'INVALID_BANK_ACCOUNT';
 }
 
-export const accountNumber = z.string().min(1).max(64).meta({
-  description: 'wallet: 11-digit mobile `03XXXXXXXXX`; bank: 10–24 digits or an IBAN `PK…`',
-  example: '03001234567',
-});
+/**
+ * The one rule for a destination account's format (the schema refines with it; use-cases check it
+ * again, then normalise with `normalizeAccountNumber`). Bank codes are checked against the directory
+ * by the use-case, not here.
+ */
+export function accountNumberIssue(type: DestinationType, accountNumber: string): AccountNumberIssue | null {
+  if (type === 'wallet' || type === 'raast') {
+    if (normalizeMobile(accountNumber)) return null;
+    return {
+      code: 'INVALID_MOBILE_NUMBER',
+      message: `${type === 'raast' ? 'a Raast ID is the mobile number of the account' : 'a wallet account is a mobile number'}: ${MOBILE_FORMS}`,
+    };
+  }
+  if (type === 'iban' || looksLikeIban(accountNumber)) {
+    const checked = checkIban(accountNumber);
+    return checked.ok ? null : checked.problem;
+  }
+  return /^\d{10,24}$/.test(accountNumber)
+    ? null
+    : { code: 'INVALID_BANK_ACCOUNT', message: 'a bank account is 10–24 digits, or an IBAN (PK…, 24 characters)' };
+}
+
+/** `accountNumberIssue`'s message alone (null when the format is right). */
+export function accountNumberProblem(type: DestinationType, accountNumber: string): string | null {
+  return accountNumberIssue(type, accountNumber)?.message ?? null;
+}
+
+/** The stored form of a well-formed account number: mobiles as 03XXXXXXXXX, IBANs upper case without spaces. */
+export function normalizeAccountNumber(type: DestinationType, accountNumber: string): string {
+  if (type === 'wallet' || type === 'raast') return normalizeMobile(accountNumber) ?? accountNumber;
+  if (type === 'iban' || looksLikeIban(accountNumber)) return normalizeIban(accountNumber);
+  return accountNumber;
+}
+
+export const accountNumber = z
+  .string()
+  .min(1)
+  .max(64)
+  .meta({
+    description: `wallet and raast: a mobile number (${MOBILE_FORMS}; stored as \`03XXXXXXXXX\`); bank: 10–24 digits; iban: \`PK\` + 2 check digits + 4-letter bank code + 16 digits, mod-97 checked (lower case and spaces accepted, stored upper case without spaces). A rule that fails is named by \`details[].code\`, e.g. \`INVALID_IBAN_CHECKSUM\``,
+    example: '03001234567',
+  });
+
+const PROVIDER_RULE =
+  "`provider` is required for `wallet` and `bank`. It is optional for `iban` and `raast`: the IBAN's bank code (or the account the Raast ID points to) names the bank, and a `provider` naming another bank is refused (`details[].code` `PROVIDER_MISMATCH`)";
+
+/** Refines a destination-like object: a provider where the type needs one, the account number's format. */
+function refineDestination(
+  d: { type: DestinationType; provider?: string | undefined; accountNumber: string },
+  ctx: z.RefinementCtx,
+) {
+  if ((d.type === 'wallet' || d.type === 'bank') && d.provider === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['provider'],
+      message: `required for type "${d.type}" (a code from GET /api/v1/directory/${d.type === 'bank' ? 'banks' : 'wallets'})`,
+    });
+  }
+  const issue = accountNumberIssue(d.type, d.accountNumber);
+  if (issue)
+    ctx.addIssue({ code: 'custom', path: ['accountNumber'], message: issue.message, params: { code: issue.code } });
+}
 
 export const createPayoutBody = z
   .object({
@@ -45,14 +112,12 @@ export const createPayoutBody = z
     destination: z
       .object({
         type: destinationType,
-        provider: providerCode,
+        provider: providerCode.optional(),
         accountNumber,
         accountTitle: z.string().min(1).max(191).optional().meta({ example: 'Ayesha Khan' }),
       })
-      .superRefine((d, ctx) => {
-        const problem = accountNumberProblem(d.type, d.accountNumber);
-        if (problem) ctx.addIssue({ code: 'custom', path: ['accountNumber'], message: problem });
-      }),
+      .superRefine(refineDestination)
+      .meta({ description: PROVIDER_RULE }),
     reference: z.string().min(1).max(191).meta({
       description:
         'Your id for this payout, unique per merchant (409 `DUPLICATE_REFERENCE` names the payout that has it; find it with `GET /payouts?reference=`). Compared exactly: case and accents count; it may not end with a space.',
@@ -82,6 +147,18 @@ export const createPayoutBody = z
         currency: 'PKR',
         reference: 'SUPPLIER-77',
         destination: { type: 'bank', provider: 'HBL', accountNumber: '0000000002' },
+      },
+      {
+        amount: 5000000,
+        currency: 'PKR',
+        reference: 'SUPPLIER-78',
+        destination: { type: 'iban', accountNumber: 'PK36SCBL0000001123456702', accountTitle: 'Bilal Traders' },
+      },
+      {
+        amount: 250000,
+        currency: 'PKR',
+        reference: 'FRIEND-12',
+        destination: { type: 'raast', accountNumber: '+923001234567' },
       },
     ],
   });
@@ -170,14 +247,22 @@ export const balanceSchema = z
 export type Balance = z.infer<typeof balanceSchema>;
 
 export const verifyAccountBody = z
-  .object({ type: destinationType, provider: providerCode, accountNumber })
-  .superRefine((d, ctx) => {
-    const problem = accountNumberProblem(d.type, d.accountNumber);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['accountNumber'], message: problem });
+  .object({
+    type: destinationType,
+    provider: providerCode
+      .optional()
+      .meta({ description: 'Required for `wallet` and `bank`; optional for `iban` and `raast`' }),
+    accountNumber,
   })
+  .superRefine(refineDestination)
   .meta({
     id: 'VerifyAccount',
-    examples: [{ type: 'wallet', provider: 'EASYPAISA', accountNumber: '03000000009' }],
+    description: PROVIDER_RULE,
+    examples: [
+      { type: 'wallet', provider: 'EASYPAISA', accountNumber: '03000000009' },
+      { type: 'iban', accountNumber: 'pk36 scbl 0000 0011 2345 6702' },
+      { type: 'raast', accountNumber: '+923001234567' },
+    ],
   });
 export type VerifyAccountBody = z.infer<typeof verifyAccountBody>;
 
@@ -186,5 +271,17 @@ export const verifyAccountResult = z
     valid: z.boolean(),
     accountTitle: z.string().optional().meta({ example: 'Test Account' }),
     status: z.enum(['ACTIVE', 'BLOCKED', 'NOT_FOUND']),
+    accountNumber: z.string().optional().meta({
+      description:
+        'The account number as stored on a payout to it: mobiles `03XXXXXXXXX`, IBANs upper case without spaces',
+      example: 'PK36SCBL0000001123456702',
+    }),
+    bank: bankSchema
+      .optional()
+      .meta({ description: 'The bank holding the account (`iban`: by its bank code; `raast`: where the ID points)' }),
+    iban: z.string().optional().meta({
+      description: '`raast` only: the IBAN the Raast ID points to, masked except its bank code and last 4 digits',
+      example: 'PK**HABB************4567',
+    }),
   })
   .meta({ id: 'VerifyAccountResult' });

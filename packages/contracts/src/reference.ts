@@ -3,18 +3,18 @@ import { z } from 'zod';
 /** Reference data the platform is seeded with: the directory's banks and wallets, the scenario keys. */
 
 export const BANKS = [
-  { code: 'HBL', name: 'Habib Bank Limited', ibanPrefix: 'HABB' },
-  { code: 'UBL', name: 'United Bank Limited', ibanPrefix: 'UNIL' },
-  { code: 'MCB', name: 'MCB Bank Limited', ibanPrefix: 'MUCB' },
-  { code: 'NBP', name: 'National Bank of Pakistan', ibanPrefix: 'NBPA' },
-  { code: 'ABL', name: 'Allied Bank Limited', ibanPrefix: 'ABPA' },
-  { code: 'MEEZAN', name: 'Meezan Bank', ibanPrefix: 'MEZN' },
-  { code: 'BAFL', name: 'Bank Alfalah', ibanPrefix: 'ALFH' },
-  { code: 'BAHL', name: 'Bank AL Habib', ibanPrefix: 'BAHL' },
-  { code: 'SCB', name: 'Standard Chartered Bank (Pakistan)', ibanPrefix: 'SCBL' },
-  { code: 'FAYSAL', name: 'Faysal Bank', ibanPrefix: 'FAYS' },
-  { code: 'ASKARI', name: 'Askari Bank', ibanPrefix: 'ASCM' },
-  { code: 'JSBL', name: 'JS Bank', ibanPrefix: 'JSBL' },
+  { code: 'HBL', name: 'Habib Bank Limited', ibanCode: 'HABB' },
+  { code: 'UBL', name: 'United Bank Limited', ibanCode: 'UNIL' },
+  { code: 'MCB', name: 'MCB Bank Limited', ibanCode: 'MUCB' },
+  { code: 'NBP', name: 'National Bank of Pakistan', ibanCode: 'NBPA' },
+  { code: 'ABL', name: 'Allied Bank Limited', ibanCode: 'ABPA' },
+  { code: 'MEEZAN', name: 'Meezan Bank', ibanCode: 'MEZN' },
+  { code: 'BAFL', name: 'Bank Alfalah', ibanCode: 'ALFH' },
+  { code: 'BAHL', name: 'Bank AL Habib', ibanCode: 'BAHL' },
+  { code: 'SCB', name: 'Standard Chartered Bank (Pakistan)', ibanCode: 'SCBL' },
+  { code: 'FAYSAL', name: 'Faysal Bank', ibanCode: 'FAYS' },
+  { code: 'ASKARI', name: 'Askari Bank', ibanCode: 'ASCM' },
+  { code: 'JSBL', name: 'JS Bank', ibanCode: 'JSBL' },
 ] as const;
 
 export const WALLETS = [
@@ -35,12 +35,13 @@ export const walletCode = z
 export const bankCode = z
   .enum(BANK_CODES)
   .meta({ id: 'BankCode', description: 'A bank from `GET /api/v1/directory/banks`', example: 'HBL' });
-/** `provider` of a payout destination: a wallet code for `wallet`, a bank code for `bank`. */
+/** `provider` of a payout destination: a wallet code for `wallet`, a bank code for `bank` and `iban`. */
 export const providerCode = z
   .enum([...WALLET_CODES, ...BANK_CODES] as [WalletCode | BankCode, ...(WalletCode | BankCode)[]])
   .meta({
     id: 'ProviderCode',
-    description: 'A wallet code (`type: "wallet"`) or a bank code (`type: "bank"`) from the directory',
+    description:
+      'A wallet code (`type: "wallet"`) or a bank code (`type: "bank"`, `"iban"`, `"raast"`) from the directory',
     example: 'JAZZCASH',
   });
 
@@ -64,7 +65,14 @@ export const bankSchema = z
   .object({
     code: bankCode,
     name: z.string().meta({ example: 'Habib Bank Limited' }),
-    ibanPrefix: z.string().nullable(),
+    ibanCode: z
+      .string()
+      .regex(/^[A-Z]{4}$/)
+      .nullable()
+      .meta({
+        description: 'The 4-letter bank code inside its IBANs (`PK36HABB…` is an HBL account)',
+        example: 'HABB',
+      }),
   })
   .meta({ id: 'Bank' });
 export const walletSchema = z

@@ -35,6 +35,7 @@ export * from './payments/payment-state-machine.ts';
 export * from './payments/payment-worker.ts';
 export * from './payouts/account-number.ts';
 export * from './payouts/create-payout.ts';
+export * from './payouts/destination.ts';
 export * from './payouts/get-payout.ts';
 export * from './payouts/list-payouts.ts';
 export * from './payouts/payout-resource.ts';

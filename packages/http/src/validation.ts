@@ -6,7 +6,9 @@ export function zodIssuesToDetails(error: z.ZodError, prefix?: string): ErrorDet
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     const field = [prefix, path].filter(Boolean).join('.') || prefix || '(root)';
-    return { field, message: issue.message, code: issue.code };
+    // A custom rule may name itself (`params.code`, e.g. INVALID_IBAN_CHECKSUM) rather than zod's `custom`.
+    const named = issue.code === 'custom' ? (issue.params as { code?: unknown } | undefined)?.code : undefined;
+    return { field, message: issue.message, code: typeof named === 'string' ? named : issue.code };
   });
 }
 

@@ -184,7 +184,7 @@ describe('POST /checkout/:id/pay and /cancel', () => {
       otp: '12',
     });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('an 11-digit mobile number 03XXXXXXXXX');
+    expect(res.text).toContain('a Pakistani mobile number: 03XXXXXXXXX, +923XXXXXXXXX');
     expect(res.text).toContain('4 to 6 digits');
     expect(res.text).toContain('value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"');
     expect(res.text).not.toContain('<script>x');

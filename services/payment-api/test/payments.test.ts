@@ -85,6 +85,29 @@ describe('POST /payment/complete — scenarios', () => {
     expect(await eventTypes(api.db, m.merchantId)).toEqual(['payment.failed']);
   });
 
+  it.each([
+    ['+923000000004', '03000000004', 'ACCOUNT_BLOCKED'],
+    ['923000000009', '03000000009', 'TITLE_MISMATCH'],
+    ['00923000000001', '03000000001', 'SUCCESS'],
+    ['0300-0000005', '03000000005', 'LIMIT_EXCEEDED'],
+  ])(
+    'when the payer sends the mobile form %s, then it is %s with its scenario %s',
+    async (mobile, stored, scenario) => {
+      const { res } = await payWith(mobile, { otp: '123456' });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ mobile: stored, scenario });
+      const row = await api.db.pool.query('SELECT mobile FROM PaymentTransaction WHERE id = ?', [res.body.id]);
+      expect(row[0].mobile).toBe(stored);
+    },
+  );
+
+  it('when a checkout names its customer by +92 mobile, then it is kept as 03XXXXXXXXX', async () => {
+    const m = await createTestMerchant(api.db);
+    const checkout = await openCheckout(api.app, m.key, { amount: AMOUNT, customer: { mobile: '+923001234567' } });
+    const fetched = await client(api.app, m.key).get(`/checkouts/${checkout.id}`);
+    expect(fetched.body.customer.mobile).toBe('03001234567');
+  });
+
   it('when the payer is 03000000002, then PENDING, then SUCCEEDED by the worker with the checkout COMPLETED and credited', async () => {
     const { m, c, checkout, res } = await payWith('03000000002');
     expect(res.status).toBe(201);

@@ -72,7 +72,7 @@ describe('POST /payouts', () => {
     });
     const iban = await as(merchant).post(
       '/payouts',
-      payoutBody({ destination: { type: 'bank', provider: 'MEEZAN', accountNumber: 'PK36MEZN0000001234567890' } }),
+      payoutBody({ destination: { type: 'bank', provider: 'MEEZAN', accountNumber: 'PK93MEZN0000001234567890' } }),
     );
     expect(iban.status).toBe(201);
   });

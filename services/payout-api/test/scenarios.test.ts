@@ -1,3 +1,4 @@
+import { BANKS, makeIban, SCENARIO_KEYS } from '@mypay/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   balanceRow,
@@ -36,18 +37,27 @@ const CASES = [
 
 const mobile = (n: number) => `030000000${String(n).padStart(2, '0')}`;
 const bankAccount = (n: number) => `00000000${String(n).padStart(2, '0')}`;
+/** A valid IBAN whose account part ends in the scenario's bank number (the 6 digits before it do not count). */
+const iban = (n: number) => makeIban(BANKS[n % BANKS.length]!.ibanCode, `${123456 + n}${bankAccount(n)}`);
+/** The scenario's mobile number as a Raast ID, in the +92 form. */
+const raastId = (n: number) => `+92${mobile(n).slice(1)}`;
+const destinationFor = (type: 'wallet' | 'bank' | 'iban' | 'raast', n: number) =>
+  type === 'wallet'
+    ? { type, provider: 'JAZZCASH', accountNumber: mobile(n) }
+    : type === 'bank'
+      ? { type, provider: 'HBL', accountNumber: bankAccount(n) }
+      : type === 'iban'
+        ? { type, accountNumber: iban(n) }
+        : { type, accountNumber: raastId(n) };
 
 describe('scenarios end to end (SCENARIO_DELAY_SCALE 0.01)', () => {
-  for (const type of ['wallet', 'bank'] as const) {
+  for (const type of ['wallet', 'bank', 'iban', 'raast'] as const) {
     it.each(CASES)(
       `when a ${type} payout hits scenario %i, then it ends %s (%s), refunded: %s`,
       async (n, status, code, refunded, path) => {
         const m = await createTestMerchant(api.db, { balance: OPENING });
         const c = client(api.app, m.key);
-        const destination =
-          type === 'wallet'
-            ? { type, provider: 'JAZZCASH', accountNumber: mobile(n) }
-            : { type, provider: 'HBL', accountNumber: bankAccount(n) };
+        const destination = destinationFor(type, n);
         const created = await c.post('/payouts', payoutBody({ amount: AMOUNT, destination }));
         expect(created.status).toBe(201);
         const final = await waitFor(
@@ -56,6 +66,7 @@ describe('scenarios end to end (SCENARIO_DELAY_SCALE 0.01)', () => {
           10_000,
         );
         expect(final.status).toBe(status);
+        expect(final.scenario).toBe(SCENARIO_KEYS[n - 1]);
         expect(final.failure?.code ?? null).toBe(code);
         expect(final.events.map((e: { status: string }) => e.status)).toEqual(path);
         // Settled: nothing due any more, nothing pending; refunds put the money back exactly once.
@@ -92,19 +103,20 @@ describe('scenarios end to end (SCENARIO_DELAY_SCALE 0.01)', () => {
     expect(await balanceRow(api.db, m.merchantId)).toEqual({ available: OPENING - AMOUNT, pending: AMOUNT });
   });
 
-  it('when scenarios 3 and 7 are used, then nothing is created (422 / 503)', async () => {
-    const m = await createTestMerchant(api.db, { balance: OPENING });
-    const c = client(api.app, m.key);
-    const notFound = await c.post(
-      '/payouts',
-      payoutBody({ destination: { type: 'bank', provider: 'HBL', accountNumber: bankAccount(3) } }),
-    );
-    expect(notFound.status).toBe(422);
-    const down = await c.post(
-      '/payouts',
-      payoutBody({ destination: { type: 'bank', provider: 'HBL', accountNumber: bankAccount(7) } }),
-    );
-    expect(down.status).toBe(503);
-    expect(await ledgerSum(api.db, m.merchantId)).toBe(OPENING);
-  });
+  it.each(['wallet', 'bank', 'iban', 'raast'] as const)(
+    'when a %s payout uses scenarios 3 and 7, then nothing is created (422 ACCOUNT_NOT_FOUND / 503)',
+    async (type) => {
+      const m = await createTestMerchant(api.db, { balance: OPENING });
+      const c = client(api.app, m.key);
+      const notFound = await c.post('/payouts', payoutBody({ destination: destinationFor(type, 3) }));
+      expect(notFound.status).toBe(422);
+      expect(notFound.body.error.code).toBe('ACCOUNT_NOT_FOUND');
+      const down = await c.post('/payouts', payoutBody({ destination: destinationFor(type, 7) }));
+      expect(down.status).toBe(503);
+      expect(down.body.error.code).toBe('PROVIDER_UNAVAILABLE');
+      expect(await ledgerSum(api.db, m.merchantId)).toBe(OPENING);
+      const rows = await api.db.pool.query('SELECT COUNT(*) AS n FROM Payout WHERE merchantId = ?', [m.merchantId]);
+      expect(Number(rows[0].n)).toBe(0);
+    },
+  );
 });

@@ -1,4 +1,9 @@
-import { DEFAULT_CHECKOUT_TTL_SECONDS, MAX_CHECKOUT_TTL_SECONDS, MIN_CHECKOUT_TTL_SECONDS } from '@mypay/contracts';
+import {
+  DEFAULT_CHECKOUT_TTL_SECONDS,
+  MAX_CHECKOUT_TTL_SECONDS,
+  MIN_CHECKOUT_TTL_SECONDS,
+  normalizeMobile,
+} from '@mypay/contracts';
 import { type Db, withSqlTransaction } from '@mypay/db';
 import { AppError, type ErrorDetail } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
@@ -68,7 +73,8 @@ export async function createCheckout(
     amount: input.amount,
     currency: CURRENCY,
     orderId: input.orderId,
-    customerMobile: input.customer?.mobile ?? null,
+    // Stored as 03XXXXXXXXX whichever accepted form was sent (+923…, 923…, 00923…): it pre-fills the hosted page.
+    customerMobile: input.customer?.mobile ? (normalizeMobile(input.customer.mobile) ?? input.customer.mobile) : null,
     customerEmail: input.customer?.email ?? null,
     successUrl: input.successUrl,
     cancelUrl: input.cancelUrl,

@@ -3,7 +3,8 @@ import type { Db } from '@mypay/db';
 export interface BankEntry {
   code: string;
   name: string;
-  ibanPrefix: string | null;
+  /** The 4-letter bank code inside its IBANs. */
+  ibanCode: string | null;
 }
 export interface WalletEntry {
   code: string;
@@ -15,6 +16,8 @@ export interface Directory {
   wallets(): Promise<WalletEntry[]>;
   /** True when `code` is a seeded provider of that type (a wallet code for wallets, a bank code for banks). */
   isProvider(type: 'wallet' | 'bank', code: string): Promise<boolean>;
+  /** The seeded bank whose IBANs carry this 4-letter bank code, if any. */
+  bankByIbanCode(ibanCode: string): Promise<BankEntry | null>;
 }
 
 /** Seeded banks and wallets, cached for `ttlMs` (reference data; an admin edit shows up within that). */
@@ -25,12 +28,12 @@ export function createDirectory(db: Db, options: { ttlMs?: number } = {}): Direc
   async function load() {
     if (cached && Date.now() - cached.at < ttlMs) return cached;
     const [banks, wallets] = await Promise.all([
-      db.pool.query('SELECT code, name, ibanPrefix FROM Bank ORDER BY code') as Promise<BankEntry[]>,
+      db.pool.query('SELECT code, name, ibanCode FROM Bank ORDER BY code') as Promise<BankEntry[]>,
       db.pool.query('SELECT code, name FROM Wallet ORDER BY code') as Promise<WalletEntry[]>,
     ]);
     cached = {
       at: Date.now(),
-      banks: banks.map((b) => ({ code: b.code, name: b.name, ibanPrefix: b.ibanPrefix ?? null })),
+      banks: banks.map((b) => ({ code: b.code, name: b.name, ibanCode: b.ibanCode ?? null })),
       wallets: wallets.map((w) => ({ code: w.code, name: w.name })),
     };
     return cached;
@@ -46,6 +49,9 @@ export function createDirectory(db: Db, options: { ttlMs?: number } = {}): Direc
     async isProvider(type, code) {
       const { banks, wallets } = await load();
       return (type === 'bank' ? banks : wallets).some((entry) => entry.code === code);
+    },
+    async bankByIbanCode(ibanCode) {
+      return (await load()).banks.find((bank) => bank.ibanCode === ibanCode) ?? null;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { OTP_PATTERN } from '@mypay/contracts';
+import { MOBILE_PROBLEM, normalizeMobile, OTP_PATTERN } from '@mypay/contracts';
 import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
 import { assertCheckoutPayable, assertNoPendingAttempt } from '../checkouts/cancel-checkout.ts';
 import { CHECKOUT_COLUMNS, type CheckoutRow, toCheckoutResource } from '../checkouts/checkout-resource.ts';
@@ -7,7 +7,6 @@ import { AppError, type ErrorDetail, notFound } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
 import { changeBalance } from '../ledger/change-balance.ts';
-import { WALLET_ACCOUNT } from '../payouts/account-number.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { type PaymentResource, type TransactionRow, toPaymentResource } from './payment-resource.ts';
@@ -55,9 +54,8 @@ export async function completePayment(
 ): Promise<PaymentResource> {
   const now = options.now ?? new Date();
   const problems: ErrorDetail[] = [];
-  if (!WALLET_ACCOUNT.test(input.mobile)) {
-    problems.push({ field: 'mobile', message: 'an 11-digit mobile number 03XXXXXXXXX' });
-  }
+  const mobile = normalizeMobile(input.mobile);
+  if (!mobile) problems.push({ field: 'mobile', message: MOBILE_PROBLEM });
   if (input.otp !== undefined && !OTP_PATTERN.test(input.otp)) {
     problems.push({ field: 'otp', message: '4 to 6 digits' });
   }
@@ -69,7 +67,7 @@ export async function completePayment(
   }
   if (problems.length > 0) throw new AppError('VALIDATION_ERROR', 'the request is not valid', problems);
 
-  const scenario = await deps.scenarios.resolve(input.mobile);
+  const scenario = await deps.scenarios.resolve(mobile!, 'mobile');
   const plan = planPayment(scenario.key);
   const delayMs = await deps.scenarios.delayOf(scenario.key);
 
@@ -100,7 +98,7 @@ export async function completePayment(
       amount: Number(checkout.amount),
       currency: checkout.currency,
       provider: input.provider,
-      mobile: input.mobile,
+      mobile: mobile!,
       status: plan.status,
       scenario: scenario.key,
       failureCode: plan.failure?.code ?? null,

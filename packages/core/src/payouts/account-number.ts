@@ -1,2 +1,9 @@
 /** Destination account formats: one rule, in the contract (the API schema refines with it, use-cases check it). */
-export { accountNumberProblem, BANK_ACCOUNT, WALLET_ACCOUNT } from '@mypay/contracts';
+export {
+  accountNumberIssue,
+  accountNumberProblem,
+  BANK_ACCOUNT,
+  normalizeAccountNumber,
+  normalizeMobile,
+  WALLET_ACCOUNT,
+} from '@mypay/contracts';

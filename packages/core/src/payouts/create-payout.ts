@@ -1,3 +1,4 @@
+import type { DestinationType } from '@mypay/contracts';
 import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
 import type { Directory } from '../directory/directory.ts';
 import { AppError } from '../errors.ts';
@@ -7,7 +8,7 @@ import { changeBalance } from '../ledger/change-balance.ts';
 import { CURRENCY, MAX_AMOUNT } from '../money.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
-import { accountNumberProblem } from './account-number.ts';
+import { resolveDestination } from './destination.ts';
 import { type PayoutEventView, type PayoutResource, type PayoutRow, toPayoutResource } from './payout-resource.ts';
 import { balanceEffect, eventTypeFor, nextTransitionAt, planAtCreate } from './payout-state-machine.ts';
 
@@ -21,7 +22,12 @@ export interface CreatePayoutInput {
   merchantId: string;
   amount: number;
   currency: string;
-  destination: { type: 'wallet' | 'bank'; provider: string; accountNumber: string; accountTitle?: string | undefined };
+  destination: {
+    type: DestinationType;
+    provider?: string | undefined;
+    accountNumber: string;
+    accountTitle?: string | undefined;
+  };
   reference: string;
   description?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
@@ -65,23 +71,10 @@ export async function createPayout(
   if (badReference) {
     throw new AppError('VALIDATION_ERROR', 'the request is not valid', [{ field: 'reference', message: badReference }]);
   }
-  const { type, provider, accountNumber } = input.destination;
-  const formatProblem = accountNumberProblem(type, accountNumber);
-  if (formatProblem) {
-    throw new AppError('VALIDATION_ERROR', 'the request is not valid', [
-      { field: 'destination.accountNumber', message: formatProblem },
-    ]);
-  }
-  if (!(await deps.directory.isProvider(type, provider))) {
-    throw new AppError('VALIDATION_ERROR', 'the request is not valid', [
-      {
-        field: 'destination.provider',
-        message: `unknown ${type} provider "${provider}" (see GET /api/v1/directory/${type === 'bank' ? 'banks' : 'wallets'})`,
-      },
-    ]);
-  }
+  const destination = await resolveDestination(deps.directory, input.destination, 'destination.');
+  const { type, provider, accountNumber } = destination;
 
-  const scenario = await deps.scenarios.resolve(accountNumber);
+  const scenario = await deps.scenarios.resolve(destination.scenario.number, destination.scenario.kind);
   if (scenario.key === 'ACCOUNT_NOT_FOUND') {
     throw new AppError('ACCOUNT_NOT_FOUND', 'the destination account does not exist', [
       { field: 'destination.accountNumber', message: 'no such account at the provider' },

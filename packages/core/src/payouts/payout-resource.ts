@@ -1,3 +1,4 @@
+import type { DestinationType } from '@mypay/contracts';
 import type { PayoutStatus } from './payout-state-machine.ts';
 
 /** The payout as the API shows it (and as webhook events carry it). */
@@ -6,7 +7,7 @@ export interface PayoutResource {
   amount: number;
   currency: string;
   status: PayoutStatus;
-  destination: { type: 'wallet' | 'bank'; provider: string; accountNumber: string; accountTitle: string | null };
+  destination: { type: DestinationType; provider: string; accountNumber: string; accountTitle: string | null };
   reference: string;
   description: string | null;
   metadata: Record<string, unknown> | null;
@@ -28,7 +29,7 @@ export interface PayoutRow {
   merchantId: string;
   amount: number;
   currency: string;
-  destinationType: 'wallet' | 'bank';
+  destinationType: DestinationType;
   provider: string;
   accountNumber: string;
   accountTitle: string | null;

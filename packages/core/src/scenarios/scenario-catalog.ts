@@ -5,8 +5,11 @@ import type { ScenarioKey, ScenarioRow } from '../reference/seed-data.ts';
 export interface ScenarioCatalog {
   /** The seeded table, in scenario-number order. */
   list(): Promise<ScenarioRow[]>;
-  /** The scenario a wallet mobile number or bank account number triggers; any other number is SUCCESS. */
-  resolve(accountNumber: string): Promise<ScenarioRow>;
+  /**
+   * The scenario a number triggers; any other number is SUCCESS. `kind` says which column to match:
+   * a bank account `03000000004` is no wallet scenario. Without it, either (older callers).
+   */
+  resolve(accountNumber: string, kind?: 'mobile' | 'bank'): Promise<ScenarioRow>;
   /** A scenario's base delay times SCENARIO_DELAY_SCALE, in ms. */
   delayOf(key: ScenarioKey): Promise<number>;
 }
@@ -19,6 +22,8 @@ export function createScenarioCatalog(db: Db, options: { delayScale: number }): 
   let loading: Promise<{
     rows: ScenarioRow[];
     byNumber: Map<string, ScenarioRow>;
+    byMobile: Map<string, ScenarioRow>;
+    byBankAccount: Map<string, ScenarioRow>;
     byKey: Map<string, ScenarioRow>;
   }> | null = null;
 
@@ -28,15 +33,19 @@ export function createScenarioCatalog(db: Db, options: { delayScale: number }): 
         'SELECT `key`, number, mobile, bankAccount, description, payoutOutcome, paymentOutcome, verifyOutcome, delayMs FROM Scenario ORDER BY number',
       )) as ScenarioRow[];
       const byNumber = new Map<string, ScenarioRow>();
+      const byMobile = new Map<string, ScenarioRow>();
+      const byBankAccount = new Map<string, ScenarioRow>();
       const byKey = new Map<string, ScenarioRow>();
       for (const row of rows) {
         const clean = { ...row, number: Number(row.number), delayMs: Number(row.delayMs) };
         byNumber.set(clean.mobile, clean);
         byNumber.set(clean.bankAccount, clean);
+        byMobile.set(clean.mobile, clean);
+        byBankAccount.set(clean.bankAccount, clean);
         byKey.set(clean.key, clean);
       }
       if (!byKey.has('SUCCESS')) throw new Error('the Scenario table is not seeded (run pnpm db:seed)');
-      return { rows: rows.map((r) => byKey.get(r.key)!), byNumber, byKey };
+      return { rows: rows.map((r) => byKey.get(r.key)!), byNumber, byMobile, byBankAccount, byKey };
     })().catch((error) => {
       loading = null;
       throw error;
@@ -48,9 +57,10 @@ export function createScenarioCatalog(db: Db, options: { delayScale: number }): 
     async list() {
       return (await load()).rows;
     },
-    async resolve(accountNumber) {
-      const { byNumber, byKey } = await load();
-      return byNumber.get(accountNumber) ?? byKey.get('SUCCESS')!;
+    async resolve(accountNumber, kind) {
+      const { byNumber, byMobile, byBankAccount, byKey } = await load();
+      const table = kind === 'mobile' ? byMobile : kind === 'bank' ? byBankAccount : byNumber;
+      return table.get(accountNumber) ?? byKey.get('SUCCESS')!;
     },
     async delayOf(key) {
       const row = (await load()).byKey.get(key);

@@ -100,7 +100,7 @@ ${view.banner ? `<div class="banner error" role="alert" data-testid="failure">${
 <input type="hidden" name="csrf" value="${h(view.csrf)}">
 <fieldset><legend>Pay with</legend><div class="wallets">${wallets}</div>${fieldError(view, 'provider')}</fieldset>
 <div class="row"><label class="field" for="mobile">Mobile number</label>
-<input type="tel" id="mobile" name="mobile" inputmode="numeric" autocomplete="tel" placeholder="03XXXXXXXXX" maxlength="11" required value="${h(view.values.mobile ?? '')}"${view.fieldErrors.mobile ? ' aria-invalid="true" aria-describedby="mobile-error"' : ''}>
+<input type="tel" id="mobile" name="mobile" inputmode="numeric" autocomplete="tel" placeholder="03XXXXXXXXX" maxlength="16" required value="${h(view.values.mobile ?? '')}"${view.fieldErrors.mobile ? ' aria-invalid="true" aria-describedby="mobile-error"' : ''}>
 ${fieldError(view, 'mobile')}</div>
 <div class="row"><label class="field" for="otp">OTP (one-time password)</label>
 <input type="text" id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6" placeholder="4–6 digits"${view.fieldErrors.otp ? ' aria-invalid="true" aria-describedby="otp-error"' : ''}>
