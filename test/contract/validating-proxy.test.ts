@@ -316,7 +316,27 @@ describe('a session through a validating proxy (Prism --errors)', () => {
     ok(await call('payment', 'POST', `/checkouts/${toCancel.id}/cancel`, { key: paymentKey }), 200);
     ok(await call('payment', 'POST', `/checkouts/${toCancel.id}/cancel`, { key: paymentKey, body: {} }), 422);
     const pay = { checkoutId: checkout.id, provider: 'JAZZCASH', mobile: '03000000001', otp: '123456' };
-    ok(await call('payment', 'POST', '/payment/complete', { key: paymentKey, body: pay }), 201);
+    const paid = ok(await call('payment', 'POST', '/payment/complete', { key: paymentKey, body: pay }), 201);
+    const refund = ok(
+      await call('payment', 'POST', '/refunds', {
+        key: paymentKey,
+        body: { transactionId: paid.id, amount: 100_000, reason: 'one item returned' },
+        headers: { 'Idempotency-Key': `refund-${orderId}` },
+      }),
+      201,
+    );
+    const tooLarge = ok(
+      await call('payment', 'POST', '/refunds', { key: paymentKey, body: { transactionId: paid.id, amount: 150_001 } }),
+      422,
+    );
+    expect(tooLarge.error?.code).toBe('REFUND_EXCEEDS_PAYMENT');
+    ok(await call('payment', 'GET', `/refunds/${refund.id}`, { key: paymentKey }), 200);
+    ok(await call('payment', 'GET', '/refunds/re_doesnotexist', { key: paymentKey }), 404);
+    ok(
+      await call('payment', 'GET', `/refunds?transactionId=${paid.id}&status=SUCCEEDED&limit=5`, { key: paymentKey }),
+      200,
+    );
+    ok(await call('payment', 'GET', '/refunds', { key: bad }), 401);
     ok(await call('payment', 'POST', '/payment/complete', { key: paymentKey, body: pay }), 422);
     ok(await call('payment', 'GET', '/transactions?limit=5&status=SUCCEEDED', { key: paymentKey }), 200);
     ok(await call('payment', 'GET', '/transactions', { key: bad }), 401);

@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   UNSUPPORTED_CURRENCY: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
   INVALID_STATE: 422,
+  REFUND_EXCEEDS_PAYMENT: 422,
   RATE_LIMITED: 429,
   HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,
@@ -56,6 +57,8 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   UNSUPPORTED_CURRENCY: 'A currency other than `PKR`.',
   IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used with a different request.',
   INVALID_STATE: 'The object is not in a state that allows this (e.g. an illegal status transition).',
+  REFUND_EXCEEDS_PAYMENT:
+    'The refund is larger than what remains refundable of the payment (its amount less refunds that succeeded or are pending); `details[0]` says how much remains.',
   RATE_LIMITED: 'Too many requests for this key; wait `Retry-After` seconds.',
   HEADERS_TOO_LARGE: 'The request headers are larger than the server accepts.',
   INTERNAL_ERROR: 'Something went wrong on our side; the request id helps us find it.',

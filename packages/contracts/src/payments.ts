@@ -14,11 +14,12 @@ export const CHECKOUT_STATUSES = [
 ] as const satisfies readonly CheckoutStatus[];
 export const checkoutStatus = z.enum(CHECKOUT_STATUSES).meta({ id: 'CheckoutStatus' });
 
-export type TransactionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REFUNDED';
+export type TransactionStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
 export const TRANSACTION_STATUSES = [
   'PENDING',
   'SUCCEEDED',
   'FAILED',
+  'PARTIALLY_REFUNDED',
   'REFUNDED',
 ] as const satisfies readonly TransactionStatus[];
 export const transactionStatus = z.enum(TRANSACTION_STATUSES).meta({ id: 'TransactionStatus' });
@@ -137,6 +138,10 @@ export const paymentSchema = z
     checkoutId: z.string().meta({ example: 'cs_8Jd2a1b2c3d4e5f6' }),
     orderId: z.string().meta({ example: 'ORDER-1001' }),
     amount: z.number().int().meta({ example: 250000 }),
+    amountRefunded: z.number().int().meta({
+      description: 'Sum of the refunds of this payment that succeeded; `REFUNDED` once it equals `amount`',
+      example: 0,
+    }),
     currency: z.literal('PKR'),
     status: transactionStatus,
     provider: z.string().meta({ example: 'JAZZCASH' }),
@@ -202,3 +207,69 @@ export type CompletePaymentBody = z.infer<typeof completePaymentBody>;
 export const listTransactionsQuery = z.object({ ...pageQueryShape, status: transactionStatus.optional() });
 export type ListTransactionsQuery = z.infer<typeof listTransactionsQuery>;
 export const transactionList = pageOf(paymentSchema, 'TransactionList');
+
+// ---------------------------------------------------------------------------------------------
+// Refunds of payment transactions.
+
+export type RefundStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
+export const REFUND_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED'] as const satisfies readonly RefundStatus[];
+export const refundStatus = z.enum(REFUND_STATUSES).meta({ id: 'RefundStatus' });
+
+export const createRefundBody = z
+  .object({
+    transactionId: z
+      .string()
+      .min(1)
+      .max(64)
+      .meta({ description: 'A `SUCCEEDED` (or partly refunded) payment', example: 'txn_4Hs9a8b7c6d5e4f3' }),
+    amount: amountField(100000).optional().meta({
+      description: 'Paisa; default: all that remains refundable. Refunds of one payment add up to at most its amount.',
+      example: 100000,
+    }),
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .regex(NO_CONTROL_CHARACTERS, 'no control characters')
+      .optional()
+      .meta({ description: 'Your note, kept with the refund', example: 'customer returned one item' }),
+  })
+  .meta({
+    id: 'CreateRefund',
+    examples: [
+      { transactionId: 'txn_4Hs9a8b7c6d5e4f3', amount: 100000, reason: 'customer returned one item' },
+      { transactionId: 'txn_4Hs9a8b7c6d5e4f3' },
+    ],
+  });
+export type CreateRefundBody = z.infer<typeof createRefundBody>;
+
+export const refundSchema = z
+  .object({
+    id: z.string().meta({ example: 're_2Kd8a1b2c3d4e5f6a7b8c9d0' }),
+    transactionId: z.string().meta({ example: 'txn_4Hs9a8b7c6d5e4f3' }),
+    checkoutId: z.string().meta({ example: 'cs_8Jd2a1b2c3d4e5f6' }),
+    amount: z.number().int().meta({ example: 100000 }),
+    currency: z.literal('PKR'),
+    status: refundStatus,
+    reason: z.string().nullable().meta({ example: 'customer returned one item' }),
+    scenario: z.string().meta({ description: "The payment's scenario, which drives the refund", example: 'SUCCESS' }),
+    failure: failureSchema.nullable(),
+    createdAt: isoDateTime,
+    updatedAt: isoDateTime,
+  })
+  .meta({ id: 'Refund' });
+export type Refund = z.infer<typeof refundSchema>;
+
+export const listRefundsQuery = z.object({
+  ...pageQueryShape,
+  status: refundStatus.optional(),
+  transactionId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: 'Refunds of this payment only', example: 'txn_4Hs9a8b7c6d5e4f3' }),
+});
+export type ListRefundsQuery = z.infer<typeof listRefundsQuery>;
+export const refundList = pageOf(refundSchema, 'RefundList');

@@ -1,6 +1,6 @@
 import { type ZodType, z } from 'zod';
 import { isoDateTime, pageOf, pageQueryShape } from './common.ts';
-import { checkoutSchema, paymentSchema } from './payments.ts';
+import { checkoutSchema, paymentSchema, refundSchema } from './payments.ts';
 import { payoutSchema } from './payouts.ts';
 
 /** Events (the body every webhook delivery and the event stream carry), endpoints and deliveries. */
@@ -17,6 +17,9 @@ export const EVENT_TYPES = [
   'payment.succeeded',
   'payment.failed',
   'payment.refunded',
+  'refund.created',
+  'refund.succeeded',
+  'refund.failed',
   'webhook.test',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -44,6 +47,9 @@ export const EVENT_OBJECTS = {
   'payment.succeeded': paymentSchema,
   'payment.failed': paymentSchema,
   'payment.refunded': paymentSchema,
+  'refund.created': refundSchema,
+  'refund.succeeded': refundSchema,
+  'refund.failed': refundSchema,
   'webhook.test': webhookTestObject,
 } as const satisfies Record<EventType, ZodType>;
 
@@ -59,7 +65,11 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
     'A checkout was cancelled (by the customer on the hosted page, or by you with `POST /checkouts/:id/cancel`).',
   'payment.succeeded': 'A payment succeeded; its amount was credited to the balance.',
   'payment.failed': 'A payment attempt failed (`failure` says why); the checkout stays open for another try.',
-  'payment.refunded': 'A succeeded payment was refunded.',
+  'payment.refunded': 'A payment was refunded in full (its refunds that succeeded add up to its amount).',
+  'refund.created':
+    'A refund was accepted (status `PENDING`) and its amount taken from the balance; `refund.succeeded` or `refund.failed` follows.',
+  'refund.succeeded': 'The refund reached the payer.',
+  'refund.failed': 'The refund failed (`failure` says why); its amount is back in the balance.',
   'webhook.test': 'Sent by `POST /webhooks/test` to check an endpoint.',
 };
 

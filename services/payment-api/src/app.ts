@@ -24,6 +24,7 @@ import { type ApiContext, AUTHENTICATED_PREFIXES, type RouteModule } from './con
 import { hostedPageRouter } from './hosted-page/routes.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { refundRoutes } from './refunds/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 
 export interface AppDeps {
@@ -34,7 +35,7 @@ export interface AppDeps {
   directory?: Directory;
 }
 
-const ROUTE_MODULES: RouteModule[] = [checkoutRoutes, paymentRoutes, webhookRoutes];
+const ROUTE_MODULES: RouteModule[] = [checkoutRoutes, paymentRoutes, refundRoutes, webhookRoutes];
 
 export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiContext {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'payment-api' });
@@ -53,6 +54,7 @@ export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiConte
       tags: {
         Checkouts: 'Checkout sessions: open one, send the customer to its hosted page.',
         Payments: 'Payment transactions: the attempts to pay a checkout.',
+        Refunds: 'Refunds of payments, in full or in part; their outcome follows the payer number.',
         'Hosted page': 'The page your customer pays on (HTML, no API key).',
         Webhooks: WEBHOOKS_TAG_DESCRIPTION,
         Platform: 'Health and this document.',

@@ -25,7 +25,14 @@ export interface ApiContext {
 export type RouteModule = (router: Router, ctx: ApiContext) => void;
 
 /** Path prefixes served behind an API key (the hosted page, health and docs are public). */
-export const AUTHENTICATED_PREFIXES = ['/api/checkout', '/checkouts', '/payment', '/transactions', '/webhooks'];
+export const AUTHENTICATED_PREFIXES = [
+  '/api/checkout',
+  '/checkouts',
+  '/payment',
+  '/transactions',
+  '/refunds',
+  '/webhooks',
+];
 
 /** The OpenAPI document and docs page are also served under /api/checkout/, which nginx routes here. */
 export const DOCS_PREFIX = '/api/checkout';

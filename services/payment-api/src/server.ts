@@ -5,6 +5,7 @@ import {
   createDirectory,
   createLogger,
   createPaymentWorker,
+  createRefundWorker,
   createScenarioCatalog,
 } from '@mypay/core';
 import { createDb, describeConnectionError, pingDatabase } from '@mypay/db';
@@ -31,6 +32,7 @@ async function main() {
           pollIntervalMs: config.workerPollIntervalMs,
         }),
         createCheckoutExpiryWorker({ pool: db.pool, logger, publicUrl: config.publicUrl }),
+        createRefundWorker({ pool: db.pool, logger, pollIntervalMs: config.workerPollIntervalMs }),
       ]
     : [];
   const deliveryWorker = config.webhookWorkerEnabled ? createDeliveryWorker(db, config.webhooks, { logger }) : null;

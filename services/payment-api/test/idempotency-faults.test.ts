@@ -106,3 +106,54 @@ describe('POST /payment/complete under faults', () => {
     expect(await count('SELECT COUNT(*) AS n FROM PaymentTransaction WHERE checkoutId = ?', [checkout.id])).toBe(1);
   });
 });
+
+describe('POST /refunds under faults', () => {
+  async function paidTransaction(m: TestMerchant) {
+    const checkout = await openCheckout(api.app, m.key, { amount: 40_000 });
+    const pay = await kit.create(m, '/payment/complete', {
+      checkoutId: checkout.id,
+      provider: 'JAZZCASH',
+      mobile: '03000000001',
+    });
+    const res = await fetch(pay.url, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${m.key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(pay.body),
+    });
+    return ((await res.json()) as { id: string }).id;
+  }
+  const lockPayment = (txnId: string) => () =>
+    holdLock(api.db.pool, 'SELECT id FROM PaymentTransaction WHERE id = ? FOR UPDATE', [txnId]);
+  const refundsOf = (txnId: string) => count('SELECT COUNT(*) AS n FROM Refund WHERE transactionId = ?', [txnId]);
+
+  it('when the refund waits on the payment row lock and the client gives up, then the retry replays the one refund, debited once', async () => {
+    const m = await createTestMerchant(api.db);
+    const txnId = await paidTransaction(m);
+    const { early, replay } = await abortWhileLockedThenRetry({
+      ...create(m, '/refunds', { transactionId: txnId, amount: 15_000 }),
+      lock: lockPayment(txnId),
+    });
+
+    expect(early.body.error?.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    expect(replay).toMatchObject({ status: 201, replayed: true, body: { status: 'SUCCEEDED', amount: 15_000 } });
+    expect(await refundsOf(txnId)).toBe(1);
+    expect(await available(api.db, m.merchantId)).toBe(25_000);
+    expect(await ledgerSum(api.db, m.merchantId)).toBe(25_000);
+  });
+
+  it('when a retry takes over the key while the first refund still waits on the lock, then one refund exists', async () => {
+    const m = await createTestMerchant(api.db);
+    const txnId = await paidTransaction(m);
+    const { first, second, replay } = await takeOverWhileLocked({
+      ...create(m, '/refunds', { transactionId: txnId }),
+      lock: lockPayment(txnId),
+      staleAfterMs: STALE_AFTER_MS,
+    });
+
+    expect(first.body.error?.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    expect(second).toMatchObject({ status: 201, replayed: false });
+    expect(replay).toEqual({ status: 201, body: second.body, replayed: true });
+    expect(await refundsOf(txnId)).toBe(1);
+    expect(await available(api.db, m.merchantId)).toBe(0);
+  });
+});

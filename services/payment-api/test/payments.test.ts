@@ -166,6 +166,8 @@ describe('POST /payment/complete — scenarios', () => {
       'checkout.completed',
       'payment.refunded',
       'payment.succeeded',
+      'refund.created',
+      'refund.succeeded',
     ]);
   });
 });

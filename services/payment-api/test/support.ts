@@ -7,6 +7,7 @@ import {
   createLogger,
   createMerchant,
   createPaymentWorker,
+  createRefundWorker,
   createScenarioCatalog,
   type DueRowWorker,
   insertApiKey,
@@ -69,6 +70,12 @@ export function startTestApi(options: { env?: Record<string, string>; workers?: 
             retryDelayMs: 200,
           }),
           createCheckoutExpiryWorker({ pool: db.pool, logger, publicUrl: config.publicUrl, pollIntervalMs: 50 }),
+          createRefundWorker({
+            pool: db.pool,
+            logger,
+            pollIntervalMs: config.workerPollIntervalMs,
+            retryDelayMs: 200,
+          }),
         ];
   for (const worker of workers) worker.start();
   return {

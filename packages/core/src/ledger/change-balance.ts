@@ -7,6 +7,7 @@ export type LedgerEntryType =
   | 'PAYOUT_REFUND'
   | 'PAYMENT_CREDIT'
   | 'PAYMENT_REFUND'
+  | 'PAYMENT_REFUND_REVERSAL'
   | 'ADJUSTMENT';
 
 export interface BalanceChange {
@@ -18,6 +19,7 @@ export interface BalanceChange {
   pendingDelta?: number;
   payoutId?: string | null;
   transactionId?: string | null;
+  refundId?: string | null;
   description?: string | null;
   /**
    * Refunds and reversals of money the merchant received must always complete, even when it
@@ -64,14 +66,15 @@ export async function changeBalance(conn: PoolConnection, change: BalanceChange)
   }
   // balanceAfter is read from the row this transaction has just locked and updated.
   await conn.query(
-    `INSERT INTO LedgerEntry (merchantId, type, amount, balanceAfter, payoutId, transactionId, description, createdAt)
-     SELECT ?, ?, ?, available, ?, ?, ?, NOW(3) FROM MerchantBalance WHERE merchantId = ?`,
+    `INSERT INTO LedgerEntry (merchantId, type, amount, balanceAfter, payoutId, transactionId, refundId, description, createdAt)
+     SELECT ?, ?, ?, available, ?, ?, ?, ?, NOW(3) FROM MerchantBalance WHERE merchantId = ?`,
     [
       change.merchantId,
       change.type,
       change.amount,
       change.payoutId ?? null,
       change.transactionId ?? null,
+      change.refundId ?? null,
       change.description ?? null,
       change.merchantId,
     ],

@@ -96,6 +96,7 @@ export async function completePayment(
       checkoutId: checkout.id,
       orderId: checkout.orderId,
       amount: Number(checkout.amount),
+      amountRefunded: 0,
       currency: checkout.currency,
       provider: input.provider,
       mobile: mobile!,

@@ -6,6 +6,7 @@ export interface PaymentResource {
   checkoutId: string;
   orderId: string;
   amount: number;
+  amountRefunded: number;
   currency: string;
   status: TransactionStatus;
   provider: string;
@@ -23,6 +24,8 @@ export interface TransactionRow {
   checkoutId: string;
   orderId: string;
   amount: number;
+  /** Refunds that succeeded (0 on a new row). */
+  amountRefunded: number;
   currency: string;
   provider: string;
   mobile: string;
@@ -37,7 +40,7 @@ export interface TransactionRow {
 
 /** For `FROM PaymentTransaction t JOIN Checkout c ON c.id = t.checkoutId`. */
 export const TRANSACTION_COLUMNS_JOINED =
-  't.id, t.merchantId, t.checkoutId, c.orderId, t.amount, t.currency, t.provider, t.mobile, t.status, t.scenario, t.failureCode, t.failureMessage, t.nextTransitionAt, t.createdAt, t.updatedAt';
+  't.id, t.merchantId, t.checkoutId, c.orderId, t.amount, t.amountRefunded, t.currency, t.provider, t.mobile, t.status, t.scenario, t.failureCode, t.failureMessage, t.nextTransitionAt, t.createdAt, t.updatedAt';
 
 export function toPaymentResource(row: TransactionRow): PaymentResource {
   return {
@@ -45,6 +48,7 @@ export function toPaymentResource(row: TransactionRow): PaymentResource {
     checkoutId: row.checkoutId,
     orderId: row.orderId,
     amount: Number(row.amount),
+    amountRefunded: Number(row.amountRefunded ?? 0),
     currency: row.currency,
     status: row.status,
     provider: row.provider,

@@ -6,10 +6,14 @@ import type { TransactionStatus } from '@mypay/contracts';
 
 export { TRANSACTION_STATUSES, type TransactionStatus } from '@mypay/contracts';
 
-/** PENDING → SUCCEEDED | FAILED, SUCCEEDED → REFUNDED. */
+/**
+ * PENDING → SUCCEEDED | FAILED; then refunds: SUCCEEDED → PARTIALLY_REFUNDED | REFUNDED,
+ * PARTIALLY_REFUNDED → REFUNDED (each step is a refund that succeeded).
+ */
 export const PAYMENT_TRANSITIONS: Record<TransactionStatus, readonly TransactionStatus[]> = {
   PENDING: ['SUCCEEDED', 'FAILED'],
-  SUCCEEDED: ['REFUNDED'],
+  SUCCEEDED: ['PARTIALLY_REFUNDED', 'REFUNDED'],
+  PARTIALLY_REFUNDED: ['REFUNDED'],
   FAILED: [],
   REFUNDED: [],
 };
@@ -78,6 +82,8 @@ export function scheduledPaymentStep(scenario: ScenarioKey, status: TransactionS
     case 'TIMEOUT:PENDING':
       return { to: 'FAILED', failure: PAYMENT_FAILURES.TIMEOUT };
     case 'REVERSED:SUCCEEDED':
+    case 'REVERSED:PARTIALLY_REFUNDED':
+      // The scenario's automatic refund of whatever remains (a refund object like any other).
       return { to: 'REFUNDED', failure: null };
     default:
       return null;
@@ -104,7 +110,8 @@ export function paymentBalanceEffect(
   return null;
 }
 
+/** The event for entering `status`; none for PENDING, nor for a partial refund (its `refund.succeeded` says it). */
 export const paymentEventTypeFor = (status: TransactionStatus) =>
-  status === 'PENDING'
+  status === 'PENDING' || status === 'PARTIALLY_REFUNDED'
     ? null
     : (`payment.${status.toLowerCase()}` as 'payment.succeeded' | 'payment.failed' | 'payment.refunded');

@@ -1,8 +1,10 @@
 import type { Pool, PoolConnection } from '@mypay/db';
 import { CHECKOUT_COLUMNS, type CheckoutRow } from '../checkouts/checkout-resource.ts';
-import { changeBalance } from '../ledger/change-balance.ts';
 import type { Logger } from '../logger.ts';
 import type { ScenarioKey } from '../reference/seed-data.ts';
+import { startRefund } from '../refunds/create-refund.ts';
+import { refundableAmount } from '../refunds/refund-state-machine.ts';
+import { pendingRefundsOf, settleRefund } from '../refunds/settle-refund.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { createDueRowWorker, type DueRowWorker } from '../workers/due-row-worker.ts';
@@ -11,13 +13,12 @@ import { type TransactionRow, toPaymentResource } from './payment-resource.ts';
 import {
   checkoutClosed,
   isLegalPaymentTransition,
-  paymentBalanceEffect,
   paymentEventTypeFor,
   paymentNextTransitionAt,
   scheduledPaymentStep,
 } from './payment-state-machine.ts';
 
-const TRANSACTION_COLUMNS = `id, merchantId, checkoutId, amount, currency, provider, mobile, status, scenario,
+const TRANSACTION_COLUMNS = `id, merchantId, checkoutId, amount, amountRefunded, currency, provider, mobile, status, scenario,
   failureCode, failureMessage, nextTransitionAt, createdAt, updatedAt`;
 
 /**
@@ -48,6 +49,10 @@ export async function advanceDuePayment(
   if (step.to === 'SUCCEEDED' && checkout.status !== 'OPEN') {
     step = { to: 'FAILED', failure: checkoutClosed(checkout.status) };
   }
+  if (step.to === 'REFUNDED') {
+    await refundRemainder(conn, { ...claimed, orderId: checkout.orderId }, now);
+    return;
+  }
   const delayMs = await deps.scenarios.delayOf(scenario);
   const next = paymentNextTransitionAt(scenario, step.to, delayMs, now);
   const updated = await conn.query(
@@ -69,30 +74,22 @@ export async function advanceDuePayment(
   const eventType = paymentEventTypeFor(step.to);
   if (eventType) await enqueueEvent(conn, row.merchantId, eventType, toPaymentResource(row), now);
 
-  if (step.to === 'SUCCEEDED') {
-    await settleCheckout(conn, deps.publicUrl, checkout, row, now);
-  } else if (step.to === 'REFUNDED') {
-    const alreadyRefunded =
-      (
-        await conn.query("SELECT 1 FROM LedgerEntry WHERE transactionId = ? AND type = 'PAYMENT_REFUND' LIMIT 1", [
-          row.id,
-        ])
-      ).length > 0;
-    // A refund always completes, even when the merchant has paid the money out meanwhile: like a
-    // real provider, it takes `available` below zero (a debt that incoming payments cover first;
-    // payouts are refused until it is positive again).
-    if (!alreadyRefunded) {
-      const refund = paymentBalanceEffect('REFUNDED', Number(row.amount))!;
-      await changeBalance(conn, {
-        merchantId: row.merchantId,
-        type: refund.type,
-        amount: refund.amount,
-        transactionId: row.id,
-        description: `Refund of payment for order ${checkout.orderId}`.slice(0, 255),
-        allowNegative: true,
-      });
-    }
-  }
+  if (step.to === 'SUCCEEDED') await settleCheckout(conn, deps.publicUrl, checkout, row, now);
+}
+
+/**
+ * Scenario 8's automatic refund: a refund object for whatever remains refundable, succeeding at
+ * once (refund.created, refund.succeeded, payment.refunded), written once whatever happens to
+ * retries — the claimed payment row is locked and a second look finds nothing left. Refunds the
+ * merchant made before it are kept; with one still PENDING nothing remains, and that refund's
+ * own outcome decides.
+ */
+async function refundRemainder(conn: PoolConnection, payment: TransactionRow, now: Date): Promise<void> {
+  await conn.query('UPDATE PaymentTransaction SET nextTransitionAt = NULL WHERE id = ?', [payment.id]);
+  const locked = { ...payment, amountRefunded: Number(payment.amountRefunded) };
+  if (refundableAmount(locked, await pendingRefundsOf(conn, payment.id)) === 0) return;
+  const refund = await startRefund(conn, locked, { reason: 'scenario REVERSED' }, { async: false, delayMs: 0 }, now);
+  await settleRefund(conn, refund, { to: 'SUCCEEDED', failure: null }, now);
 }
 
 export function createPaymentWorker(options: {

@@ -1,0 +1,104 @@
+import type { PoolConnection } from '@mypay/db';
+import { notFound } from '../errors.ts';
+import { changeBalance } from '../ledger/change-balance.ts';
+import { type TransactionRow, toPaymentResource } from '../payments/payment-resource.ts';
+import { enqueueEvent } from '../webhooks/enqueue-event.ts';
+import { type RefundRow, toRefundResource } from './refund-resource.ts';
+import { type RefundFailure, refundedPaymentStatus } from './refund-state-machine.ts';
+
+const TRANSACTION_COLUMNS = `id, merchantId, checkoutId, amount, amountRefunded, currency, provider, mobile, status, scenario,
+  failureCode, failureMessage, nextTransitionAt, createdAt, updatedAt`;
+
+/**
+ * Locks the payment row (FOR UPDATE) — the lock every refund of it takes first, so refunds of one
+ * payment run one after another and their sum is checked against fresh numbers. The checkout is
+ * read without a lock (only its orderId, which never changes).
+ */
+export async function lockPaymentForRefund(
+  conn: PoolConnection,
+  transactionId: string,
+  merchantId?: string,
+): Promise<TransactionRow> {
+  const rows = (await conn.query(
+    `SELECT ${TRANSACTION_COLUMNS} FROM PaymentTransaction WHERE id = ?${merchantId === undefined ? '' : ' AND merchantId = ?'} FOR UPDATE`,
+    merchantId === undefined ? [transactionId] : [transactionId, merchantId],
+  )) as Omit<TransactionRow, 'orderId'>[];
+  const row = rows[0];
+  if (!row) throw notFound('transaction');
+  const checkouts = (await conn.query('SELECT orderId FROM Checkout WHERE id = ?', [row.checkoutId])) as {
+    orderId: string;
+  }[];
+  return { ...row, amountRefunded: Number(row.amountRefunded), orderId: checkouts[0]?.orderId ?? '' };
+}
+
+/** Sum of the payment's PENDING refunds (their amounts are debited already). Caller holds the payment lock. */
+export async function pendingRefundsOf(conn: PoolConnection, transactionId: string): Promise<number> {
+  // A plain read is enough: every change of a refund's status takes the payment's lock first.
+  const rows = (await conn.query(
+    "SELECT COALESCE(SUM(amount), 0) AS pending FROM Refund WHERE transactionId = ? AND status = 'PENDING'",
+    [transactionId],
+  )) as { pending: number | string }[];
+  return Number(rows[0]?.pending ?? 0);
+}
+
+export interface RefundOutcome {
+  to: 'SUCCEEDED' | 'FAILED';
+  failure: RefundFailure | null;
+}
+
+/**
+ * A PENDING refund's outcome, on the caller's transaction: compare-and-set on its status, so an
+ * outcome is applied at most once whoever tries (worker, retry). SUCCEEDED adds the amount to the
+ * payment's `amountRefunded` (PARTIALLY_REFUNDED, or REFUNDED with `payment.refunded` once it
+ * reaches the amount); FAILED gives the debit back (PAYMENT_REFUND_REVERSAL). Events follow in
+ * that order. Returns the refund as it now is, or null when it was no longer PENDING.
+ */
+export async function settleRefund(
+  conn: PoolConnection,
+  refund: Omit<RefundRow, 'checkoutId'>,
+  outcome: RefundOutcome,
+  now: Date,
+): Promise<RefundRow | null> {
+  const payment = await lockPaymentForRefund(conn, refund.transactionId);
+  const updated = (await conn.query(
+    `UPDATE Refund SET status = ?, failureCode = ?, failureMessage = ?, nextTransitionAt = NULL, updatedAt = ?
+      WHERE id = ? AND status = 'PENDING'`,
+    [outcome.to, outcome.failure?.code ?? null, outcome.failure?.message ?? null, now, refund.id],
+  )) as { affectedRows: number };
+  if (updated.affectedRows !== 1) return null;
+  const done: RefundRow = {
+    ...refund,
+    status: outcome.to,
+    failureCode: outcome.failure?.code ?? null,
+    failureMessage: outcome.failure?.message ?? null,
+    nextTransitionAt: null,
+    updatedAt: now,
+  };
+  const amount = Number(refund.amount);
+  if (outcome.to === 'SUCCEEDED') {
+    const refunded = payment.amountRefunded + amount;
+    const status = refundedPaymentStatus(Number(payment.amount), refunded);
+    await conn.query('UPDATE PaymentTransaction SET amountRefunded = ?, status = ?, updatedAt = ? WHERE id = ?', [
+      refunded,
+      status,
+      now,
+      payment.id,
+    ]);
+    await enqueueEvent(conn, refund.merchantId, 'refund.succeeded', toRefundResource(done, payment.checkoutId), now);
+    if (status === 'REFUNDED') {
+      const after = { ...payment, amountRefunded: refunded, status, updatedAt: now };
+      await enqueueEvent(conn, refund.merchantId, 'payment.refunded', toPaymentResource(after), now);
+    }
+  } else {
+    await changeBalance(conn, {
+      merchantId: refund.merchantId,
+      type: 'PAYMENT_REFUND_REVERSAL',
+      amount,
+      transactionId: payment.id,
+      refundId: refund.id,
+      description: `Failed refund ${refund.id} of order ${payment.orderId}`.slice(0, 255),
+    });
+    await enqueueEvent(conn, refund.merchantId, 'refund.failed', toRefundResource(done, payment.checkoutId), now);
+  }
+  return done;
+}
