@@ -45,6 +45,7 @@ export * from './portal/get-dashboard.ts';
 export * from './portal/list-object-events.ts';
 export * from './portal/search-payouts.ts';
 export * from './reference/seed-data.ts';
+export * from './request-logs/index.ts';
 export * from './scenarios/scenario-catalog.ts';
 export * from './webhooks/enqueue-event.ts';
 export * from './webhooks/index.ts';

@@ -1,4 +1,4 @@
-import type { Directory, Logger, ScenarioCatalog } from '@mypay/core';
+import type { Directory, Logger, RequestLogWriter, ScenarioCatalog } from '@mypay/core';
 import type { Db } from '@mypay/db';
 import type { ApiDocument } from '@mypay/http';
 import type { RequestHandler, Router } from 'express';
@@ -15,6 +15,8 @@ export interface ApiContext {
   docs: ApiDocument;
   /** Idempotency-Key handling for POSTs that create something. */
   idempotent: RequestHandler;
+  /** The request log's buffered writer; null when REQUEST_LOG_ENABLED=false. */
+  requestLog: RequestLogWriter | null;
 }
 
 /**
@@ -25,7 +27,14 @@ export interface ApiContext {
 export type RouteModule = (router: Router, ctx: ApiContext) => void;
 
 /** Path prefixes served behind an API key (the hosted page, health and docs are public). */
-export const AUTHENTICATED_PREFIXES = ['/api/checkout', '/checkouts', '/payment', '/transactions', '/webhooks'];
+export const AUTHENTICATED_PREFIXES = [
+  '/api/checkout',
+  '/checkouts',
+  '/payment',
+  '/transactions',
+  '/webhooks',
+  '/request-logs',
+];
 
 /** The OpenAPI document and docs page are also served under /api/checkout/, which nginx routes here. */
 export const DOCS_PREFIX = '/api/checkout';
