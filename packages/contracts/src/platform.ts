@@ -6,6 +6,20 @@ export const healthSchema = z
     db: z.enum(['up', 'down']),
     version: z.string().meta({ example: '0.1.0' }),
     uptimeSeconds: z.number().int(),
+    details: z
+      .object({
+        requestLog: z
+          .object({
+            buffered: z.number().int().meta({ description: 'Entries waiting for the next batch insert' }),
+            written: z.number().int().meta({ description: 'Entries written since this process started' }),
+            dropped: z.number().int().meta({
+              description: 'Entries lost since start: the buffer was full or the database refused the batch',
+            }),
+          })
+          .nullable()
+          .meta({ description: "This process's request log; null when the log is turned off" }),
+      })
+      .optional(),
   })
   .meta({ id: 'Health' });
 export type Health = z.infer<typeof healthSchema>;

@@ -54,6 +54,7 @@ export * from './refunds/refund-resource.ts';
 export * from './refunds/refund-state-machine.ts';
 export * from './refunds/refund-worker.ts';
 export * from './refunds/settle-refund.ts';
+export * from './request-logs/index.ts';
 export * from './scenarios/scenario-catalog.ts';
 export * from './webhooks/enqueue-event.ts';
 export * from './webhooks/index.ts';

@@ -5,6 +5,8 @@ export interface HealthOptions {
   ping: () => Promise<void>;
   version: string;
   startedAt?: number;
+  /** Extra figures of the process (the request log's buffered/written/dropped counts). */
+  details?: () => Record<string, unknown>;
 }
 
 /** `{status, db, version, uptimeSeconds}`; 503 with `db:"down"` while the database does not answer. */
@@ -23,6 +25,7 @@ export function healthHandler(options: HealthOptions) {
       db: up ? 'up' : 'down',
       version: options.version,
       uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+      ...(options.details && { details: options.details() }),
     });
   };
 }

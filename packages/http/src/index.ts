@@ -10,5 +10,6 @@ export * from './logging.ts';
 export * from './openapi.ts';
 export * from './rate-limit.ts';
 export * from './request-id.ts';
+export * from './request-log.ts';
 export * from './transport-errors.ts';
 export * from './validation.ts';

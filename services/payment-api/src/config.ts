@@ -6,6 +6,8 @@ import {
   parseConfig,
   parseDuration,
   port,
+  requestLogEnvShape,
+  requestLogSettingsFromEnv,
   resolveAllowPrivateTargets,
   resolveDatabaseUrl,
   secretField,
@@ -45,6 +47,7 @@ export const paymentApiEnv = z
   .object({
     ...commonEnvShape,
     ...webhookEnvShape,
+    ...requestLogEnvShape,
     PORT: port(4002),
     /** Requests per minute per API key (per replica); the hosted page is limited per client IP. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
@@ -90,6 +93,7 @@ export const paymentApiEnv = z
     workerEnabled: env.WORKER_ENABLED,
     workerPollIntervalMs: env.WORKER_POLL_INTERVAL,
     webhookWorkerEnabled: env.WEBHOOK_WORKER_ENABLED,
+    requestLog: requestLogSettingsFromEnv(env),
     webhooks: webhookSettingsFromEnv({ ...env, allowPrivateTargets: resolveAllowPrivateTargets(env) }),
     csrfSecret: env.CHECKOUT_CSRF_SECRET ?? DEV_CSRF_SECRET,
     cookieSecure: env.COOKIE_SECURE ?? env.NODE_ENV === 'production',

@@ -1,4 +1,4 @@
-import type { Directory, Logger, ScenarioCatalog } from '@mypay/core';
+import type { Directory, Logger, RequestLogWriter, ScenarioCatalog } from '@mypay/core';
 import type { Db } from '@mypay/db';
 import type { ApiDocument } from '@mypay/http';
 import type { RequestHandler, Router } from 'express';
@@ -15,6 +15,8 @@ export interface ApiContext {
   docs: ApiDocument;
   /** Idempotency-Key handling for POSTs that create something. */
   idempotent: RequestHandler;
+  /** The request log's buffered writer; null when REQUEST_LOG_ENABLED=false. */
+  requestLog: RequestLogWriter | null;
 }
 
 /**
@@ -32,6 +34,7 @@ export const AUTHENTICATED_PREFIXES = [
   '/transactions',
   '/refunds',
   '/webhooks',
+  '/request-logs',
 ];
 
 /** The OpenAPI document and docs page are also served under /api/checkout/, which nginx routes here. */

@@ -7,6 +7,8 @@ import {
   createPaymentWorker,
   createRefundWorker,
   createScenarioCatalog,
+  purgeRequestLogs,
+  type RequestLogWriter,
 } from '@mypay/core';
 import { createDb, describeConnectionError, pingDatabase } from '@mypay/db';
 import { handleTransportErrors } from '@mypay/http';
@@ -47,6 +49,13 @@ async function main() {
   });
   server.keepAliveTimeout = 65_000;
   handleTransportErrors(server, logger);
+  // Request log entries live REQUEST_LOG_RETENTION_DAYS (the Payout API runs the same purge; both are idempotent).
+  const purge = setInterval(() => {
+    purgeRequestLogs(db.pool, config.requestLog.retentionDays).catch((error) =>
+      logger.warn({ err: error }, 'request log purge failed'),
+    );
+  }, 600_000);
+  purge.unref();
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'cannot listen');
     process.exit(1);
@@ -66,7 +75,12 @@ async function main() {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;
-    await Promise.all([...workers.map((worker) => worker.stop()), deliveryWorker?.stop()]);
+    clearInterval(purge);
+    await Promise.all([
+      ...workers.map((worker) => worker.stop()),
+      deliveryWorker?.stop(),
+      (app.locals.requestLog as RequestLogWriter | null)?.stop(),
+    ]);
     await db.close();
     logger.info('stopped');
     process.exit(0);

@@ -11,6 +11,7 @@ import {
   createScenarioCatalog,
   type DueRowWorker,
   insertApiKey,
+  type RequestLogWriter,
 } from '@mypay/core';
 import { createDb, type Db } from '@mypay/db';
 import express, { type Express } from 'express';
@@ -44,6 +45,8 @@ export interface TestApi {
   workers: DueRowWorker[];
   /** Responses that did not match the OpenAPI document (close() fails when there are any). */
   violations: Violation[];
+  /** The app's request log writer (null when the log is off); `flush()` before reading the log. */
+  requestLog?: RequestLogWriter | null;
   close(): Promise<void>;
 }
 
@@ -53,10 +56,9 @@ export function startTestApi(options: { env?: Record<string, string>; workers?: 
   const logger = createLogger({ level: 'silent' });
   const scenarios = createScenarioCatalog(db, { delayScale: config.scenarioDelayScale });
   // Every response of every test is checked against the OpenAPI document: a drift fails the file.
-  const { app, violations, assertNoViolations } = withContractCheck(
-    buildApp(config, { db, logger, scenarios }),
-    express,
-  );
+  const built = buildApp(config, { db, logger, scenarios });
+  const requestLog = built.locals.requestLog as RequestLogWriter | null;
+  const { app, violations, assertNoViolations } = withContractCheck(built, express);
   const workers =
     options.workers === false
       ? []
@@ -84,7 +86,9 @@ export function startTestApi(options: { env?: Record<string, string>; workers?: 
     config,
     workers,
     violations,
+    requestLog,
     async close() {
+      await requestLog?.stop();
       await Promise.all(workers.map((worker) => worker.stop()));
       await db.close();
       assertNoViolations();

@@ -1,9 +1,11 @@
 import {
   createDirectory,
   createLogger,
+  createRequestLogWriter,
   createScenarioCatalog,
   type Directory,
   type Logger,
+  type RequestLogWriter,
   type ScenarioCatalog,
 } from '@mypay/core';
 import type { Db } from '@mypay/db';
@@ -15,6 +17,7 @@ import {
   idempotency,
   jsonBody,
   perKeyRateLimit,
+  requestLog,
   WEBHOOKS_TAG_DESCRIPTION,
 } from '@mypay/http';
 import express, { type Express } from 'express';
@@ -35,6 +38,8 @@ export interface AppDeps {
   /** Shared with the scenario worker (server.ts) so both read the table once. */
   scenarios?: ScenarioCatalog;
   directory?: Directory;
+  /** The request log's writer (server.ts stops it on shutdown); default: a new one when the log is on. */
+  requestLog?: RequestLogWriter | null;
 }
 
 const ROUTE_MODULES: RouteModule[] = [
@@ -73,6 +78,12 @@ export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContex
       },
     }),
     idempotent: idempotency({ pool: deps.db.pool, logger, staleAfterMs: config.idempotencyStaleAfterMs }),
+    requestLog:
+      deps.requestLog !== undefined
+        ? deps.requestLog
+        : config.requestLog.enabled
+          ? createRequestLogWriter({ pool: deps.db.pool, logger })
+          : null,
   };
 }
 
@@ -82,7 +93,18 @@ export function buildApp(config: PayoutApiConfig, deps: AppDeps): Express {
   const app = createBaseApp({ logger: ctx.logger, trustProxy: config.trustProxy, quietPaths: ['/health'] });
   // The OpenAPI document of this app, for tools that hold the app rather than a URL (contract tests).
   app.locals.docs = ctx.docs;
+  // The request log's writer, for whoever holds the app (server.ts flushes it on shutdown, tests read it).
+  app.locals.requestLog = ctx.requestLog;
   platformRoutes(app, ctx);
+  // Everything after this acts for a merchant (or is not logged): records it, and scopes events to it.
+  app.use(
+    requestLog({
+      writer: ctx.requestLog,
+      api: 'payout',
+      redactFields: config.requestLog.redactFields,
+      routeBase: API_BASE,
+    }),
+  );
 
   const api = express.Router();
   api.use(

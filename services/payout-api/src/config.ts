@@ -6,6 +6,8 @@ import {
   parseConfig,
   parseDuration,
   port,
+  requestLogEnvShape,
+  requestLogSettingsFromEnv,
   resolveAllowPrivateTargets,
   resolveDatabaseUrl,
   trustProxyField,
@@ -40,6 +42,7 @@ export const payoutApiEnv = z
   .object({
     ...commonEnvShape,
     ...webhookEnvShape,
+    ...requestLogEnvShape,
     PORT: port(4001),
     /** Requests per minute per API key (per replica). Generous by default: a sandbox, and benchmarks. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
@@ -88,6 +91,7 @@ export const payoutApiEnv = z
     eventStreams: { maxPerKey: env.EVENT_STREAM_MAX_PER_KEY, maxPerMerchant: env.EVENT_STREAM_MAX_PER_MERCHANT },
     version: env.APP_VERSION,
     webhookWorkerEnabled: env.WEBHOOK_WORKER_ENABLED,
+    requestLog: requestLogSettingsFromEnv(env),
     webhooks: webhookSettingsFromEnv({ ...env, allowPrivateTargets: resolveAllowPrivateTargets(env) }),
   }));
 

@@ -6,6 +6,8 @@ import {
   createPayoutWorker,
   createScenarioCatalog,
   purgeExpiredIdempotencyRecords,
+  purgeRequestLogs,
+  type RequestLogWriter,
 } from '@mypay/core';
 import { createDb, describeConnectionError, pingDatabase } from '@mypay/db';
 import { handleTransportErrors } from '@mypay/http';
@@ -38,8 +40,12 @@ async function main() {
   server.keepAliveTimeout = 65_000;
   handleTransportErrors(server, logger);
   // Idempotency records live 24 h; expired ones are also replaced on reuse, this just keeps the table small.
+  // Request log entries live REQUEST_LOG_RETENTION_DAYS (the Payment API runs the same purge; both are idempotent).
   const purge = setInterval(() => {
     purgeExpiredIdempotencyRecords(db.pool).catch((error) => logger.warn({ err: error }, 'idempotency purge failed'));
+    purgeRequestLogs(db.pool, config.requestLog.retentionDays).catch((error) =>
+      logger.warn({ err: error }, 'request log purge failed'),
+    );
   }, 600_000);
   purge.unref();
   server.on('error', (error) => {
@@ -62,7 +68,11 @@ async function main() {
     server.closeIdleConnections();
     await closed;
     clearInterval(purge);
-    await Promise.all([worker?.stop(), webhookWorker?.stop()]);
+    await Promise.all([
+      worker?.stop(),
+      webhookWorker?.stop(),
+      (app.locals.requestLog as RequestLogWriter | null)?.stop(),
+    ]);
     await db.close();
     logger.info('stopped');
     process.exit(0);

@@ -28,6 +28,7 @@ describe('health', () => {
         db: 'up',
         version: expect.any(String),
         uptimeSeconds: expect.any(Number),
+        details: { requestLog: { buffered: expect.any(Number), written: expect.any(Number), dropped: 0 } },
       });
     }
   });

@@ -7,6 +7,7 @@ import {
   createScenarioCatalog,
   type DueRowWorker,
   insertApiKey,
+  type RequestLogWriter,
 } from '@mypay/core';
 import { createDb, type Db } from '@mypay/db';
 import express, { type Express } from 'express';
@@ -38,6 +39,8 @@ export interface TestApi {
   worker: DueRowWorker | null;
   /** Responses that did not match the OpenAPI document (close() fails when there are any). */
   violations: Violation[];
+  /** The app's request log writer (null when the log is off); `flush()` before reading the log. */
+  requestLog?: RequestLogWriter | null;
   close(): Promise<void>;
 }
 
@@ -47,10 +50,9 @@ export function startTestApi(options: { env?: Record<string, string>; worker?: b
   const logger = createLogger({ level: 'silent' });
   const scenarios = createScenarioCatalog(db, { delayScale: config.scenarioDelayScale });
   // Every response of every test is checked against the OpenAPI document: a drift fails the file.
-  const { app, violations, assertNoViolations } = withContractCheck(
-    buildApp(config, { db, logger, scenarios }),
-    express,
-  );
+  const built = buildApp(config, { db, logger, scenarios });
+  const requestLog = built.locals.requestLog as RequestLogWriter | null;
+  const { app, violations, assertNoViolations } = withContractCheck(built, express);
   const worker =
     options.worker === false
       ? null
@@ -62,7 +64,9 @@ export function startTestApi(options: { env?: Record<string, string>; worker?: b
     config,
     worker,
     violations,
+    requestLog,
     async close() {
+      await requestLog?.stop();
       await worker?.stop();
       await db.close();
       assertNoViolations();

@@ -10,7 +10,7 @@ import {
   type PaymentResource,
   redirectWithOutcome,
 } from '@mypay/core';
-import { perKeyRateLimit, toAppError } from '@mypay/http';
+import { attributeRequestLog, perKeyRateLimit, toAppError } from '@mypay/http';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ApiContext } from '../context.ts';
 import { CSRF_COOKIE, csrfCookie, csrfToken, isCsrfNonce, newCsrfNonce, readCookie, verifyCsrf } from './csrf.ts';
@@ -258,8 +258,15 @@ export function hostedPageRouter(ctx: ApiContext): Router {
     });
   });
 
+  /** The customer's posts act for the checkout's merchant: its request log shows them. */
+  const attribute = (req: Request, hosted: HostedCheckout | null, objectId?: string) => {
+    if (hosted)
+      attributeRequestLog(req, { merchantId: hosted.checkout.merchantId, objectId: objectId ?? hosted.checkout.id });
+  };
+
   router.post('/checkout/:id/pay', async (req, res) => {
     const hosted = await load(req, res);
+    attribute(req, hosted);
     if (!hosted || forbiddenIfBadCsrf(req, res, hosted)) return;
     const { checkout } = hosted;
     const form = (req.body ?? {}) as Record<string, unknown>;
@@ -271,6 +278,7 @@ export function hostedPageRouter(ctx: ApiContext): Router {
     try {
       const input = completePaymentBody.parse({ checkoutId: checkout.id, ...values, otp });
       const payment = await completePayment(deps, { merchantId: checkout.merchantId, ...input });
+      attribute(req, hosted, payment.id);
       if (payment.status === 'FAILED') {
         return res.redirect(303, `${pagePath(checkout.id)}?attempt=${encodeURIComponent(payment.id)}`);
       }
@@ -340,6 +348,7 @@ export function hostedPageRouter(ctx: ApiContext): Router {
 
   router.post('/checkout/:id/cancel', async (req, res) => {
     const hosted = await load(req, res);
+    attribute(req, hosted);
     if (!hosted || forbiddenIfBadCsrf(req, res, hosted)) return;
     try {
       await cancelCheckout({ db: ctx.db, publicUrl: ctx.config.publicUrl }, { checkoutId: hosted.checkout.id });

@@ -10,7 +10,11 @@ import { type ApiContext, DOCS_PREFIX } from '../context.ts';
  * the SPEC's prefixes to this service).
  */
 export function platformRoutes(app: Express, ctx: ApiContext): void {
-  const health = healthHandler({ ping: () => pingDatabase(ctx.db, 1_000), version: ctx.config.version });
+  const health = healthHandler({
+    ping: () => pingDatabase(ctx.db, 1_000),
+    version: ctx.config.version,
+    details: () => ({ requestLog: ctx.requestLog?.stats() ?? null }),
+  });
   ctx.docs.add({
     operationId: 'getHealth',
     method: 'get',

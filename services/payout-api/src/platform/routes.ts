@@ -6,7 +6,11 @@ import { API_BASE, type ApiContext } from '../context.ts';
 
 /** Routes without an API key: health, the OpenAPI document and the docs page. */
 export function platformRoutes(app: Express, ctx: ApiContext): void {
-  const health = healthHandler({ ping: () => pingDatabase(ctx.db, 1_000), version: ctx.config.version });
+  const health = healthHandler({
+    ping: () => pingDatabase(ctx.db, 1_000),
+    version: ctx.config.version,
+    details: () => ({ requestLog: ctx.requestLog?.stats() ?? null }),
+  });
   ctx.docs.add({
     operationId: 'getHealth',
     method: 'get',

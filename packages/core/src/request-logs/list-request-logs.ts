@@ -1,0 +1,235 @@
+import type { Db, Pool } from '@mypay/db';
+import { notFound } from '../errors.ts';
+import { decodeCursor, encodeCursor, type Page } from '../payouts/list-payouts.ts';
+
+/** One logged request as the read API answers it (bodies only in the detail). */
+export interface RequestLogResource {
+  requestId: string;
+  api: 'payout' | 'payment';
+  method: string;
+  path: string;
+  route: string | null;
+  status: number;
+  durationMs: number;
+  errorCode: string | null;
+  idempotencyKey: string | null;
+  idempotentReplayed: boolean;
+  objectId: string | null;
+  keyPrefix: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: string;
+}
+
+export interface RequestLogDetail extends RequestLogResource {
+  /** The JSON body as sent (redacted); a string of its first 16 KB when truncated; null when none. */
+  requestBody: unknown;
+  requestBodyTruncated: boolean;
+  responseBody: unknown;
+  responseBodyTruncated: boolean;
+  /** Events this request caused (their `request.id` is this request's id). */
+  events: { id: string; type: string; createdAt: string }[];
+}
+
+export interface ListRequestLogsInput {
+  merchantId: string;
+  limit: number;
+  cursor?: string | undefined;
+  /** A status code (`422`) or a class (`4xx`). */
+  status?: string | undefined;
+  method?: string | undefined;
+  /** Prefix of the path as called. */
+  path?: string | undefined;
+  objectId?: string | undefined;
+  idempotencyKey?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+interface RequestLogRow {
+  id: bigint | number;
+  requestId: string;
+  api: 'payout' | 'payment';
+  method: string;
+  path: string;
+  route: string | null;
+  status: number;
+  durationMs: number;
+  errorCode: string | null;
+  idempotencyKey: string | null;
+  idempotentReplayed: number | boolean;
+  objectId: string | null;
+  keyPrefix: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  requestBody?: string | null;
+  requestBodyTruncated?: number | boolean;
+  responseBody?: string | null;
+  responseBodyTruncated?: number | boolean;
+}
+
+const LIST_COLUMNS =
+  'id, requestId, api, method, path, route, status, durationMs, errorCode, idempotencyKey, idempotentReplayed, objectId, keyPrefix, ip, userAgent, createdAt';
+
+function toResource(row: RequestLogRow): RequestLogResource {
+  return {
+    requestId: row.requestId,
+    api: row.api,
+    method: row.method,
+    path: row.path,
+    route: row.route,
+    status: Number(row.status),
+    durationMs: Number(row.durationMs),
+    errorCode: row.errorCode,
+    idempotencyKey: row.idempotencyKey,
+    idempotentReplayed: Boolean(row.idempotentReplayed),
+    objectId: row.objectId,
+    keyPrefix: row.keyPrefix,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}
+
+function storedBody(text: string | null | undefined, truncated: boolean): unknown {
+  if (text === null || text === undefined) return null;
+  if (truncated) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The merchant's logged requests, newest first. Keyset pagination on (createdAt, id) — index
+ * (merchantId, createdAt, id) — like every other list; the filters narrow that range scan.
+ */
+export async function listRequestLogs(
+  db: Pick<Db, 'pool'>,
+  input: ListRequestLogsInput,
+): Promise<Page<RequestLogResource>> {
+  const where = ['merchantId = ?'];
+  const params: unknown[] = [input.merchantId];
+  if (input.status) {
+    const cls = /^([1-5])xx$/i.exec(input.status);
+    if (cls) {
+      where.push('status BETWEEN ? AND ?');
+      params.push(Number(cls[1]) * 100, Number(cls[1]) * 100 + 99);
+    } else {
+      where.push('status = ?');
+      params.push(Number(input.status));
+    }
+  }
+  if (input.method) {
+    where.push('method = ?');
+    params.push(input.method.toUpperCase());
+  }
+  if (input.path) {
+    where.push("path LIKE ? ESCAPE '\\\\'");
+    params.push(`${escapeLike(input.path)}%`);
+  }
+  if (input.objectId) {
+    where.push('objectId = ?');
+    params.push(input.objectId);
+  }
+  if (input.idempotencyKey !== undefined) {
+    where.push('idempotencyKey = ?');
+    params.push(input.idempotencyKey);
+  }
+  if (input.from) {
+    where.push('createdAt >= ?');
+    params.push(input.from);
+  }
+  if (input.to) {
+    where.push('createdAt <= ?');
+    params.push(input.to);
+  }
+  if (input.cursor) {
+    const cursor = decodeCursor(input.cursor);
+    where.push('(createdAt < ? OR (createdAt = ? AND id < ?))');
+    params.push(cursor.createdAt, cursor.createdAt, /^\d+$/.test(cursor.id) ? cursor.id : '0');
+  }
+  const rows = (await db.pool.query(
+    `SELECT ${LIST_COLUMNS} FROM RequestLog WHERE ${where.join(' AND ')} ORDER BY createdAt DESC, id DESC LIMIT ?`,
+    [...params, input.limit + 1],
+  )) as RequestLogRow[];
+  const hasMore = rows.length > input.limit;
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(toResource),
+    hasMore,
+    nextCursor: hasMore && last ? encodeCursor(new Date(last.createdAt), String(last.id)) : null,
+  };
+}
+
+/** How far after a request its events can be written: its own duration plus a margin for clock steps. */
+const EVENT_WINDOW_MS = 5_000;
+
+/**
+ * One logged request of the merchant with both bodies and the events it caused; another
+ * merchant's or an unknown id is NOT_FOUND. A request id the caller reused names its newest request.
+ */
+export async function getRequestLogOrThrow(
+  db: Pick<Db, 'pool'>,
+  merchantId: string,
+  requestId: string,
+): Promise<RequestLogDetail> {
+  const rows = (await db.pool.query(
+    `SELECT ${LIST_COLUMNS}, requestBody, requestBodyTruncated, responseBody, responseBodyTruncated
+       FROM RequestLog WHERE merchantId = ? AND requestId = ? ORDER BY createdAt DESC, id DESC LIMIT 1`,
+    [merchantId, requestId],
+  )) as RequestLogRow[];
+  const row = rows[0];
+  if (!row) throw notFound('request log entry');
+  const requestBodyTruncated = Boolean(row.requestBodyTruncated);
+  const responseBodyTruncated = Boolean(row.responseBodyTruncated);
+  return {
+    ...toResource(row),
+    requestBody: storedBody(row.requestBody, requestBodyTruncated),
+    requestBodyTruncated,
+    responseBody: storedBody(row.responseBody, responseBodyTruncated),
+    responseBodyTruncated,
+    events: await eventsOfRequest(db.pool, merchantId, requestId, new Date(row.createdAt), Number(row.durationMs)),
+  };
+}
+
+async function eventsOfRequest(
+  pool: Pool,
+  merchantId: string,
+  requestId: string,
+  startedAt: Date,
+  durationMs: number,
+): Promise<RequestLogDetail['events']> {
+  // The events index (merchantId, createdAt, id) bounds the scan to the request's own time window.
+  const rows = (await pool.query(
+    `SELECT id, type, createdAt FROM WebhookEvent
+      WHERE merchantId = ? AND createdAt BETWEEN ? AND ?
+        AND JSON_UNQUOTE(JSON_EXTRACT(payload, '$.request.id')) = ?
+      ORDER BY sequence`,
+    [
+      merchantId,
+      new Date(startedAt.getTime() - 1_000),
+      new Date(startedAt.getTime() + durationMs + EVENT_WINDOW_MS),
+      requestId,
+    ],
+  )) as { id: string; type: string; createdAt: Date }[];
+  return rows.map((r) => ({ id: r.id, type: r.type, createdAt: new Date(r.createdAt).toISOString() }));
+}
+
+/** Deletes entries older than the retention, in bounded chunks so no statement holds locks for long. */
+export async function purgeRequestLogs(pool: Pool, retentionDays: number, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - retentionDays * 86_400_000);
+  let total = 0;
+  for (;;) {
+    const result = (await pool.query('DELETE FROM RequestLog WHERE createdAt < ? LIMIT 5000', [before])) as {
+      affectedRows: number;
+    };
+    total += result.affectedRows;
+    if (result.affectedRows < 5000) return total;
+  }
+}
