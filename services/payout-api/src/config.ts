@@ -55,6 +55,8 @@ export const payoutApiEnv = z
     /** Express `trust proxy`: hops of proxies in front (nginx → 1). */
     TRUST_PROXY: z.string().default('loopback'),
     APP_VERSION: z.string().max(64).default(packageVersion),
+    /** The largest single advance of a test clock (docs/test-clocks.md). */
+    TEST_CLOCK_MAX_ADVANCE: duration.prefault('30d'),
     /** Where integrators reach this API (the OpenAPI `servers`); default PUBLIC_SANDBOX_URL, else this process. */
     PUBLIC_PAYOUT_API_URL: z.url().optional(),
   })
@@ -71,6 +73,9 @@ export const payoutApiEnv = z
       /\/+$/,
       '',
     ),
+    /** The Payment API's base (`checkoutUrl` of the checkouts a test clock advance expires). */
+    checkoutPublicUrl: (env.PUBLIC_SANDBOX_URL ?? 'http://127.0.0.1:4002').replace(/\/+$/, ''),
+    testClockMaxAdvanceMs: env.TEST_CLOCK_MAX_ADVANCE,
     databaseUrl: resolveDatabaseUrl(env),
     dbPoolSize: env.DB_POOL_SIZE,
     logLevel: env.LOG_LEVEL,

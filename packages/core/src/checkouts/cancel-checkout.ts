@@ -1,5 +1,6 @@
 import { type Db, withSqlTransaction } from '@mypay/db';
 import { AppError, notFound } from '../errors.ts';
+import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
 import { CHECKOUT_COLUMNS, type CheckoutRow } from './checkout-resource.ts';
 
 /**
@@ -13,10 +14,11 @@ export async function cancelCheckout(db: Pick<Db, 'pool'>, checkoutId: string, n
     ])) as CheckoutRow[];
     const checkout = rows[0];
     if (!checkout) throw notFound('checkout');
-    assertCheckoutPayable(checkout, now);
+    const at = checkout.testClockId ? ((await clockTimeOf(conn, checkout.testClockId)) ?? now) : now;
+    assertCheckoutPayable(checkout, at);
     await assertNoPendingAttempt(conn, checkoutId);
-    await conn.query("UPDATE Checkout SET status = 'CANCELLED', updatedAt = ? WHERE id = ?", [now, checkoutId]);
-    return { ...checkout, status: 'CANCELLED' as const, updatedAt: now };
+    await conn.query("UPDATE Checkout SET status = 'CANCELLED', updatedAt = ? WHERE id = ?", [at, checkoutId]);
+    return { ...checkout, status: 'CANCELLED' as const, updatedAt: at };
   });
 }
 

@@ -9,6 +9,7 @@ import { newId } from '../ids.ts';
 import { changeBalance } from '../ledger/change-balance.ts';
 import { WALLET_ACCOUNT } from '../payouts/account-number.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
+import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { type PaymentResource, type TransactionRow, toPaymentResource } from './payment-resource.ts';
 import {
@@ -53,7 +54,7 @@ export async function completePayment(
   input: CompletePaymentInput,
   options: EffectOptions & { now?: Date } = {},
 ): Promise<PaymentResource> {
-  const now = options.now ?? new Date();
+  const wallNow = options.now ?? new Date();
   const problems: ErrorDetail[] = [];
   if (!WALLET_ACCOUNT.test(input.mobile)) {
     problems.push({ field: 'mobile', message: 'an 11-digit mobile number 03XXXXXXXXX' });
@@ -80,6 +81,8 @@ export async function completePayment(
     )) as CheckoutRow[];
     const checkout = rows[0];
     if (!checkout) throw notFound('checkout');
+    // A payment on a bound checkout is bound too: it happens at the clock's time and follows the clock.
+    const now = checkout.testClockId ? ((await clockTimeOf(conn, checkout.testClockId)) ?? wallNow) : wallNow;
     assertCheckoutPayable(checkout, now);
     await assertNoPendingAttempt(conn, checkout.id);
     // After the state checks: paying a finished checkout is INVALID_STATE whatever the number.
@@ -103,6 +106,7 @@ export async function completePayment(
       failureCode: plan.failure?.code ?? null,
       failureMessage: plan.failure?.message ?? null,
       nextTransitionAt: paymentNextTransitionAt(scenario.key, plan.status, delayMs, now),
+      testClockId: checkout.testClockId ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -119,8 +123,8 @@ export async function completePayment(
 async function insertTransaction(conn: PoolConnection, row: TransactionRow): Promise<void> {
   await conn.query(
     `INSERT INTO PaymentTransaction (id, merchantId, checkoutId, amount, currency, provider, mobile, status, scenario,
-                                     failureCode, failureMessage, nextTransitionAt, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                     failureCode, failureMessage, nextTransitionAt, testClockId, createdAt, updatedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       row.id,
       row.merchantId,
@@ -134,6 +138,7 @@ async function insertTransaction(conn: PoolConnection, row: TransactionRow): Pro
       row.failureCode,
       row.failureMessage,
       row.nextTransitionAt,
+      row.testClockId ?? null,
       row.createdAt,
       row.updatedAt,
     ],
