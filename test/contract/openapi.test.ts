@@ -208,7 +208,7 @@ describe('OpenAPI documents', () => {
     expect(checker.checkResponse({ ...create, status: 422, body: error('INVALID_STATE') })[0]?.problem).toMatch(
       /error code INVALID_STATE is not documented for 422/,
     );
-    expect(checker.checkResponse({ ...create, status: 404, body: error('NOT_FOUND') })[0]?.problem).toMatch(
+    expect(checker.checkResponse({ ...ok, status: 404, body: error('NOT_FOUND') })[0]?.problem).toMatch(
       /status 404 is not documented/,
     );
     expect(checker.checkResponse({ ...ok, headers: {}, body: balance })[0]?.problem).toMatch(/X-Request-Id/);

@@ -267,6 +267,50 @@ describe('a session through a validating proxy (Prism --errors)', () => {
     ok(await call('payout', 'DELETE', `/api/v1/webhook-endpoints/${endpoint.id}`, { key: payoutKey }), 200);
     ok(await call('payout', 'DELETE', `/api/v1/webhook-endpoints/${endpoint.id}`, { key: payoutKey }), 404);
 
+    // Test clocks: create, bind a payout, advance, list, read, delete.
+    const clock = ok(
+      await call('payout', 'POST', '/api/v1/test-clocks', {
+        key: payoutKey,
+        body: { name: 'contract session' },
+        headers: { 'Idempotency-Key': `clock-${Date.now()}` },
+      }),
+      201,
+    );
+    ok(await call('payout', 'POST', '/api/v1/test-clocks', { key: payoutKey, body: { name: '   ' } }), 400);
+    ok(
+      await call('payout', 'POST', '/api/v1/payouts', {
+        key: payoutKey,
+        body: {
+          amount: 1000,
+          currency: 'PKR',
+          reference: `clocked-${Date.now()}`,
+          destination: { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03000000006' },
+          testClock: clock.id,
+        },
+      }),
+      201,
+    );
+    ok(
+      await call('payout', 'POST', `/api/v1/test-clocks/${clock.id}/advance`, {
+        key: payoutKey,
+        body: { seconds: 31 },
+      }),
+      200,
+    );
+    ok(
+      await call('payout', 'POST', `/api/v1/test-clocks/${clock.id}/advance`, {
+        key: payoutKey,
+        body: { frozenTime: '2000-01-01T00:00:00.000Z' },
+      }),
+      400,
+    );
+    ok(await call('payout', 'GET', '/api/v1/test-clocks?limit=5', { key: payoutKey }), 200);
+    ok(await call('payout', 'GET', '/api/v1/test-clocks', { key: bad }), 401);
+    ok(await call('payout', 'GET', `/api/v1/test-clocks/${clock.id}`, { key: payoutKey }), 200);
+    ok(await call('payout', 'GET', '/api/v1/test-clocks/clk_doesnotexist', { key: payoutKey }), 404);
+    ok(await call('payout', 'DELETE', `/api/v1/test-clocks/${clock.id}`, { key: payoutKey }), 200);
+    ok(await call('payout', 'DELETE', `/api/v1/test-clocks/${clock.id}`, { key: payoutKey }), 404);
+
     // --- Payment API ------------------------------------------------------------------------
     const { key: paymentKey, merchantId: paymentMerchant } = await payment.createTestMerchant(paymentApi.db);
     ok(await call('payment', 'GET', '/health'), 200);

@@ -51,3 +51,16 @@ export const metadata = z
 export const failureSchema = z
   .object({ code: z.string().meta({ example: 'PROVIDER_ERROR' }), message: z.string().nullable() })
   .meta({ id: 'Failure' });
+
+/** `testClock` on a create: the id of one of the merchant's test clocks (docs/test-clocks.md). */
+export const testClockRef = z.string().min(1).max(64).meta({
+  description:
+    'Bind the object to one of your test clocks (`clk_…`): its timestamps are clock time, and its timers (scenario delays, expiry, webhook retries) wait for the clock to be advanced',
+  example: 'clk_7Qm2a1b2c3d4e5f6g7h8i9j0',
+});
+
+/** `testClock` on a bound object (absent on unbound ones). */
+export const boundTestClock = z.string().optional().meta({
+  description: 'The test clock the object follows; absent when it follows wall time',
+  example: 'clk_7Qm2a1b2c3d4e5f6g7h8i9j0',
+});

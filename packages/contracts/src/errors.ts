@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   DUPLICATE_REFERENCE: 409,
   IDEMPOTENCY_IN_PROGRESS: 409,
   CONFLICT: 409,
+  TEST_CLOCK_ADVANCING: 409,
   REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -47,6 +48,8 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   DUPLICATE_REFERENCE: 'Another payout already has this `reference`; `details[0].payoutId` names it.',
   IDEMPOTENCY_IN_PROGRESS: 'A request with this Idempotency-Key is still running; retry shortly.',
   CONFLICT: 'The object changed meanwhile; fetch it again.',
+  TEST_CLOCK_ADVANCING:
+    'The test clock is being advanced by another request (one advance at a time per clock); retry when it is `ready`.',
   REQUEST_TIMEOUT: 'The request did not arrive in full in time.',
   PAYLOAD_TOO_LARGE: 'The body is larger than 100 KB.',
   UNSUPPORTED_MEDIA_TYPE:

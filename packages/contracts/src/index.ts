@@ -12,4 +12,5 @@ export * from './payouts.ts';
 export * from './platform.ts';
 export * from './reference.ts';
 export * from './signature.ts';
+export * from './test-clocks.ts';
 export * from './webhooks.ts';

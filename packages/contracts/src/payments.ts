@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { amountField, currencyField, failureSchema, isoDateTime, pageOf, pageQueryShape } from './common.ts';
+import {
+  amountField,
+  boundTestClock,
+  currencyField,
+  failureSchema,
+  isoDateTime,
+  pageOf,
+  pageQueryShape,
+  testClockRef,
+} from './common.ts';
 import { MOBILE_FORMS, MOBILE_PROBLEM, normalizeMobile } from './pakistani-accounts.ts';
 import { walletCode } from './reference.ts';
 
@@ -115,6 +124,7 @@ export const createCheckoutBody = z
       .max(MAX_CHECKOUT_TTL_SECONDS)
       .optional()
       .meta({ description: `Lifetime of the checkout (default ${DEFAULT_CHECKOUT_TTL_SECONDS} s)`, example: 1800 }),
+    testClock: testClockRef.optional(),
   })
   .meta({
     id: 'CreateCheckout',
@@ -148,6 +158,7 @@ export const paymentSchema = z
     mobile: z.string().meta({ example: '03000000001' }),
     scenario: z.string().meta({ description: 'The scenario the payer number triggered', example: 'SUCCESS' }),
     failure: failureSchema.nullable(),
+    testClock: boundTestClock,
     createdAt: isoDateTime,
     updatedAt: isoDateTime,
   })
@@ -167,6 +178,7 @@ export const checkoutSchema = z
     checkoutUrl: z.string().meta({ description: 'The hosted payment page: send the customer here' }),
     expiresAt: isoDateTime,
     completedAt: isoDateTime.nullable(),
+    testClock: boundTestClock,
     createdAt: isoDateTime,
     updatedAt: isoDateTime,
   })

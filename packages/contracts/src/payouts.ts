@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { amountField, currencyField, failureSchema, isoDateTime, metadata, pageOf, pageQueryShape } from './common.ts';
+import {
+  amountField,
+  boundTestClock,
+  currencyField,
+  failureSchema,
+  isoDateTime,
+  metadata,
+  pageOf,
+  pageQueryShape,
+  testClockRef,
+} from './common.ts';
 import {
   checkIban,
   type IbanProblemCode,
@@ -125,6 +135,7 @@ export const createPayoutBody = z
     }),
     description: z.string().max(500).optional(),
     metadata: metadata.optional(),
+    testClock: testClockRef.optional(),
   })
   .meta({
     id: 'CreatePayout',
@@ -183,6 +194,7 @@ export const payoutSchema = z
       .string()
       .meta({ description: 'The scenario the account number triggered (see /scenarios)', example: 'SUCCESS' }),
     failure: failureSchema.nullable(),
+    testClock: boundTestClock,
     createdAt: isoDateTime,
     updatedAt: isoDateTime.meta({ description: 'When the latest status step happened' }),
   })

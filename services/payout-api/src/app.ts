@@ -30,6 +30,7 @@ import { payoutRoutes } from './payouts/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { scenarioRoutes } from './scenarios/routes.ts';
+import { testClockRoutes } from './test-clocks/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 
 export interface AppDeps {
@@ -48,6 +49,7 @@ const ROUTE_MODULES: RouteModule[] = [
   directoryRoutes,
   scenarioRoutes,
   sandboxRoutes,
+  testClockRoutes,
   // Before webhookRoutes: `/events/stream` must not be taken for `/events/:id`.
   eventStreamRoutes(),
   // The webhooks issue's routes (webhook endpoints, events) plug in here.
@@ -73,6 +75,8 @@ export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContex
         Balance: 'What you can pay out.',
         Directory: 'Banks and wallets you can pay out to, and account checks.',
         Sandbox: 'Scenario numbers and forced transitions: the parts a real provider does not have.',
+        'Test clocks':
+          'Sandbox time of your own: objects bound to a clock move only when you advance it (timeouts, reversals, expiries, webhook retries — now).',
         Webhooks: WEBHOOKS_TAG_DESCRIPTION,
         Platform: 'Health and this document.',
       },

@@ -62,6 +62,8 @@ export const payoutApiEnv = z
     EVENT_STREAM_MAX_PER_KEY: z.coerce.number().int().min(1).max(10_000).default(5),
     EVENT_STREAM_MAX_PER_MERCHANT: z.coerce.number().int().min(1).max(10_000).default(10),
     APP_VERSION: z.string().max(64).default(packageVersion),
+    /** The largest single advance of a test clock (docs/test-clocks.md). */
+    TEST_CLOCK_MAX_ADVANCE: duration.prefault('30d'),
     /** Where integrators reach this API (the OpenAPI `servers`); default PUBLIC_SANDBOX_URL, else this process. */
     PUBLIC_PAYOUT_API_URL: z.url().optional(),
   })
@@ -78,6 +80,9 @@ export const payoutApiEnv = z
       /\/+$/,
       '',
     ),
+    /** The Payment API's base (`checkoutUrl` of the checkouts a test clock advance expires). */
+    checkoutPublicUrl: (env.PUBLIC_SANDBOX_URL ?? 'http://127.0.0.1:4002').replace(/\/+$/, ''),
+    testClockMaxAdvanceMs: env.TEST_CLOCK_MAX_ADVANCE,
     databaseUrl: resolveDatabaseUrl(env),
     dbPoolSize: env.DB_POOL_SIZE,
     logLevel: env.LOG_LEVEL,

@@ -110,6 +110,7 @@ export function client(app: Express, key: string) {
   const auth = (r: request.Test) => r.set('Authorization', `Bearer ${key}`);
   return {
     get: (path: string) => auth(request(app).get(`/api/v1${path}`)),
+    delete: (path: string) => auth(request(app).delete(`/api/v1${path}`)),
     post: (path: string, body?: unknown) => {
       const r = auth(request(app).post(`/api/v1${path}`));
       return body === undefined ? r : r.send(body as object);

@@ -1,6 +1,7 @@
 import { type Db, withSqlTransaction } from '@mypay/db';
 import { AppError, notFound } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
+import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { CHECKOUT_COLUMNS, type CheckoutResource, type CheckoutRow, toCheckoutResource } from './checkout-resource.ts';
 
@@ -30,11 +31,12 @@ export async function cancelCheckout(
     )) as CheckoutRow[];
     const checkout = rows[0];
     if (!checkout) throw notFound('checkout');
-    assertCheckoutPayable(checkout, now);
+    const at = checkout.testClockId ? ((await clockTimeOf(conn, checkout.testClockId)) ?? now) : now;
+    assertCheckoutPayable(checkout, at);
     await assertNoPendingAttempt(conn, checkout.id);
-    await conn.query("UPDATE Checkout SET status = 'CANCELLED', updatedAt = ? WHERE id = ?", [now, checkout.id]);
-    const cancelled = toCheckoutResource({ ...checkout, status: 'CANCELLED', updatedAt: now }, deps.publicUrl);
-    await enqueueEvent(conn, checkout.merchantId, 'checkout.cancelled', cancelled, now);
+    await conn.query("UPDATE Checkout SET status = 'CANCELLED', updatedAt = ? WHERE id = ?", [at, checkout.id]);
+    const cancelled = toCheckoutResource({ ...checkout, status: 'CANCELLED', updatedAt: at }, deps.publicUrl);
+    await enqueueEvent(conn, checkout.merchantId, 'checkout.cancelled', cancelled, at);
     await options.idempotency?.settle(conn, 200, cancelled);
     return cancelled;
   });

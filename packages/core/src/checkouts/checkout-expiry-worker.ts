@@ -50,7 +50,8 @@ export function createCheckoutExpiryWorker(options: {
     table: 'Checkout',
     dueColumn: 'expiresAt',
     columns: CHECKOUT_COLUMNS,
-    where: CHECKOUT_EXPIRY_CONDITION,
+    // A checkout bound to a test clock expires only when its clock is advanced past expiresAt.
+    where: `testClockId IS NULL AND ${CHECKOUT_EXPIRY_CONDITION}`,
     handle: (conn, checkout, now) => expireCheckout(conn, checkout, options.publicUrl, now),
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
     batchSize: options.batchSize ?? 50,

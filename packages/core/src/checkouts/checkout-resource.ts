@@ -16,6 +16,8 @@ export interface CheckoutResource {
   checkoutUrl: string;
   expiresAt: string;
   completedAt: string | null;
+  /** The test clock it follows; absent when it follows wall time. */
+  testClock?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -33,12 +35,14 @@ export interface CheckoutRow {
   status: CheckoutStatus;
   expiresAt: Date;
   completedAt: Date | null;
+  /** Bound to a test clock: it expires when an advance of that clock passes expiresAt. */
+  testClockId?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export const CHECKOUT_COLUMNS =
-  'id, merchantId, amount, currency, orderId, customerMobile, customerEmail, successUrl, cancelUrl, status, expiresAt, completedAt, createdAt, updatedAt';
+  'id, merchantId, amount, currency, orderId, customerMobile, customerEmail, successUrl, cancelUrl, status, expiresAt, completedAt, testClockId, createdAt, updatedAt';
 
 /** `PUBLIC_SANDBOX_URL` + `/checkout/:id` (the base may carry a path prefix). */
 export function checkoutUrlOf(publicUrl: string, checkoutId: string): string {
@@ -61,6 +65,7 @@ export function toCheckoutResource(row: CheckoutRow, publicUrl: string): Checkou
     checkoutUrl: checkoutUrlOf(publicUrl, row.id),
     expiresAt: new Date(row.expiresAt).toISOString(),
     completedAt: row.completedAt ? new Date(row.completedAt).toISOString() : null,
+    ...(row.testClockId ? { testClock: row.testClockId } : {}),
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
   };

@@ -9,6 +9,7 @@ import { AppError, type ErrorDetail } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
 import { CURRENCY, MAX_AMOUNT } from '../money.ts';
+import { clockTimeForBinding } from '../test-clocks/test-clock-resource.ts';
 import {
   type CheckoutResource,
   type CheckoutRow,
@@ -33,6 +34,8 @@ export interface CreateCheckoutInput {
   successUrl: string;
   cancelUrl: string;
   expiresInSeconds?: number | undefined;
+  /** A test clock of the merchant: the checkout's times are clock time and it expires on the clock. */
+  testClock?: string | undefined;
 }
 
 /**
@@ -44,7 +47,9 @@ export async function createCheckout(
   input: CreateCheckoutInput,
   options: EffectOptions & { now?: Date } = {},
 ): Promise<CheckoutResource> {
-  const now = options.now ?? new Date();
+  const now = input.testClock
+    ? await clockTimeForBinding(deps.db.pool, input.merchantId, input.testClock)
+    : (options.now ?? new Date());
   if (input.currency !== CURRENCY) {
     throw new AppError('UNSUPPORTED_CURRENCY', `only ${CURRENCY} is supported`, [
       { field: 'currency', message: `must be "${CURRENCY}"` },
@@ -81,6 +86,7 @@ export async function createCheckout(
     status: 'OPEN',
     expiresAt: new Date(now.getTime() + ttl * 1000),
     completedAt: null,
+    testClockId: input.testClock ?? null,
     createdAt: now,
     updatedAt: now,
   };
@@ -90,8 +96,8 @@ export async function createCheckout(
   await withSqlTransaction(deps.db.pool, async (conn) => {
     await conn.query(
       `INSERT INTO Checkout (id, merchantId, amount, currency, orderId, customerMobile, customerEmail, successUrl, cancelUrl,
-                           status, expiresAt, completedAt, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                           status, expiresAt, completedAt, testClockId, createdAt, updatedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         row.id,
         row.merchantId,
@@ -105,6 +111,7 @@ export async function createCheckout(
         row.status,
         row.expiresAt,
         row.completedAt,
+        row.testClockId,
         row.createdAt,
         row.updatedAt,
       ],

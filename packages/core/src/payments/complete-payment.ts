@@ -8,6 +8,7 @@ import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
 import { changeBalance } from '../ledger/change-balance.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
+import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { type PaymentResource, type TransactionRow, toPaymentResource } from './payment-resource.ts';
 import {
@@ -52,7 +53,7 @@ export async function completePayment(
   input: CompletePaymentInput,
   options: EffectOptions & { now?: Date } = {},
 ): Promise<PaymentResource> {
-  const now = options.now ?? new Date();
+  const wallNow = options.now ?? new Date();
   const problems: ErrorDetail[] = [];
   const mobile = normalizeMobile(input.mobile);
   if (!mobile) problems.push({ field: 'mobile', message: MOBILE_PROBLEM });
@@ -81,6 +82,8 @@ export async function completePayment(
     // The hosted page has no API key (whose check refuses a suspended merchant), so this is
     // where a suspended merchant's checkouts stop being payable, for both ways in.
     await assertMerchantActive(conn, checkout.merchantId);
+    // A payment on a bound checkout is bound too: it happens at the clock's time and follows the clock.
+    const now = checkout.testClockId ? ((await clockTimeOf(conn, checkout.testClockId)) ?? wallNow) : wallNow;
     assertCheckoutPayable(checkout, now);
     await assertNoPendingAttempt(conn, checkout.id);
     // After the state checks: paying a finished checkout is INVALID_STATE whatever the number.
@@ -105,6 +108,7 @@ export async function completePayment(
       failureCode: plan.failure?.code ?? null,
       failureMessage: plan.failure?.message ?? null,
       nextTransitionAt: paymentNextTransitionAt(scenario.key, plan.status, delayMs, now),
+      testClockId: checkout.testClockId ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -129,8 +133,8 @@ export async function assertMerchantActive(conn: PoolConnection, merchantId: str
 async function insertTransaction(conn: PoolConnection, row: TransactionRow): Promise<void> {
   await conn.query(
     `INSERT INTO PaymentTransaction (id, merchantId, checkoutId, amount, currency, provider, mobile, status, scenario,
-                                     failureCode, failureMessage, nextTransitionAt, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                     failureCode, failureMessage, nextTransitionAt, testClockId, createdAt, updatedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       row.id,
       row.merchantId,
@@ -144,6 +148,7 @@ async function insertTransaction(conn: PoolConnection, row: TransactionRow): Pro
       row.failureCode,
       row.failureMessage,
       row.nextTransitionAt,
+      row.testClockId ?? null,
       row.createdAt,
       row.updatedAt,
     ],

@@ -13,6 +13,8 @@ export interface PaymentResource {
   mobile: string;
   scenario: string;
   failure: { code: string; message: string | null } | null;
+  /** The test clock it follows (its checkout's); absent when it follows wall time. */
+  testClock?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -34,13 +36,14 @@ export interface TransactionRow {
   failureCode: string | null;
   failureMessage: string | null;
   nextTransitionAt: Date | null;
+  testClockId?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 /** For `FROM PaymentTransaction t JOIN Checkout c ON c.id = t.checkoutId`. */
 export const TRANSACTION_COLUMNS_JOINED =
-  't.id, t.merchantId, t.checkoutId, c.orderId, t.amount, t.amountRefunded, t.currency, t.provider, t.mobile, t.status, t.scenario, t.failureCode, t.failureMessage, t.nextTransitionAt, t.createdAt, t.updatedAt';
+  't.id, t.merchantId, t.checkoutId, c.orderId, t.amount, t.amountRefunded, t.currency, t.provider, t.mobile, t.status, t.scenario, t.failureCode, t.failureMessage, t.nextTransitionAt, t.testClockId, t.createdAt, t.updatedAt';
 
 export function toPaymentResource(row: TransactionRow): PaymentResource {
   return {
@@ -55,6 +58,7 @@ export function toPaymentResource(row: TransactionRow): PaymentResource {
     mobile: row.mobile,
     scenario: row.scenario,
     failure: row.failureCode ? { code: row.failureCode, message: row.failureMessage ?? null } : null,
+    ...(row.testClockId ? { testClock: row.testClockId } : {}),
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
   };

@@ -18,8 +18,9 @@ import {
   scheduledPaymentStep,
 } from './payment-state-machine.ts';
 
-const TRANSACTION_COLUMNS = `id, merchantId, checkoutId, amount, amountRefunded, currency, provider, mobile, status, scenario,
-  failureCode, failureMessage, nextTransitionAt, createdAt, updatedAt`;
+/** What the payment worker (and a test clock advance) reads of a claimed transaction. */
+export const TRANSACTION_COLUMNS = `id, merchantId, checkoutId, amount, amountRefunded, currency, provider, mobile, status, scenario,
+  failureCode, failureMessage, nextTransitionAt, testClockId, createdAt, updatedAt`;
 
 /**
  * Applies one due scenario step to a claimed transaction (row locked by the worker's claim).
@@ -108,6 +109,8 @@ export function createPaymentWorker(options: {
     table: 'PaymentTransaction',
     dueColumn: 'nextTransitionAt',
     columns: TRANSACTION_COLUMNS,
+    // A transaction bound to a test clock moves only when its clock is advanced.
+    where: 'testClockId IS NULL',
     handle: (conn, row, now) => advanceDuePayment(conn, row, options, now),
     pollIntervalMs: options.pollIntervalMs,
     batchSize: options.batchSize,

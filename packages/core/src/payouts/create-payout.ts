@@ -7,6 +7,7 @@ import { newId } from '../ids.ts';
 import { changeBalance } from '../ledger/change-balance.ts';
 import { CURRENCY, MAX_AMOUNT } from '../money.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
+import { clockTimeForBinding } from '../test-clocks/test-clock-resource.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { resolveDestination } from './destination.ts';
 import { type PayoutEventView, type PayoutResource, type PayoutRow, toPayoutResource } from './payout-resource.ts';
@@ -31,6 +32,8 @@ export interface CreatePayoutInput {
   reference: string;
   description?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
+  /** A test clock of the merchant: the payout's times are clock time and only the clock moves it. */
+  testClock?: string | undefined;
 }
 
 const isDuplicateKey = (error: unknown) => (error as { errno?: number })?.errno === 1062;
@@ -56,7 +59,11 @@ export async function createPayout(
   input: CreatePayoutInput,
   options: EffectOptions & { now?: Date } = {},
 ): Promise<PayoutResource & { events: PayoutEventView[] }> {
-  const now = options.now ?? new Date();
+  // The clock's time when bound (404 for a clock that is not the merchant's), before any other check
+  // reads `now`.
+  const now = input.testClock
+    ? await clockTimeForBinding(deps.db.pool, input.merchantId, input.testClock)
+    : (options.now ?? new Date());
   if (input.currency !== CURRENCY) {
     throw new AppError('UNSUPPORTED_CURRENCY', `only ${CURRENCY} is supported`, [
       { field: 'currency', message: `must be "${CURRENCY}"` },
@@ -110,6 +117,7 @@ export async function createPayout(
     failureCode: plan.failure?.code ?? null,
     failureMessage: plan.failure?.message ?? null,
     nextTransitionAt: nextTransitionAt(scenario.key, finalStatus, delayMs, finalAt),
+    testClockId: input.testClock ?? null,
     createdAt: now,
     updatedAt: finalAt,
   };
@@ -141,8 +149,8 @@ async function insertPayout(conn: PoolConnection, row: PayoutRow, events: Payout
     await conn.query(
       `INSERT INTO Payout (id, merchantId, amount, currency, destinationType, provider, accountNumber, accountTitle,
                            reference, description, metadata, status, scenario, failureCode, failureMessage,
-                           nextTransitionAt, createdAt, updatedAt)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                           nextTransitionAt, testClockId, createdAt, updatedAt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         row.id,
         row.merchantId,
@@ -160,6 +168,7 @@ async function insertPayout(conn: PoolConnection, row: PayoutRow, events: Payout
         row.failureCode,
         row.failureMessage,
         row.nextTransitionAt,
+        row.testClockId ?? null,
         row.createdAt,
         row.updatedAt,
       ],

@@ -13,6 +13,8 @@ export interface PayoutResource {
   metadata: Record<string, unknown> | null;
   scenario: string;
   failure: { code: string; message: string | null } | null;
+  /** The test clock it follows; absent when it follows wall time. */
+  testClock?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -41,12 +43,14 @@ export interface PayoutRow {
   failureCode: string | null;
   failureMessage: string | null;
   nextTransitionAt: Date | null;
+  /** Bound to a test clock: only an advance of that clock moves it (the worker skips it). */
+  testClockId?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export const PAYOUT_COLUMNS =
-  'id, merchantId, amount, currency, destinationType, provider, accountNumber, accountTitle, reference, description, metadata, status, scenario, failureCode, failureMessage, nextTransitionAt, createdAt, updatedAt';
+  'id, merchantId, amount, currency, destinationType, provider, accountNumber, accountTitle, reference, description, metadata, status, scenario, failureCode, failureMessage, nextTransitionAt, testClockId, createdAt, updatedAt';
 
 function parseMetadata(value: unknown): Record<string, unknown> | null {
   if (value === null || value === undefined) return null;
@@ -71,6 +75,7 @@ export function toPayoutResource(row: PayoutRow): PayoutResource {
     metadata: parseMetadata(row.metadata),
     scenario: row.scenario,
     failure: row.failureCode ? { code: row.failureCode, message: row.failureMessage ?? null } : null,
+    ...(row.testClockId ? { testClock: row.testClockId } : {}),
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
   };

@@ -37,6 +37,8 @@ export function createPayoutWorker(options: {
     table: 'Payout',
     dueColumn: 'nextTransitionAt',
     columns: PAYOUT_COLUMNS,
+    // A payout bound to a test clock moves only when its clock is advanced (advance-test-clock.ts).
+    where: 'testClockId IS NULL',
     handle: (conn, payout, now) => advanceDuePayout(conn, payout, options.scenarios, now),
     pollIntervalMs: options.pollIntervalMs,
     batchSize: options.batchSize,

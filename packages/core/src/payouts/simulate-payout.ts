@@ -3,6 +3,7 @@ import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
 import { notFound } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import type { ScenarioKey } from '../reference/seed-data.ts';
+import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
 import type { PayoutDeps } from './create-payout.ts';
 import { readPayoutOrThrow } from './get-payout.ts';
 import { PAYOUT_COLUMNS, type PayoutRow } from './payout-resource.ts';
@@ -34,7 +35,8 @@ export async function simulatePayoutTransition(
     ])) as PayoutRow[];
     const payout = rows[0];
     if (!payout) throw notFound('payout');
-    const now = new Date();
+    // A bound payout's forced step happens at its clock's time, like the rest of its history.
+    const now = payout.testClockId ? ((await clockTimeOf(conn, payout.testClockId)) ?? new Date()) : new Date();
     const scenario = payout.scenario as ScenarioKey;
     const delayMs = await deps.scenarios.delayOf(scenario);
     const code = input.reason ?? DEFAULT_REASON[input.status];

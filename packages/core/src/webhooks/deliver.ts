@@ -187,9 +187,14 @@ export interface AttemptToRecord {
   result: WebhookAttemptResult;
 }
 
+// A delivery of a bound object's event (testClockId) retries on its clock: the next attempt is
+// that far after the clock's time (clockNextAttemptAt), and nextAttemptAt stays NULL until an
+// advance passes it. Its clock deleted, it is never retried.
 const UPDATE_OUTCOME = `UPDATE WebhookDelivery
     SET status = ?, attemptCount = ?, lastAttemptAt = ?, lastStatusCode = ?, updatedAt = NOW(3),
-        nextAttemptAt = IF(? IS NULL, NULL, DATE_ADD(NOW(3), INTERVAL ? MICROSECOND))
+        nextAttemptAt = IF(? IS NULL OR testClockId IS NOT NULL, NULL, DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)),
+        clockNextAttemptAt = IF(? IS NULL OR testClockId IS NULL, NULL,
+          DATE_ADD((SELECT c.frozenTime FROM TestClock c WHERE c.id = WebhookDelivery.testClockId), INTERVAL ? MICROSECOND))
   WHERE id = ? AND status = 'PENDING' AND nextAttemptAt = ?`;
 
 /**
@@ -222,6 +227,8 @@ export async function recordAttempts(
           delivery.attemptNumber,
           result.startedAt,
           result.statusCode,
+          delayMs,
+          (delayMs ?? 0) * 1000,
           delayMs,
           (delayMs ?? 0) * 1000,
           delivery.id,

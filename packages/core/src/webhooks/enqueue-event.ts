@@ -49,9 +49,18 @@ export async function insertEvent(
 /** SQL expression making a `whd_` id; ids are made in SQL so fan-out is one statement whatever the endpoint count. */
 export const DELIVERY_ID_SQL = "CONCAT('whd_', SUBSTRING(SHA2(CONCAT(UUID(), RAND(), e.id), 256), 1, 24))";
 
+/** The test clock of an event's object (`testClock` of a bound payout, checkout or payment), if any. */
+export function testClockOfObject(object: unknown): string | null {
+  const clock = (object as { testClock?: unknown } | null)?.testClock;
+  return typeof clock === 'string' ? clock : null;
+}
+
 /**
  * Writes an event to the outbox on the caller's transaction: the event row and one
  * PENDING delivery per enabled endpoint of the merchant that wants this type, due now.
+ * An event of a bound object (its `testClock`) is stamped with the clock's time by the caller;
+ * its deliveries are due now in wall time all the same (the first attempt follows the event at
+ * once), and carry the clock so that their retries wait for it (deliver.ts, advance-test-clock.ts).
  * Because it commits or rolls back with the state change, an event exists exactly when
  * the change happened; the delivery worker sends it at least once.
  */
@@ -63,13 +72,14 @@ export async function enqueueEvent(
   now: Date = new Date(),
 ): Promise<EventBody> {
   const body = await insertEvent(conn, merchantId, type, object, now);
+  const testClockId = testClockOfObject(object);
   const result = (await conn.query(
-    `INSERT INTO WebhookDelivery (id, eventId, endpointId, status, attemptCount, nextAttemptAt, createdAt, updatedAt)
-     SELECT ${DELIVERY_ID_SQL}, ?, e.id, 'PENDING', 0, ?, ?, ?
+    `INSERT INTO WebhookDelivery (id, eventId, endpointId, status, attemptCount, nextAttemptAt, testClockId, createdAt, updatedAt)
+     SELECT ${DELIVERY_ID_SQL}, ?, e.id, 'PENDING', 0, ?, ?, ?, ?
        FROM WebhookEndpoint e
       WHERE e.merchantId = ? AND e.enabled = TRUE AND e.deletedAt IS NULL
         AND (e.events IS NULL OR JSON_CONTAINS(e.events, JSON_QUOTE(?)))`,
-    [body.id, now, now, now, merchantId, type],
+    [body.id, testClockId ? new Date() : now, testClockId, now, now, merchantId, type],
   )) as { affectedRows?: number };
   // Lets a worker in this process start at once rather than at its next poll.
   if ((result.affectedRows ?? 0) > 0) notifyWebhookWorkers();

@@ -26,7 +26,7 @@ export const checkoutRoutes: RouteModule = (router, ctx) => {
     idempotent: true,
     body: createCheckoutBody,
     responses: { 201: { description: 'The checkout', schema: checkoutSchema } },
-    errors: ['UNSUPPORTED_CURRENCY'],
+    errors: ['UNSUPPORTED_CURRENCY', 'NOT_FOUND'],
   });
   router.post('/api/checkout/create', ctx.idempotent, async (req, res) => {
     const body = parseBody(createCheckoutBody, req.body);

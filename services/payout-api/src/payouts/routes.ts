@@ -31,6 +31,7 @@ export const payoutRoutes: RouteModule = (router, ctx) => {
       'ACCOUNT_NOT_FOUND',
       'UNSUPPORTED_CURRENCY',
       'PROVIDER_UNAVAILABLE',
+      'NOT_FOUND',
     ],
   });
   router.post('/payouts', ctx.idempotent, async (req, res) => {
