@@ -170,7 +170,8 @@ export class EventStreamHub {
     const sub: Subscriber = {
       conn,
       cursorId: conn.start.id,
-      seen: new Map(),
+      // The event a client resumes from is one it has: the look-back never sends it again.
+      seen: new Map(conn.start.id ? [[conn.start.id, Date.now()]] : []),
       lastWrite: Date.now(),
       queue: [],
       pumping: false,
