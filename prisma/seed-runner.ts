@@ -102,6 +102,8 @@ async function seedAdmin(db: Db, options: SeedOptions, report: SeedReport): Prom
       email: SEED_ADMIN.email,
       name: SEED_ADMIN.name,
       passwordHash: await hashPassword(password),
+      // A password from SEED_ADMIN_PASSWORD sat in the deploy environment: the first login must replace it.
+      mustChangePassword: options.adminPassword !== undefined,
     },
   });
   report.created.push(`admin ${SEED_ADMIN.email}`);

@@ -3,6 +3,7 @@ export * from './audit/record-audit.ts';
 export * from './auth/api-keys.ts';
 export * from './auth/lockout.ts';
 export * from './auth/login.ts';
+export * from './auth/passwords.ts';
 export * from './auth/portal-auth-config.ts';
 export * from './auth/request-context.ts';
 export * from './auth/safe-redirect.ts';

@@ -26,6 +26,8 @@ export const getCurrentAdmin = cache(async (): Promise<PortalPrincipal | null> =
 export async function requireAdmin(): Promise<PortalPrincipal> {
   const admin = await getCurrentAdmin();
   if (!admin) redirect('/login');
+  // A password someone else chose (seed, admin reset) must be replaced before anything else.
+  if (admin.mustChangePassword) redirect('/account/password');
   return admin;
 }
 

@@ -18,6 +18,8 @@ export const getCurrentMerchant = cache(async (): Promise<PortalPrincipal | null
 export async function requireMerchant(): Promise<PortalPrincipal> {
   const merchant = await getCurrentMerchant();
   if (!merchant) redirect('/login');
+  // A password someone else chose (seed, admin reset) must be replaced before anything else.
+  if (merchant.mustChangePassword) redirect('/account/password');
   return merchant;
 }
 

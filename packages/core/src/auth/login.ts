@@ -13,6 +13,8 @@ export interface PortalPrincipal {
   name: string;
   /** The account's current session version: sessions issued under another one are ended. */
   sessionVersion: number;
+  /** Someone else chose the password (seed, admin reset): only a password change is allowed. */
+  mustChangePassword: boolean;
 }
 
 export type LoginResult =
@@ -27,6 +29,7 @@ interface Account {
   name: string;
   passwordHash: string;
   sessionVersion: number;
+  mustChangePassword: boolean;
   suspended: boolean;
 }
 
@@ -36,15 +39,32 @@ async function findAccount(db: Db, realm: SessionRealm, email: string): Promise<
   if (realm === 'MERCHANT') {
     const m = await db.prisma.merchant.findUnique({
       where: { email },
-      select: { id: true, email: true, name: true, passwordHash: true, sessionVersion: true, status: true },
+      select: {
+        id: true,
+        email: true,
+        name: true,
+        passwordHash: true,
+        sessionVersion: true,
+        mustChangePassword: true,
+        status: true,
+      },
     });
     return m && { ...m, suspended: m.status !== 'ACTIVE' };
   }
   const a = await db.prisma.adminUser.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, passwordHash: true, sessionVersion: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      passwordHash: true,
+      sessionVersion: true,
+      mustChangePassword: true,
+      disabledAt: true,
+    },
   });
-  return a && { ...a, suspended: false };
+  // A disabled admin is refused like a suspended merchant.
+  return a && { ...a, suspended: a.disabledAt !== null };
 }
 
 // Compared against when the email is unknown, so both cases cost one bcrypt comparison
@@ -190,6 +210,7 @@ export async function loginWithPassword(
       email: account.email,
       name: account.name,
       sessionVersion: account.sessionVersion,
+      mustChangePassword: account.mustChangePassword,
     },
   };
 }

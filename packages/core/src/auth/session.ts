@@ -68,16 +68,19 @@ export async function findActivePrincipal(db: Db, realm: SessionRealm, id: strin
   if (realm === 'MERCHANT') {
     const m = await db.prisma.merchant.findUnique({
       where: { id },
-      select: { id: true, email: true, name: true, status: true, sessionVersion: true },
+      select: { id: true, email: true, name: true, status: true, sessionVersion: true, mustChangePassword: true },
     });
     if (m?.status !== 'ACTIVE') return null;
-    return { realm, id: m.id, email: m.email, name: m.name, sessionVersion: m.sessionVersion };
+    const { status: _status, ...principal } = m;
+    return { realm, ...principal };
   }
   const a = await db.prisma.adminUser.findUnique({
     where: { id },
-    select: { id: true, email: true, name: true, sessionVersion: true },
+    select: { id: true, email: true, name: true, sessionVersion: true, mustChangePassword: true, disabledAt: true },
   });
-  return a ? { realm, id: a.id, email: a.email, name: a.name, sessionVersion: a.sessionVersion } : null;
+  if (!a || a.disabledAt !== null) return null;
+  const { disabledAt: _disabledAt, ...principal } = a;
+  return { realm, ...principal };
 }
 
 /**

@@ -26,6 +26,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <span className="who" title={admin.email}>
           {admin.name}
         </span>
+        <Link href="/account/password" className="secondary">
+          Password
+        </Link>
         <form action={logout}>
           <button type="submit" className="secondary">
             Log out

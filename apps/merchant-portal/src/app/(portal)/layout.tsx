@@ -24,6 +24,9 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         <span className="who" title={merchant.email}>
           {merchant.name}
         </span>
+        <Link href="/account/password" className="secondary">
+          Password
+        </Link>
         <form action={logout}>
           <button type="submit" className="secondary">
             Log out
