@@ -19,7 +19,8 @@ Environment (defaults are the Docker Compose values):
   TLS_CERT=/etc/letsencrypt/live/mypay/fullchain.pem
   TLS_KEY=/etc/letsencrypt/live/mypay/privkey.pem
   TLS_TRUSTED_CERT=/etc/letsencrypt/live/mypay/chain.pem
-  OCSP_STAPLING=off      "on" only with a CA-issued certificate (needs TLS_TRUSTED_CERT)
+  OCSP_STAPLING=off      "on" only with a certificate whose CA runs OCSP (needs
+                         TLS_TRUSTED_CERT); Let's Encrypt no longer does
   RESOLVER=127.0.0.11    DNS resolver for the upstream names (looked up per request)
                          and OCSP (Docker's embedded DNS)
   API_RATE_LIMIT=20r/s   API_RATE_BURST=40     CLIENT_MAX_BODY_SIZE=1m
@@ -79,14 +80,15 @@ validate() {
     case "$RESOLVER" in *[!A-Za-z0-9.:_\[\]-]* | '') die "RESOLVER must be an address, got '$RESOLVER'" ;; esac
 }
 
-# OCSP stapling only makes sense for a CA-issued certificate: with a self-signed one
-# nginx has no issuer to ask, so the block is left out instead of logging warnings.
+# OCSP stapling is a switch, off by default: it only works for a certificate whose CA runs an
+# OCSP responder (Let's Encrypt stopped in 2025; a self-signed one has none), and otherwise only
+# makes nginx log warnings, so the block is left out.
 ocsp_block() {
     if [ "$OCSP_STAPLING" = on ]; then
         printf 'ssl_stapling on;\nssl_stapling_verify on;\nssl_trusted_certificate %s;\nresolver %s valid=300s ipv6=off;\nresolver_timeout 5s;\n' \
             "$TLS_TRUSTED_CERT" "$RESOLVER"
     else
-        printf '# OCSP stapling off (self-signed or bootstrap certificate); set OCSP_STAPLING=on with a CA-issued one.\n'
+        printf '# OCSP stapling off (the default); OCSP_STAPLING=on for a certificate whose CA runs OCSP.\n'
     fi
 }
 

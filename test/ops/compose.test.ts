@@ -131,6 +131,10 @@ describe('docker-compose.yml', () => {
     expect(config.services.migrate!.environment!.DATABASE_URL).toMatch(/^mysql:\/\/root:/);
   });
 
+  it('when nginx starts with the env file template, then OCSP stapling is off (a switch, not a default)', () => {
+    expect(config.services.nginx!.environment!.OCSP_STAPLING).toBe('off');
+  });
+
   it('when the apps run behind nginx, then they trust exactly its hop for the client address', () => {
     // Without it every API request has nginx's address: one per-IP bucket for everyone and
     // nginx in every audit row; with more, the client's own X-Forwarded-For entries count.

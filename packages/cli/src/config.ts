@@ -75,7 +75,7 @@ export function resolveConfig(
 
 export function clientFor(config: ResolvedConfig): MyPay {
   if (!config.apiKey) {
-    throw new UsageError('no API key: run `mypay login --api-key <key>` or set MYPAY_API_KEY (or pass --api-key)');
+    throw new UsageError('no API key: run `mypay login` (it reads the key from stdin) or set MYPAY_API_KEY');
   }
   for (const [name, url] of [
     ['--base-url', config.baseUrl],

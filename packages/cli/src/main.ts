@@ -15,7 +15,7 @@ import {
 } from './commands/resources.ts';
 import { trigger } from './commands/trigger.ts';
 import { clientFor, configPath, type GlobalOptions, listenSecret, newListenSecret, resolveConfig } from './config.ts';
-import { EXIT_OK, EXIT_USAGE, out, reportError, UsageError } from './output.ts';
+import { EXIT_OK, EXIT_USAGE, err, maskKey, out, reportError, UsageError } from './output.ts';
 import { TRIGGER_TARGETS } from './trigger-plans.ts';
 
 /** Comma-separated and/or repeated values: `--events payout.*,payment.succeeded --events checkout.*`. */
@@ -44,13 +44,31 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run mypay --help for usage)')
     .exitOverride();
 
+  // A key on the command line ends up in shell history and process lists, and `pnpm mypay …`
+  // prints the command line it runs: say so (masked) and point to the safer ways.
+  program.hook('preAction', () => {
+    for (const [option, name] of [
+      ['apiKey', '--api-key'],
+      ['paymentApiKey', '--payment-api-key'],
+    ] as const) {
+      const value = program.getOptionValue(option);
+      if (typeof value === 'string' && program.getOptionValueSource(option) === 'cli') {
+        err(
+          `warning: ${name} ${maskKey(value)} on the command line is kept in shell history and process lists (pnpm also prints the command it runs); set MYPAY_API_KEY or run \`mypay login\` (it reads the key from stdin) instead`,
+        );
+      }
+    }
+  });
+
   const globals = (command: Command) => command.optsWithGlobals() as GlobalOptions;
   const config = (command: Command) => resolveConfig(globals(command));
   const client = (command: Command) => clientFor(config(command));
 
   program
     .command('login')
-    .description(`Store your API key and API URLs in ${configPath()} (mode 600)`)
+    .description(
+      `Store your API key and API URLs in ${configPath()} (mode 600); without --api-key or MYPAY_API_KEY the key is read from stdin`,
+    )
     .option('--no-verify', 'store without checking the key against the API')
     .action(async (options: { verify: boolean }, command: Command) => {
       await login(globals(command), { verify: options.verify });
@@ -185,7 +203,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     return EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    return reportError(error, { json: Boolean((program.opts() as GlobalOptions).json) });
+    const opts = program.opts() as GlobalOptions;
+    const secrets = [opts.apiKey, opts.paymentApiKey, process.env.MYPAY_API_KEY, process.env.MYPAY_PAYMENT_API_KEY];
+    return reportError(error, {
+      json: Boolean(opts.json),
+      secrets: secrets.filter((value): value is string => typeof value === 'string'),
+    });
   }
 }
 

@@ -78,14 +78,30 @@ export function table(headers: string[], rows: string[][]): string {
 
 const HINTS: Record<string, string> = {
   UNAUTHENTICATED: 'check your key with mypay login',
-  FORBIDDEN:
-    'this key may not use this API: log in with a key of scope payout, payment or all (mypay login --api-key …)',
+  FORBIDDEN: 'this key may not use this API: log in with a key of scope payout, payment or all (mypay login)',
   RATE_LIMITED: 'slow down and try again shortly',
   DATABASE_UNAVAILABLE: 'the sandbox database is down; try again shortly',
 };
 
-/** One readable line (or JSON) for any failure; returns the exit code. */
-export function reportError(error: unknown, options: { json: boolean; baseUrl?: string }): number {
+/** How a key is shown anywhere the CLI writes: its first 12 characters (`mp_test_1a2b…`), never all of it. */
+export function maskKey(key: string): string {
+  return key.length > 16 ? `${key.slice(0, 12)}…` : '…';
+}
+
+/** Every occurrence of one of `secrets` in `text`, masked (error messages can quote what was sent). */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) if (secret.length >= 8) result = result.split(secret).join(maskKey(secret));
+  return result;
+}
+
+/** One readable line (or JSON) for any failure; returns the exit code. Keys in `secrets` are masked. */
+export function reportError(
+  error: unknown,
+  options: { json: boolean; baseUrl?: string; secrets?: readonly string[] },
+): number {
+  const secrets = options.secrets ?? [];
+  const err = (line: string) => process.stderr.write(`${redactSecrets(line, secrets)}\n`);
   if (error instanceof UsageError) {
     if (options.json) err(JSON.stringify({ error: { code: 'USAGE', message: error.message } }));
     else err(`${paint('red', 'error', colorEnabled(process.stderr))}: ${error.message}`);

@@ -91,9 +91,9 @@ function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-function runCli(args: string[], extraEnv: Record<string, string> = {}) {
+function runCli(args: string[], extraEnv: Record<string, string> = {}, input?: string) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ['--import', 'tsx', 'packages/cli/src/main.ts', ...args],
       { cwd: repoRoot, env: cliEnv(extraEnv), timeout: 120_000 },
@@ -102,6 +102,7 @@ function runCli(args: string[], extraEnv: Record<string, string> = {}) {
         resolve({ code, stdout, stderr });
       },
     );
+    child.stdin?.end(input ?? '');
   });
 }
 
@@ -142,21 +143,44 @@ afterAll(async () => {
 });
 
 describe('mypay CLI', () => {
+  it('when --api-key is given on the command line, then the key is never printed in full and a warning points to the safer ways', async () => {
+    const ok = await runCli(['balance', '--api-key', key], { MYPAY_API_KEY: '' });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout + ok.stderr).not.toContain(key);
+    expect(ok.stderr).toContain(`--api-key ${key.slice(0, 12)}…`);
+    expect(ok.stderr).toMatch(/MYPAY_API_KEY or run `mypay login`/);
+
+    const wrong = `mp_test_${randomBytes(20).toString('hex')}`;
+    for (const args of [['balance'], ['balance', '--json'], ['payouts', 'get', 'po_nope']]) {
+      const res = await runCli([...args, '--api-key', wrong], { MYPAY_API_KEY: '' });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('UNAUTHENTICATED');
+      expect(res.stdout + res.stderr).not.toContain(wrong);
+    }
+    // A key that makes the request itself fail (not a valid header value) is masked in the error too.
+    const broken = `mp_test_${randomBytes(8).toString('hex')}\u0001tail`;
+    const res = await runCli(['balance', '--api-key', broken], { MYPAY_API_KEY: '' });
+    expect(res.code).not.toBe(0);
+    expect(res.stdout + res.stderr).not.toContain(broken);
+  });
+
   it('when logging in, then the key is stored with mode 600 and later commands use it; bad input gives exit codes 1 and 2', async () => {
+    // The key on stdin, never on the command line.
     const login = await runCli(
       [
         'login',
-        '--api-key',
-        key,
         '--base-url',
         `http://127.0.0.1:${payoutPort}`,
         '--payment-base-url',
         `http://127.0.0.1:${paymentPort}`,
       ],
       { MYPAY_API_KEY: '', MYPAY_BASE_URL: '', MYPAY_PAYMENT_BASE_URL: '' },
+      `${key}\n`,
     );
     expect(login.stderr).toBe('');
     expect(login.code).toBe(0);
+    expect(login.stdout).not.toContain(key);
+    expect(login.stdout).toContain(`${key.slice(0, 12)}…`);
     const path = join(configHome, 'mypay', 'config.json');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ apiKey: key });

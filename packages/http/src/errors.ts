@@ -90,13 +90,25 @@ export function errorHandler(logger: Logger) {
       return;
     }
     if (appError) {
-      if (appError.status >= 500) log.warn({ err: error, code: appError.code }, appError.message);
+      // An answer the API means to give (PROVIDER_UNAVAILABLE for scenario 7, DATABASE_UNAVAILABLE):
+      // one warn line, no stack; the request log line below follows it (expectedErrorOf).
+      res.locals.expectedErrorCode = appError.code;
+      if (appError.status >= 500) {
+        const cause = error === appError ? undefined : (error as Error)?.message;
+        log.warn({ code: appError.code, status: appError.status, ...(cause ? { cause } : {}) }, appError.message);
+      }
       sendError(res, requestIdOf(req), appError);
       return;
     }
     log.error({ err: error }, 'unhandled error');
     sendError(res, requestIdOf(req), new AppError('INTERNAL_ERROR', 'something went wrong on our side'));
   };
+}
+
+/** The code of the AppError a response answered with (set by errorHandler), if any. */
+export function expectedErrorOf(res: { locals?: Record<string, unknown> }): string | undefined {
+  const code = res.locals?.expectedErrorCode;
+  return typeof code === 'string' ? code : undefined;
 }
 
 export function notFoundHandler() {

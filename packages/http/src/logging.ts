@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@mypay/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { pinoHttp } from 'pino-http';
+import { expectedErrorOf } from './errors.ts';
 
 /**
  * One structured line per request: request id, method, path, status, latency (ms).
@@ -22,8 +23,18 @@ export function requestLogger(logger: Logger, options: { ignorePaths?: string[] 
       res: (res: ServerResponse) => ({ status: res.statusCode }),
     },
     customLogLevel: (_req, res, error) => {
+      // A 5xx the API answered on purpose (an AppError such as scenario 7's 503) is a warning.
+      if (!error && res.statusCode >= 500 && expectedErrorOf(res as ServerResponse & Response)) return 'warn';
       if (error || res.statusCode >= 500) return 'error';
       return 'info';
+    },
+    // pino-http makes an Error ("failed with status code 503") for every 5xx and logs its stack;
+    // for an intended answer that is noise, so the line carries the error code instead.
+    customErrorObject: (_req, res, error, value) => {
+      const code = expectedErrorOf(res as ServerResponse & Response);
+      if (!code || !/^failed with status code/.test((error as Error | undefined)?.message ?? '')) return value;
+      const { err: _err, ...rest } = value as Record<string, unknown>;
+      return { ...rest, code };
     },
     customSuccessMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,

@@ -212,6 +212,7 @@ export class MyPay {
      * The merchant's events as they happen (`GET /api/v1/events/stream`), for as long as you
      * iterate: reconnects with backoff when the connection drops (an API restart, a proxy) and
      * resumes from the last position, so nothing is missed; repeats are dropped by event id.
+     * A 429 (too many open streams) or 503 is waited out for its Retry-After before reconnecting.
      * Throws only on errors reconnecting cannot fix (bad key, unknown `after`, bad `types`).
      */
     listen: (options: ListenOptions = {}) => this.listenEvents(options),
@@ -281,6 +282,8 @@ export class MyPay {
         idle = setTimeout(() => connection.abort(new Error('no data on the event stream')), idleTimeoutMs);
       };
       let failure: Error = new Error('the event stream ended');
+      // 429 (too many open streams) and 503 say how long to wait: never reconnect sooner.
+      let waitAtLeastMs = 0;
       try {
         const response = await this.payout.send(
           {
@@ -320,14 +323,16 @@ export class MyPay {
         if (options.signal?.aborted) return;
         if (isFatalStreamError(error)) throw error;
         failure = error as Error;
+        if (error instanceof MyPayError && error.retryAfterSeconds) waitAtLeastMs = error.retryAfterSeconds * 1000;
       } finally {
         clearTimeout(idle);
         options.signal?.removeEventListener('abort', onAbort);
         connection.abort();
       }
       if (options.signal?.aborted) return;
-      options.onState?.({ state: 'disconnected', error: failure, retryInMs: delay });
-      await sleep(delay, options.signal);
+      const waitMs = Math.max(delay, waitAtLeastMs);
+      options.onState?.({ state: 'disconnected', error: failure, retryInMs: waitMs });
+      await sleep(waitMs, options.signal);
       delay = Math.min(delays.max, delay * 2);
       reconnects++;
     }

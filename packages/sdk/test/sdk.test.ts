@@ -107,6 +107,29 @@ describe('retries', () => {
     expect(api.seen).toHaveLength(3);
   });
 
+  it('when the event stream answers 429 with Retry-After (too many streams), then listen() waits that long before reconnecting', async () => {
+    const api = await stub([{ status: 429, headers: { 'Retry-After': '1' }, body: apiError('RATE_LIMITED') }]);
+    const client = new MyPay({ apiKey: 'k', baseUrl: api.url });
+    const controller = new AbortController();
+    const states: { state: string; retryInMs?: number }[] = [];
+    const iterate = (async () => {
+      for await (const _event of client.events.listen({
+        signal: controller.signal,
+        reconnectDelayMs: { initial: 10, max: 20 },
+        onState: (state) => states.push(state as { state: string; retryInMs?: number }),
+      })) {
+        // no events: every answer is 429
+      }
+    })();
+    const deadline = Date.now() + 10_000;
+    while (api.seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    await iterate;
+    expect(api.seen.length).toBeGreaterThanOrEqual(2);
+    expect(states[0]).toMatchObject({ state: 'disconnected', retryInMs: 1000 });
+    expect(api.seen[1]!.at - api.seen[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
   it('when Retry-After is longer than the SDK may wait, then it fails at once instead of hanging', async () => {
     const api = await stub([{ status: 429, headers: { 'Retry-After': '3600' }, body: apiError('RATE_LIMITED') }]);
     const client = new MyPay({ apiKey: 'k', baseUrl: api.url });

@@ -1,6 +1,42 @@
 import { isMyPayError } from '@mypay/sdk';
 import { clientFor, configPath, type GlobalOptions, readConfig, resolveConfig, writeConfig } from '../config.ts';
-import { colorEnabled, formatMoney, out, paint, printJson, UsageError } from '../output.ts';
+import { colorEnabled, err, formatMoney, maskKey, out, paint, printJson, UsageError } from '../output.ts';
+
+/**
+ * The key from the first line of stdin (`mypay login < key.txt`, a pipe, or pasted after the
+ * prompt), so it never appears on a command line; the terminal's echo is turned off while typing.
+ */
+async function readKeyFromStdin(): Promise<string | undefined> {
+  const stdin = process.stdin;
+  const tty = stdin.isTTY === true;
+  if (tty) err('Paste your API key (input hidden), then Enter:');
+  let muted = false;
+  if (tty && typeof stdin.setRawMode === 'function') {
+    stdin.setRawMode(true);
+    muted = true;
+  }
+  return new Promise((resolve) => {
+    let text = '';
+    const finish = () => {
+      stdin.off('data', onData);
+      stdin.off('end', finish);
+      if (muted) stdin.setRawMode(false);
+      stdin.pause();
+      const line = text.split(/\r?\n|\r/)[0]?.trim();
+      resolve(line ? line : undefined);
+    };
+    const onData = (chunk: Buffer) => {
+      const piece = chunk.toString('utf8');
+      // Raw mode: Ctrl-C / Ctrl-D end the prompt.
+      if (muted && (piece.includes('\u0003') || piece.includes('\u0004'))) return finish();
+      text += piece;
+      if (/\r|\n/.test(text)) finish();
+    };
+    stdin.on('data', onData);
+    stdin.on('end', finish);
+    stdin.resume();
+  });
+}
 
 /**
  * `mypay login`: checks the key against the Payout API, then stores key and URLs (mode 600).
@@ -9,8 +45,8 @@ import { colorEnabled, formatMoney, out, paint, printJson, UsageError } from '..
 export async function login(flags: GlobalOptions, options: { verify: boolean }): Promise<void> {
   const path = configPath();
   const stored = readConfig(path);
-  const apiKey = flags.apiKey ?? process.env.MYPAY_API_KEY;
-  if (!apiKey) throw new UsageError('mypay login needs --api-key <key> (or MYPAY_API_KEY)');
+  const apiKey = flags.apiKey ?? process.env.MYPAY_API_KEY ?? (await readKeyFromStdin());
+  if (!apiKey) throw new UsageError('mypay login needs the key on stdin (or MYPAY_API_KEY, or --api-key <key>)');
   const next = {
     ...stored,
     apiKey,
@@ -40,7 +76,7 @@ export async function login(flags: GlobalOptions, options: { verify: boolean }):
   out(`${paint('green', 'Logged in.', color)} Stored in ${path} (mode 600)`);
   out(`  Payout API   ${resolved.baseUrl}`);
   out(`  Payment API  ${resolved.paymentBaseUrl}`);
-  out(`  Key          ${apiKey.slice(0, 12)}…`);
+  out(`  Key          ${maskKey(apiKey)}`);
   if (balance) out(`  Balance      ${formatMoney(balance.available, balance.currency)} available`);
   if (note) out(paint('yellow', `  Note: ${note}`, color));
 }
