@@ -5,6 +5,8 @@ import {
   loadConfigOrExit,
   parseConfig,
   parseDuration,
+  payoutLimitsEnvShape,
+  payoutLimitsFromEnv,
   port,
   resolveAllowPrivateTargets,
   resolveDatabaseUrl,
@@ -39,6 +41,7 @@ export const payoutApiEnv = z
   .object({
     ...commonEnvShape,
     ...webhookEnvShape,
+    ...payoutLimitsEnvShape,
     PORT: port(4001),
     /** Requests per minute per API key (per replica). Generous by default: a sandbox, and benchmarks. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
@@ -76,6 +79,7 @@ export const payoutApiEnv = z
     logLevel: env.LOG_LEVEL,
     scenarioDelayScale: env.SCENARIO_DELAY_SCALE,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    payoutLimits: payoutLimitsFromEnv(env),
     workerEnabled: env.WORKER_ENABLED,
     workerPollIntervalMs: env.WORKER_POLL_INTERVAL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT,
