@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   EXPECTATION_FAILED: 417,
   INSUFFICIENT_BALANCE: 422,
+  AMOUNT_OVER_LIMIT: 422,
   ACCOUNT_NOT_FOUND: 422,
   UNSUPPORTED_CURRENCY: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
@@ -56,6 +57,8 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
     'The body’s charset or Content-Encoding is not supported (JSON in UTF-8; gzip, deflate or br).',
   EXPECTATION_FAILED: 'An `Expect` header other than `100-continue`.',
   INSUFFICIENT_BALANCE: 'The available balance is lower than the amount.',
+  AMOUNT_OVER_LIMIT:
+    "The amount is over the per-transaction limit of the destination's rail (wallet, Raast, bank/IBFT); `details[0].limit` names it.",
   ACCOUNT_NOT_FOUND: 'The destination account does not exist (scenario 3).',
   UNSUPPORTED_CURRENCY: 'A currency other than `PKR`.',
   IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used with a different request.',

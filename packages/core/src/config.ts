@@ -132,3 +132,24 @@ export function resolveAllowPrivateTargets(env: {
 }): boolean {
   return env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production';
 }
+
+const payoutLimit = z.coerce.number().int().min(1).max(1_000_000_000);
+
+/**
+ * Per-transaction payout limits per rail, in paisa (sandbox rules; defaults in
+ * DEFAULT_PAYOUT_LIMITS: PKR 250,000 wallet, PKR 1,000,000 Raast, PKR 5,000,000 bank/IBFT).
+ * Read by every process that creates payouts: the Payout API and the merchant portal.
+ */
+export const payoutLimitsEnvShape = {
+  PAYOUT_LIMIT_WALLET: payoutLimit.default(25_000_000),
+  PAYOUT_LIMIT_RAAST: payoutLimit.default(100_000_000),
+  PAYOUT_LIMIT_BANK: payoutLimit.default(500_000_000),
+} as const;
+
+export function payoutLimitsFromEnv(env: {
+  PAYOUT_LIMIT_WALLET: number;
+  PAYOUT_LIMIT_RAAST: number;
+  PAYOUT_LIMIT_BANK: number;
+}): { wallet: number; raast: number; bank: number } {
+  return { wallet: env.PAYOUT_LIMIT_WALLET, raast: env.PAYOUT_LIMIT_RAAST, bank: env.PAYOUT_LIMIT_BANK };
+}

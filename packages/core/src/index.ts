@@ -39,6 +39,7 @@ export * from './payouts/create-payout.ts';
 export * from './payouts/destination.ts';
 export * from './payouts/get-payout.ts';
 export * from './payouts/list-payouts.ts';
+export * from './payouts/payout-limits.ts';
 export * from './payouts/payout-resource.ts';
 export * from './payouts/payout-state-machine.ts';
 export * from './payouts/payout-worker.ts';

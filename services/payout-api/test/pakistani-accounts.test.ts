@@ -8,6 +8,7 @@ import {
   startTestApi,
   type TestApi,
   type TestMerchant,
+  testConfig,
 } from './support.ts';
 
 let api: TestApi;
@@ -329,5 +330,59 @@ describe('mobile number forms for wallets', () => {
       accountNumber: '+923000000003',
     });
     expect(res.body).toEqual({ valid: false, status: 'NOT_FOUND', accountNumber: '03000000003' });
+  });
+});
+
+describe('per-rail per-transaction limits', () => {
+  it('when a wallet payout is over the default wallet limit (PKR 250,000), then 422 AMOUNT_OVER_LIMIT naming it; the same amount to a bank is fine', async () => {
+    const m = await createTestMerchant(api.db, { balance: 60_000_000 });
+    const over = await as(m).post('/payouts', payoutBody({ amount: 25_000_001 }));
+    expect(over.status).toBe(422);
+    expect(over.body.error.code).toBe('AMOUNT_OVER_LIMIT');
+    expect(over.body.error.message).toContain('PKR 250,000.00');
+    expect(over.body.error.details).toEqual([
+      expect.objectContaining({ field: 'amount', limit: 'PAYOUT_LIMIT_WALLET', rail: 'wallet', maxAmount: 25_000_000 }),
+    ]);
+    expect(await balanceRow(api.db, m.merchantId)).toEqual({ available: 60_000_000, pending: 0 });
+    const atLimit = await as(m).post('/payouts', payoutBody({ amount: 25_000_000 }));
+    expect(atLimit.status).toBe(201);
+    const bank = await as(m).post(
+      '/payouts',
+      payoutBody({ amount: 25_000_001, destination: { type: 'iban', accountNumber: HBL_IBAN } }),
+    );
+    expect(bank.status).toBe(201);
+  });
+
+  it('when the limits are configured, then each rail refuses above its own (wallet, raast, bank and iban)', async () => {
+    const limited = startTestApi({
+      env: { PAYOUT_LIMIT_WALLET: '1000', PAYOUT_LIMIT_RAAST: '2000', PAYOUT_LIMIT_BANK: '3000' },
+      worker: false,
+    });
+    try {
+      const m = await createTestMerchant(limited.db, { balance: 1_000_000 });
+      const c = client(limited.app, m.key);
+      const cases = [
+        [{ type: 'wallet', provider: 'JAZZCASH', accountNumber: '03001234567' }, 1000, 'PAYOUT_LIMIT_WALLET'],
+        [{ type: 'raast', accountNumber: '03001234567' }, 2000, 'PAYOUT_LIMIT_RAAST'],
+        [{ type: 'bank', provider: 'HBL', accountNumber: '1234567890' }, 3000, 'PAYOUT_LIMIT_BANK'],
+        [{ type: 'iban', accountNumber: HBL_IBAN }, 3000, 'PAYOUT_LIMIT_BANK'],
+      ] as const;
+      for (const [destination, limit, name] of cases) {
+        const over = await c.post('/payouts', payoutBody({ amount: limit + 1, destination }));
+        expect(over.status, name).toBe(422);
+        expect(over.body.error.details[0]).toMatchObject({ limit: name, maxAmount: limit });
+        const ok = await c.post('/payouts', payoutBody({ amount: limit, destination }));
+        expect(ok.status, name).toBe(201);
+      }
+      expect(await balanceRow(limited.db, m.merchantId)).toEqual({ available: 1_000_000 - 9_000, pending: 0 });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('when a limit is not a positive integer of paisa, then the configuration names it', () => {
+    expect(() => testConfig({ PAYOUT_LIMIT_RAAST: '0' })).toThrow(/PAYOUT_LIMIT_RAAST/);
+    expect(() => testConfig({ PAYOUT_LIMIT_BANK: '12.5' })).toThrow(/PAYOUT_LIMIT_BANK/);
+    expect(testConfig().payoutLimits).toEqual({ wallet: 25_000_000, raast: 100_000_000, bank: 500_000_000 });
   });
 });

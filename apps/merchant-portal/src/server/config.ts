@@ -1,6 +1,9 @@
 import {
+  type PayoutLimits,
   type PortalAuthConfig,
   parseConfig,
+  payoutLimitsEnvShape,
+  payoutLimitsFromEnv,
   portalEnvSchema,
   resolveAllowPrivateTargets,
   resolveDatabaseUrl,
@@ -19,6 +22,7 @@ const schema = portalEnvSchema('MERCHANT').and(
     // Shown on the Developers page and used by "create test checkout".
     PUBLIC_SANDBOX_URL: z.url().optional(),
     PUBLIC_PAYOUT_API_URL: z.url().optional(),
+    ...payoutLimitsEnvShape,
   }),
 );
 
@@ -30,6 +34,7 @@ export interface PortalConfig {
   payoutApiBaseUrl: string;
   paymentApiBaseUrl: string;
   scenarioDelayScale: number;
+  payoutLimits: PayoutLimits;
   webhooks: WebhookSettings;
 }
 
@@ -49,6 +54,7 @@ export function getConfig(): PortalConfig {
     payoutApiBaseUrl: `${(env.PUBLIC_PAYOUT_API_URL ?? env.PUBLIC_SANDBOX_URL ?? 'http://127.0.0.1:4001').replace(/\/$/, '')}/api/v1`,
     paymentApiBaseUrl: (env.PUBLIC_SANDBOX_URL ?? 'http://127.0.0.1:4002').replace(/\/$/, ''),
     scenarioDelayScale: env.SCENARIO_DELAY_SCALE,
+    payoutLimits: payoutLimitsFromEnv(env),
     webhooks: webhookSettingsFromEnv({
       WEBHOOK_RETRY_SCHEDULE: env.WEBHOOK_RETRY_SCHEDULE,
       allowPrivateTargets: resolveAllowPrivateTargets(env),

@@ -12,6 +12,7 @@ export function getPayoutDeps(): PayoutDeps {
       db,
       scenarios: createScenarioCatalog(db, { delayScale: getConfig().scenarioDelayScale }),
       directory: createDirectory(db),
+      limits: getConfig().payoutLimits,
     };
   }
   return holder.__mypayMerchantPortalDeps;

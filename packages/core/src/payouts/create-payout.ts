@@ -10,6 +10,7 @@ import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { clockTimeForBinding } from '../test-clocks/test-clock-resource.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { resolveDestination } from './destination.ts';
+import { assertWithinLimit, DEFAULT_PAYOUT_LIMITS, type PayoutLimits } from './payout-limits.ts';
 import { type PayoutEventView, type PayoutResource, type PayoutRow, toPayoutResource } from './payout-resource.ts';
 import { balanceEffect, eventTypeFor, nextTransitionAt, planAtCreate } from './payout-state-machine.ts';
 
@@ -17,6 +18,8 @@ export interface PayoutDeps {
   db: Db;
   scenarios: ScenarioCatalog;
   directory: Directory;
+  /** Per-rail per-transaction limits; DEFAULT_PAYOUT_LIMITS when not given. */
+  limits?: PayoutLimits;
 }
 
 export interface CreatePayoutInput {
@@ -80,6 +83,7 @@ export async function createPayout(
   }
   const destination = await resolveDestination(deps.directory, input.destination, 'destination.');
   const { type, provider, accountNumber } = destination;
+  assertWithinLimit(deps.limits ?? DEFAULT_PAYOUT_LIMITS, type, input.amount);
 
   const scenario = await deps.scenarios.resolve(destination.scenario.number, destination.scenario.kind);
   if (scenario.key === 'ACCOUNT_NOT_FOUND') {

@@ -12,7 +12,7 @@ import type { RouteModule } from '../context.ts';
 import { API_BASE } from '../context.ts';
 
 export const payoutRoutes: RouteModule = (router, ctx) => {
-  const deps = { db: ctx.db, scenarios: ctx.scenarios, directory: ctx.directory };
+  const deps = { db: ctx.db, scenarios: ctx.scenarios, directory: ctx.directory, limits: ctx.config.payoutLimits };
 
   ctx.docs.add({
     operationId: 'createPayout',
@@ -21,13 +21,14 @@ export const payoutRoutes: RouteModule = (router, ctx) => {
     tags: ['Payouts'],
     summary: 'Create a payout',
     description:
-      'Debits the balance in the same transaction. The outcome follows the scenario of the destination account number (see `/scenarios`).',
+      'Debits the balance in the same transaction. The outcome follows the scenario of the destination account number (see `/scenarios`; for an IBAN, the last 10 digits of its account part). Each rail has a per-transaction limit (wallet PKR 250,000, Raast PKR 1,000,000, bank/IBFT PKR 5,000,000 by default): above it, 422 `AMOUNT_OVER_LIMIT`.',
     idempotent: true,
     body: createPayoutBody,
     responses: { 201: { description: 'The payout', schema: payoutWithEvents } },
     errors: [
       'DUPLICATE_REFERENCE',
       'INSUFFICIENT_BALANCE',
+      'AMOUNT_OVER_LIMIT',
       'ACCOUNT_NOT_FOUND',
       'UNSUPPORTED_CURRENCY',
       'PROVIDER_UNAVAILABLE',
