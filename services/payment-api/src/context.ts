@@ -31,6 +31,7 @@ export const AUTHENTICATED_PREFIXES = [
   '/payment',
   '/transactions',
   '/refunds',
+  '/sandbox/payments',
   '/webhooks',
 ];
 
