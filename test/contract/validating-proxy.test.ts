@@ -381,6 +381,20 @@ describe('a session through a validating proxy (Prism --errors)', () => {
       200,
     );
     ok(await call('payment', 'GET', '/refunds', { key: bad }), 401);
+    ok(
+      await call('payment', 'POST', `/sandbox/payments/${paid.id}/simulate`, {
+        key: paymentKey,
+        body: { status: 'REFUNDED' },
+      }),
+      200,
+    );
+    ok(
+      await call('payment', 'POST', `/sandbox/payments/${paid.id}/simulate`, {
+        key: paymentKey,
+        body: { status: 'SUCCEEDED' },
+      }),
+      422,
+    );
     ok(await call('payment', 'POST', '/payment/complete', { key: paymentKey, body: pay }), 422);
     ok(await call('payment', 'GET', '/transactions?limit=5&status=SUCCEEDED', { key: paymentKey }), 200);
     ok(await call('payment', 'GET', '/transactions', { key: bad }), 401);

@@ -285,3 +285,22 @@ export const listRefundsQuery = z.object({
 });
 export type ListRefundsQuery = z.infer<typeof listRefundsQuery>;
 export const refundList = pageOf(refundSchema, 'RefundList');
+
+/** `POST /sandbox/payments/:id/simulate`: force a payment's legal next transition. */
+export const simulatePaymentBody = z
+  .object({
+    status: z.enum(['SUCCEEDED', 'FAILED', 'REFUNDED']).meta({
+      description:
+        'The next status; only legal transitions: PENDING → SUCCEEDED | FAILED, SUCCEEDED | PARTIALLY_REFUNDED → REFUNDED (else 422 `INVALID_STATE`)',
+    }),
+    reason: z
+      .string()
+      .regex(/^[A-Z0-9_]{1,64}$/, 'UPPER_SNAKE_CASE, up to 64 characters')
+      .optional()
+      .meta({ description: 'Failure code for FAILED (default SIMULATED_FAILURE)' }),
+  })
+  .meta({
+    id: 'SimulatePayment',
+    examples: [{ status: 'SUCCEEDED' }, { status: 'FAILED', reason: 'INSUFFICIENT_FUNDS' }, { status: 'REFUNDED' }],
+  });
+export type SimulatePaymentBody = z.infer<typeof simulatePaymentBody>;

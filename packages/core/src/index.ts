@@ -34,6 +34,7 @@ export * from './payments/list-transactions.ts';
 export * from './payments/payment-resource.ts';
 export * from './payments/payment-state-machine.ts';
 export * from './payments/payment-worker.ts';
+export * from './payments/simulate-payment.ts';
 export * from './payouts/account-number.ts';
 export * from './payouts/create-payout.ts';
 export * from './payouts/destination.ts';

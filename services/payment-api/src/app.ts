@@ -28,6 +28,7 @@ import { hostedPageRouter } from './hosted-page/routes.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { refundRoutes } from './refunds/routes.ts';
+import { sandboxRoutes } from './sandbox/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 
 export interface AppDeps {
@@ -40,7 +41,7 @@ export interface AppDeps {
   requestLog?: RequestLogWriter | null;
 }
 
-const ROUTE_MODULES: RouteModule[] = [checkoutRoutes, paymentRoutes, refundRoutes, webhookRoutes];
+const ROUTE_MODULES: RouteModule[] = [checkoutRoutes, paymentRoutes, refundRoutes, sandboxRoutes, webhookRoutes];
 
 export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiContext {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'payment-api' });
@@ -61,6 +62,7 @@ export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiConte
         Payments: 'Payment transactions: the attempts to pay a checkout.',
         Refunds: 'Refunds of payments, in full or in part; their outcome follows the payer number.',
         'Hosted page': 'The page your customer pays on (HTML, no API key).',
+        Sandbox: 'Sandbox controls: force the next status of a payment.',
         Webhooks: WEBHOOKS_TAG_DESCRIPTION,
         Platform: 'Health and this document.',
       },

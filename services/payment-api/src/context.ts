@@ -33,6 +33,7 @@ export const AUTHENTICATED_PREFIXES = [
   '/payment',
   '/transactions',
   '/refunds',
+  '/sandbox/payments',
   '/webhooks',
   '/request-logs',
 ];

@@ -1,0 +1,122 @@
+import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
+import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
+import { CHECKOUT_COLUMNS, type CheckoutRow } from '../checkouts/checkout-resource.ts';
+import { AppError } from '../errors.ts';
+import type { EffectOptions } from '../idempotency/idempotent-request.ts';
+import type { ScenarioKey } from '../reference/seed-data.ts';
+import { startRefund } from '../refunds/create-refund.ts';
+import { refundableAmount } from '../refunds/refund-state-machine.ts';
+import { lockPaymentForRefund, pendingRefundsOf, settleRefund } from '../refunds/settle-refund.ts';
+import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
+import { enqueueEvent } from '../webhooks/enqueue-event.ts';
+import { settleCheckout } from './complete-payment.ts';
+import {
+  type PaymentResource,
+  TRANSACTION_COLUMNS_JOINED,
+  type TransactionRow,
+  toPaymentResource,
+} from './payment-resource.ts';
+import { isLegalPaymentTransition, paymentNextTransitionAt, type TransactionStatus } from './payment-state-machine.ts';
+
+export type SimulatedPaymentStatus = 'SUCCEEDED' | 'FAILED' | 'REFUNDED';
+
+export interface SimulatePaymentInput {
+  merchantId: string;
+  transactionId: string;
+  status: SimulatedPaymentStatus;
+  /** Failure code for FAILED (default SIMULATED_FAILURE). */
+  reason?: string | undefined;
+}
+
+/**
+ * Sandbox: forces a payment's legal next transition now — PENDING → SUCCEEDED (credited, checkout
+ * COMPLETED) or FAILED, SUCCEEDED | PARTIALLY_REFUNDED → REFUNDED (a refund of what remains,
+ * succeeding at once) — with the same money and events as the scenario engine would write, audited
+ * in the same transaction. Anything else is 422 INVALID_STATE. The scenario carries on from the new
+ * status (a forced SUCCEEDED of scenario 8 is still refunded after its delay).
+ */
+export async function simulatePaymentTransition(
+  deps: { db: Pick<Db, 'pool'>; scenarios: Pick<ScenarioCatalog, 'delayOf'>; publicUrl: string },
+  input: SimulatePaymentInput,
+  audit: AuditContext,
+  options: EffectOptions = {},
+): Promise<PaymentResource> {
+  return withSqlTransaction(deps.db.pool, async (conn) => {
+    const now = new Date();
+    const payment = await lockPaymentForRefund(conn, input.transactionId, input.merchantId);
+    const from: TransactionStatus = payment.status;
+    if (!isLegalPaymentTransition(from, input.status)) {
+      throw new AppError('INVALID_STATE', `the transaction is ${from}`, [
+        { field: 'status', message: `${from} → ${input.status} is not a legal transition` },
+      ]);
+    }
+    const scenario = payment.scenario as ScenarioKey;
+    const code = input.status === 'FAILED' ? (input.reason ?? 'SIMULATED_FAILURE') : null;
+    if (input.status === 'REFUNDED') {
+      if (refundableAmount(payment, await pendingRefundsOf(conn, payment.id)) === 0) {
+        throw new AppError('INVALID_STATE', 'a refund of this payment is still pending; wait for its outcome', [
+          { field: 'status', message: 'nothing remains to refund while a refund is PENDING' },
+        ]);
+      }
+      await conn.query('UPDATE PaymentTransaction SET nextTransitionAt = NULL WHERE id = ?', [payment.id]);
+      const refund = await startRefund(conn, payment, { reason: 'simulated' }, { async: false, delayMs: 0 }, now);
+      await settleRefund(conn, refund, { to: 'SUCCEEDED', failure: null }, now);
+    } else {
+      const checkout = (
+        (await conn.query(`SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ? FOR UPDATE`, [
+          payment.checkoutId,
+        ])) as CheckoutRow[]
+      )[0]!;
+      if (input.status === 'SUCCEEDED' && checkout.status !== 'OPEN') {
+        throw new AppError('INVALID_STATE', `the checkout is ${checkout.status}`, [
+          { field: 'status', message: 'money never lands on a checkout that is not OPEN' },
+        ]);
+      }
+      const delayMs = await deps.scenarios.delayOf(scenario);
+      const next = paymentNextTransitionAt(scenario, input.status, delayMs, now);
+      const failure = code ? { code, message: `simulated: ${code}` } : null;
+      await conn.query(
+        `UPDATE PaymentTransaction SET status = ?, failureCode = ?, failureMessage = ?, nextTransitionAt = ?, updatedAt = ?
+          WHERE id = ?`,
+        [input.status, failure?.code ?? null, failure?.message ?? null, next, now, payment.id],
+      );
+      const row: TransactionRow = {
+        ...payment,
+        status: input.status,
+        failureCode: failure?.code ?? null,
+        failureMessage: failure?.message ?? null,
+        nextTransitionAt: next,
+        updatedAt: now,
+      };
+      await enqueueEvent(
+        conn,
+        payment.merchantId,
+        input.status === 'SUCCEEDED' ? 'payment.succeeded' : 'payment.failed',
+        toPaymentResource(row),
+        now,
+      );
+      if (input.status === 'SUCCEEDED') await settleCheckout(conn, deps.publicUrl, checkout, row, now);
+    }
+    await recordAudit(conn, {
+      ...audit,
+      action: 'payment.simulated',
+      targetType: 'payment',
+      targetId: payment.id,
+      merchantId: input.merchantId,
+      before: { status: from },
+      after: { status: input.status, reason: code },
+    });
+    const result = await readPayment(conn, payment.id);
+    await options.idempotency?.settle(conn, 200, result);
+    return result;
+  });
+}
+
+/** The payment as this transaction left it (read on the transaction's own connection). */
+async function readPayment(conn: PoolConnection, id: string): Promise<PaymentResource> {
+  const rows = (await conn.query(
+    `SELECT ${TRANSACTION_COLUMNS_JOINED} FROM PaymentTransaction t JOIN Checkout c ON c.id = t.checkoutId WHERE t.id = ?`,
+    [id],
+  )) as TransactionRow[];
+  return toPaymentResource(rows[0]!);
+}
