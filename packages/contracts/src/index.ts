@@ -10,5 +10,6 @@ export * from './payments.ts';
 export * from './payouts.ts';
 export * from './platform.ts';
 export * from './reference.ts';
+export * from './request-logs.ts';
 export * from './signature.ts';
 export * from './webhooks.ts';

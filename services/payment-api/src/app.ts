@@ -1,3 +1,4 @@
+import { REQUEST_LOGS_TAG_DESCRIPTION } from '@mypay/contracts';
 import {
   createDirectory,
   createLogger,
@@ -27,6 +28,7 @@ import { type ApiContext, AUTHENTICATED_PREFIXES, type RouteModule } from './con
 import { hostedPageRouter } from './hosted-page/routes.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { requestLogRoutes } from './request-logs/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 
 export interface AppDeps {
@@ -39,7 +41,7 @@ export interface AppDeps {
   requestLog?: RequestLogWriter | null;
 }
 
-const ROUTE_MODULES: RouteModule[] = [checkoutRoutes, paymentRoutes, webhookRoutes];
+const ROUTE_MODULES: RouteModule[] = [checkoutRoutes, paymentRoutes, webhookRoutes, requestLogRoutes];
 
 export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiContext {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'payment-api' });
@@ -60,6 +62,7 @@ export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiConte
         Payments: 'Payment transactions: the attempts to pay a checkout.',
         'Hosted page': 'The page your customer pays on (HTML, no API key).',
         Webhooks: WEBHOOKS_TAG_DESCRIPTION,
+        'Request logs': REQUEST_LOGS_TAG_DESCRIPTION,
         Platform: 'Health and this document.',
       },
     }),

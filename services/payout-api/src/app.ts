@@ -1,3 +1,4 @@
+import { REQUEST_LOGS_TAG_DESCRIPTION } from '@mypay/contracts';
 import {
   createDirectory,
   createLogger,
@@ -28,6 +29,7 @@ import { directoryRoutes } from './directory/routes.ts';
 import { eventStreamRoutes } from './events-stream/routes.ts';
 import { payoutRoutes } from './payouts/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { requestLogRoutes } from './request-logs/routes.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { scenarioRoutes } from './scenarios/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
@@ -52,6 +54,7 @@ const ROUTE_MODULES: RouteModule[] = [
   eventStreamRoutes(),
   // The webhooks issue's routes (webhook endpoints, events) plug in here.
   webhookRoutes,
+  requestLogRoutes,
 ];
 
 export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContext {
@@ -74,6 +77,7 @@ export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContex
         Directory: 'Banks and wallets you can pay out to, and account checks.',
         Sandbox: 'Scenario numbers and forced transitions: the parts a real provider does not have.',
         Webhooks: WEBHOOKS_TAG_DESCRIPTION,
+        'Request logs': REQUEST_LOGS_TAG_DESCRIPTION,
         Platform: 'Health and this document.',
       },
     }),
