@@ -403,6 +403,22 @@ describe('a session through a validating proxy (Prism --errors)', () => {
     const tested = ok(await call('payment', 'POST', '/webhooks/test', { key: paymentKey }), 200);
     expect(tested.deliveries).toEqual([expect.objectContaining({ status: 'DELIVERED' })]);
 
+    // --- The request log (one log, read on both APIs) -----------------------------------------
+    await Promise.all([payoutApi.requestLog?.flush(), paymentApi.requestLog?.flush()]);
+    const payoutLogs = ok(
+      await call('payout', 'GET', '/api/v1/request-logs?limit=5&status=2xx', { key: payoutKey }),
+      200,
+    );
+    const payoutRequestId = (payoutLogs.data as { requestId: string }[])[0]?.requestId ?? 'none';
+    ok(await call('payout', 'GET', '/api/v1/request-logs', { key: bad }), 401);
+    ok(await call('payout', 'GET', `/api/v1/request-logs/${payoutRequestId}`, { key: payoutKey }), 200);
+    ok(await call('payout', 'GET', '/api/v1/request-logs/req-doesnotexist', { key: payoutKey }), 404);
+    const paymentLogs = ok(await call('payment', 'GET', '/request-logs?method=POST', { key: paymentKey }), 200);
+    const paymentRequestId = (paymentLogs.data as { requestId: string }[])[0]?.requestId ?? 'none';
+    ok(await call('payment', 'GET', '/request-logs', { key: bad }), 401);
+    ok(await call('payment', 'GET', `/request-logs/${paymentRequestId}`, { key: paymentKey }), 200);
+    ok(await call('payment', 'GET', '/request-logs/req-doesnotexist', { key: paymentKey }), 404);
+
     // No call, success or error, broke the contract in either direction.
     const broken = calls.filter((c) => c.violations || c.prismProblem);
     expect(broken.map((c) => `${c.method} ${c.path} → ${c.status}: ${c.violations ?? c.prismProblem}`)).toEqual([]);

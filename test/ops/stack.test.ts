@@ -103,6 +103,7 @@ describe('nginx in front of the local services', () => {
     ['GET', '/checkout/cs_missing'],
     ['POST', '/payment/complete'],
     ['GET', '/transactions?limit=1'],
+    ['GET', '/request-logs?limit=1'],
     ['POST', '/webhooks/test'],
     ['GET', '/health'],
   ])('when %s %s is requested on the sandbox host, then payment-api answers', async (method, route) => {

@@ -11,6 +11,7 @@ export * from './payments.ts';
 export * from './payouts.ts';
 export * from './platform.ts';
 export * from './reference.ts';
+export * from './request-logs.ts';
 export * from './signature.ts';
 export * from './test-clocks.ts';
 export * from './webhooks.ts';

@@ -85,6 +85,17 @@ const sequenceField = z.number().int().positive().meta({
   example: 42,
 });
 
+/** The API request that caused an event (as the request log names it); null for workers and clocks. */
+export const eventRequestSchema = z
+  .object({
+    id: z.string().meta({
+      description: 'The `X-Request-Id` of the request (`GET …/request-logs/{id}` shows it)',
+      example: '4b7f3c2e-1d9a-4f7e-9c1b-2a6d8e0f5a13',
+    }),
+    idempotencyKey: z.string().nullable().meta({ example: 'order-1001' }),
+  })
+  .meta({ id: 'EventRequest' });
+
 function eventOf<T extends EventType>(type: T) {
   return z
     .object({
@@ -92,6 +103,10 @@ function eventOf<T extends EventType>(type: T) {
       type: z.literal(type),
       createdAt: isoDateTime.meta({ description: 'When the change happened (the status step’s own time)' }),
       sequence: sequenceField,
+      request: eventRequestSchema.nullable().meta({
+        description:
+          'The API request that caused the event; null when a worker or the clock did (a scenario step, an expiry, a retry)',
+      }),
       data: z.object({ object: EVENT_OBJECTS[type] as (typeof EVENT_OBJECTS)[T] }),
     })
     .meta({ id: `${pascal(type)}Event`, description: EVENT_DESCRIPTIONS[type] });

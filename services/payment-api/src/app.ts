@@ -1,3 +1,4 @@
+import { REQUEST_LOGS_TAG_DESCRIPTION } from '@mypay/contracts';
 import {
   createDirectory,
   createLogger,
@@ -28,6 +29,7 @@ import { hostedPageRouter } from './hosted-page/routes.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { refundRoutes } from './refunds/routes.ts';
+import { requestLogRoutes } from './request-logs/routes.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 
@@ -41,7 +43,14 @@ export interface AppDeps {
   requestLog?: RequestLogWriter | null;
 }
 
-const ROUTE_MODULES: RouteModule[] = [checkoutRoutes, paymentRoutes, refundRoutes, sandboxRoutes, webhookRoutes];
+const ROUTE_MODULES: RouteModule[] = [
+  checkoutRoutes,
+  paymentRoutes,
+  refundRoutes,
+  sandboxRoutes,
+  webhookRoutes,
+  requestLogRoutes,
+];
 
 export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiContext {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'payment-api' });
@@ -64,6 +73,7 @@ export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiConte
         'Hosted page': 'The page your customer pays on (HTML, no API key).',
         Sandbox: 'Sandbox controls: force the next status of a payment.',
         Webhooks: WEBHOOKS_TAG_DESCRIPTION,
+        'Request logs': REQUEST_LOGS_TAG_DESCRIPTION,
         Platform: 'Health and this document.',
       },
     }),

@@ -80,6 +80,17 @@ describe('the request log on the Payment API', () => {
     ]);
     expect(rows[1]?.requestId).toBe(requestId);
     expect(JSON.parse(rows[1]?.requestBody ?? '{}')).toMatchObject({ checkoutId: checkout.id, otp: '[redacted]' });
+    // The events the payment caused name its request (what webhooks deliver).
+    const events = (await api.db.pool.query(
+      'SELECT type, payload FROM WebhookEvent WHERE merchantId = ? ORDER BY sequence',
+      [merchant.merchantId],
+    )) as { type: string; payload: string | { request: unknown } }[];
+    expect(
+      events.map((e) => [e.type, (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload).request]),
+    ).toEqual([
+      ['payment.succeeded', { id: requestId, idempotencyKey: null }],
+      ['checkout.completed', { id: requestId, idempotencyKey: null }],
+    ]);
     const stored = JSON.stringify(rows);
     expect(stored).not.toContain('480915');
     expect(stored).not.toContain(merchant.key);

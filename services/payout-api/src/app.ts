@@ -1,3 +1,4 @@
+import { REQUEST_LOGS_TAG_DESCRIPTION } from '@mypay/contracts';
 import {
   createDirectory,
   createLogger,
@@ -28,6 +29,7 @@ import { directoryRoutes } from './directory/routes.ts';
 import { eventStreamRoutes } from './events-stream/routes.ts';
 import { payoutRoutes } from './payouts/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { requestLogRoutes } from './request-logs/routes.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { scenarioRoutes } from './scenarios/routes.ts';
 import { testClockRoutes } from './test-clocks/routes.ts';
@@ -54,6 +56,7 @@ const ROUTE_MODULES: RouteModule[] = [
   eventStreamRoutes(),
   // The webhooks issue's routes (webhook endpoints, events) plug in here.
   webhookRoutes,
+  requestLogRoutes,
 ];
 
 export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContext {
@@ -78,6 +81,7 @@ export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContex
         'Test clocks':
           'Sandbox time of your own: objects bound to a clock move only when you advance it (timeouts, reversals, expiries, webhook retries — now).',
         Webhooks: WEBHOOKS_TAG_DESCRIPTION,
+        'Request logs': REQUEST_LOGS_TAG_DESCRIPTION,
         Platform: 'Health and this document.',
       },
     }),

@@ -1,6 +1,7 @@
 import type { EventType } from '@mypay/contracts';
 import type { PoolConnection } from '@mypay/db';
 import { newId } from '../ids.ts';
+import { currentRequestScope } from '../request-logs/request-scope.ts';
 import { notifyWebhookWorkers } from './worker-signal.ts';
 
 export { EVENT_TYPES, type EventType, isEventType } from '@mypay/contracts';
@@ -11,6 +12,8 @@ export interface EventBody {
   createdAt: string;
   /** Position among the merchant's events in commit order. */
   sequence: number;
+  /** The API request that caused the event; null when a worker or a clock did. */
+  request: { id: string; idempotencyKey: string | null } | null;
   data: { object: unknown };
 }
 
@@ -38,7 +41,15 @@ export async function insertEvent(
   now: Date = new Date(),
 ): Promise<EventBody> {
   const sequence = await nextEventSequence(conn, merchantId);
-  const body: EventBody = { id: newId('evt'), type, createdAt: now.toISOString(), sequence, data: { object } };
+  const scope = currentRequestScope();
+  const body: EventBody = {
+    id: newId('evt'),
+    type,
+    createdAt: now.toISOString(),
+    sequence,
+    request: scope ? { id: scope.id, idempotencyKey: scope.idempotencyKey } : null,
+    data: { object },
+  };
   await conn.query(
     'INSERT INTO WebhookEvent (id, merchantId, type, sequence, payload, createdAt) VALUES (?, ?, ?, ?, ?, ?)',
     [body.id, merchantId, type, sequence, JSON.stringify(body), now],

@@ -28,6 +28,8 @@ export function toEventBody(row: Pick<WebhookEvent, 'id' | 'type' | 'createdAt' 
     type: row.type as EventType,
     createdAt: row.createdAt.toISOString(),
     sequence: Number(row.sequence),
+    // Events written before requests were recorded have no `request`: say null, not undefined.
+    request: payload?.request ?? null,
     data: payload?.data ?? { object: null },
   };
 }

@@ -1,6 +1,7 @@
 import { type Pool, type PoolConnection, type SqlTransactionOptions, withSqlTransaction } from '@mypay/db';
 import { isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { runOutsideRequestScope } from '../request-logs/request-scope.ts';
 
 /**
  * A database-driven worker: rows carry a due time; each poll claims a small batch of due rows
@@ -150,7 +151,10 @@ export function createDueRowWorker<Row extends { id: string | number }>(
     return handled;
   }
 
-  async function runOnce(): Promise<number> {
+  // A worker's events name no request, even when a request kicks a poll (or started the worker).
+  const runOnce = (): Promise<number> => runOutsideRequestScope(poll);
+
+  async function poll(): Promise<number> {
     try {
       const handled = await runBatch();
       if (failing) log.info('database reachable again');

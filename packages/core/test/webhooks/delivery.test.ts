@@ -79,6 +79,8 @@ describe('webhook delivery worker', () => {
       type: 'payout.completed',
       createdAt: event.createdAt,
       sequence: 1,
+      // Written outside any API request (as a worker would): no request to name.
+      request: null,
       data: { object: { id: 'po_retry', amount: 500 } },
     });
     for (const hit of receiver.hits) {
