@@ -40,6 +40,8 @@ export interface HostedCheckout {
   checkout: CheckoutRow;
   merchantName: string;
   latestTransaction: PaymentResource | null;
+  /** The checkout's time: its test clock's when bound (and the clock exists), else now. */
+  now: Date;
 }
 
 /**
@@ -50,12 +52,19 @@ export async function getHostedCheckout(db: Pick<Db, 'pool'>, checkoutId: string
   const rows = (await db.pool.query(
     `SELECT ${CHECKOUT_COLUMNS.split(', ')
       .map((column) => `c.${column}`)
-      .join(', ')}, m.name AS merchantName
-       FROM Checkout c JOIN Merchant m ON m.id = c.merchantId WHERE c.id = ?`,
+      .join(', ')}, m.name AS merchantName, k.frozenTime AS clockTime
+       FROM Checkout c JOIN Merchant m ON m.id = c.merchantId
+       LEFT JOIN TestClock k ON k.id = c.testClockId
+      WHERE c.id = ?`,
     [checkoutId],
-  )) as (CheckoutRow & { merchantName: string })[];
+  )) as (CheckoutRow & { merchantName: string; clockTime: Date | null })[];
   const row = rows[0];
   if (!row) return null;
-  const { merchantName, ...checkout } = row;
-  return { checkout, merchantName, latestTransaction: await getLatestTransaction(db, checkout.id) };
+  const { merchantName, clockTime, ...checkout } = row;
+  return {
+    checkout,
+    merchantName,
+    latestTransaction: await getLatestTransaction(db, checkout.id),
+    now: clockTime ? new Date(clockTime) : new Date(),
+  };
 }
