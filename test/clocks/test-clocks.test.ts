@@ -1,4 +1,5 @@
 import { createDeliveryWorker, type DeliveryWorker } from '@mypay/core';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Receiver, startReceiver, testSettings } from '../../packages/core/test/webhooks/support.ts';
 import * as payment from '../../services/payment-api/test/support.ts';
@@ -399,10 +400,14 @@ describe('test clocks: checkouts and payments', () => {
     await tickWorkers();
     const pc = payment.client(pay.app, key);
     expect((await pc.get(`/checkouts/${checkout.id}`)).body.status).toBe('OPEN');
+    // expiresAt is an hour behind wall time, but the hosted page goes by the clock: still payable.
+    const page = await request(pay.app).get(`/checkout/${checkout.id}`);
+    expect(page.status).toBe(200);
 
     expect((await m.c.post(`/test-clocks/${clock.id}/advance`, { seconds: 59 })).status).toBe(200);
     expect((await pc.get(`/checkouts/${checkout.id}`)).body.status).toBe('OPEN');
     expect((await m.c.post(`/test-clocks/${clock.id}/advance`, { seconds: 1 })).status).toBe(200);
+    expect((await request(pay.app).get(`/checkout/${checkout.id}`)).status).toBe(410);
     const expired = (await pc.get(`/checkouts/${checkout.id}`)).body;
     expect(expired).toMatchObject({ status: 'EXPIRED', updatedAt: checkout.expiresAt });
     const events = await eventsOf(checkout.id);

@@ -1,5 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
+import {
+  advanceClockCommand,
+  createClockCommand,
+  deleteClockCommand,
+  getClockCommand,
+  listClocksCommand,
+} from './commands/clocks.ts';
 import { listen } from './commands/listen.ts';
 import { login } from './commands/login.ts';
 import {
@@ -112,9 +119,16 @@ export function buildProgram(): Command {
     .option('--amount <paisa>', 'amount in paisa', '10000')
     .option('--wait', 'wait until the async steps have happened (progress on stderr)')
     .option('--timeout <seconds>', 'how long --wait waits', '120')
+    .option(
+      '--clock <id>',
+      'bind the payout or checkout to this test clock (clk_…): it moves when you advance the clock',
+    )
     .action(async (target: string, options, command: Command) => {
       const timeout = Number(options.timeout);
       if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError('--timeout is a number of seconds');
+      if (options.clock && options.wait) {
+        throw new UsageError('a bound object moves only with its clock: leave out --wait and run mypay clocks advance');
+      }
       await trigger(client(command), target, {
         payment: Boolean(options.payment),
         bank: Boolean(options.bank),
@@ -122,8 +136,53 @@ export function buildProgram(): Command {
         wait: Boolean(options.wait),
         timeoutMs: timeout * 1000,
         json: config(command).json,
+        clock: options.clock,
       });
     });
+
+  const clocks = program
+    .command('clocks')
+    .description('Test clocks: move time forward for the objects bound to a clock (docs/test-clocks.md)');
+  clocks
+    .command('create')
+    .description('Create a test clock (frozen at now unless --frozen-time)')
+    .option('--name <name>')
+    .option('--frozen-time <time>', 'where the clock starts, ISO-8601')
+    .option('--idempotency-key <key>', 'default: a fresh one per command')
+    .action(async (options, command: Command) =>
+      createClockCommand(client(command), { ...options, json: config(command).json }),
+    );
+  clocks
+    .command('list')
+    .description('Your test clocks, newest first')
+    .option('--limit <n>', '1–100', '20')
+    .option('--cursor <cursor>', 'nextCursor of the previous page')
+    .action(async (options, command: Command) =>
+      listClocksCommand(client(command), { ...options, json: config(command).json }),
+    );
+  clocks
+    .command('get')
+    .argument('<id>', 'test clock id (clk_…)')
+    .description('A test clock')
+    .action(async (id: string, _options, command: Command) =>
+      getClockCommand(client(command), id, config(command).json),
+    );
+  clocks
+    .command('advance')
+    .argument('<id>', 'test clock id (clk_…)')
+    .argument('[step]', 'how far: 31s, 5m, 2h, 1h30m, 1d or seconds')
+    .option('--to <time>', 'advance to this time (ISO-8601) instead of by a step')
+    .description('Move the clock forward; every step due up to the new time happens before this returns')
+    .action(async (id: string, step: string | undefined, options, command: Command) =>
+      advanceClockCommand(client(command), id, step, { ...options, json: config(command).json }),
+    );
+  clocks
+    .command('delete')
+    .argument('<id>', 'test clock id (clk_…)')
+    .description('Delete a test clock (its objects keep their state and stop moving)')
+    .action(async (id: string, _options, command: Command) =>
+      deleteClockCommand(client(command), id, config(command).json),
+    );
 
   const payouts = program.command('payouts').description('Payouts');
   payouts

@@ -2,6 +2,7 @@ import { MyPayError } from './errors.ts';
 import { parseSse, type SseMessage } from './sse.ts';
 import { type RequestOptions, type RetryPolicy, Transport } from './transport.ts';
 import type {
+  AdvanceTestClockParams,
   Balance,
   Bank,
   Checkout,
@@ -11,13 +12,16 @@ import type {
   CreateCheckoutParams,
   CreatedWebhookEndpoint,
   CreatePayoutParams,
+  CreateTestClockParams,
   CreateWebhookEndpointParams,
+  DeletedTestClock,
   DeletedWebhookEndpoint,
   EventDetail,
   EventList,
   ListCheckoutsParams,
   ListEventsParams,
   ListPayoutsParams,
+  ListTestClocksParams,
   ListTransactionsParams,
   MyPayEvent,
   PaymentTransaction,
@@ -28,6 +32,8 @@ import type {
   Scenario,
   SendTestEventParams,
   SimulatePayoutParams,
+  TestClock,
+  TestClockList,
   TestEventResult,
   TransactionList,
   VerifyAccountParams,
@@ -178,6 +184,37 @@ export class MyPay {
           body: params,
           create: true,
         },
+        options,
+      ),
+  };
+
+  /** Test clocks (docs/test-clocks.md): bind payouts and checkouts with `testClock`, then advance. */
+  readonly testClocks = {
+    create: (params: CreateTestClockParams = {}, options?: RequestOptions) =>
+      this.payout.request<TestClock>(
+        { method: 'POST', path: `${API_V1}/test-clocks`, body: params, create: true },
+        options,
+      ),
+    list: (params: ListTestClocksParams = {}, options?: RequestOptions) =>
+      this.payout.request<TestClockList>({ method: 'GET', path: `${API_V1}/test-clocks`, query: params }, options),
+    get: (id: string, options?: RequestOptions) =>
+      this.payout.request<TestClock>(
+        { method: 'GET', path: `${API_V1}/test-clocks/${encodeURIComponent(id)}` },
+        options,
+      ),
+    /**
+     * Moves the clock forward by `seconds` or to `frozenTime`; resolves once every step due up to
+     * then has happened. Not retried after a lost answer (`seconds` would move it twice): to retry
+     * safely, advance to a `frozenTime` (a repeat is then refused as not later than the clock).
+     */
+    advance: (id: string, params: AdvanceTestClockParams, options?: RequestOptions) =>
+      this.payout.request<TestClock>(
+        { method: 'POST', path: `${API_V1}/test-clocks/${encodeURIComponent(id)}/advance`, body: params },
+        options,
+      ),
+    delete: (id: string, options?: RequestOptions) =>
+      this.payout.request<DeletedTestClock>(
+        { method: 'DELETE', path: `${API_V1}/test-clocks/${encodeURIComponent(id)}` },
         options,
       ),
   };

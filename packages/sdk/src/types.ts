@@ -4,6 +4,7 @@
  * Type-only imports: no schema code is loaded at run time.
  */
 import type {
+  advanceTestClockBody,
   balanceSchema,
   bankSchema,
   checkoutList,
@@ -13,7 +14,9 @@ import type {
   createCheckoutBody,
   createdWebhookEndpointSchema,
   createPayoutBody,
+  createTestClockBody,
   createWebhookEndpointBody,
+  deletedTestClock,
   deletedWebhookEndpoint,
   ErrorCode,
   EventType,
@@ -23,6 +26,7 @@ import type {
   listCheckoutsQuery,
   listEventsQuery,
   listPayoutsQuery,
+  listTestClocksQuery,
   listTransactionsQuery,
   MyPayEvent,
   paymentSchema,
@@ -33,6 +37,8 @@ import type {
   scenarioSchema,
   sendTestEventBody,
   simulatePayoutBody,
+  testClockList,
+  testClockSchema,
   testEventResult,
   transactionList,
   verifyAccountBody,
@@ -67,6 +73,12 @@ export type EventList = z.output<typeof eventList>;
 export type RedeliverParams = z.input<typeof redeliverBody>;
 export type Redelivery = z.output<typeof redeliveryResult>;
 export type EventStreamQuery = z.output<typeof eventStreamQuery>;
+export type CreateTestClockParams = z.input<typeof createTestClockBody>;
+export type TestClock = z.output<typeof testClockSchema>;
+export type ListTestClocksParams = Partial<z.output<typeof listTestClocksQuery>>;
+export type TestClockList = z.output<typeof testClockList>;
+export type AdvanceTestClockParams = z.input<typeof advanceTestClockBody>;
+export type DeletedTestClock = z.output<typeof deletedTestClock>;
 
 // Payment API
 export type CreateCheckoutParams = z.input<typeof createCheckoutBody>;

@@ -11,7 +11,16 @@ export interface TriggerOptions {
   timeoutMs: number;
   pollIntervalMs?: number;
   json: boolean;
+  /** Bind the payout or checkout to this test clock. */
+  clock?: string | undefined;
 }
+
+/** `testClock` for a create when --clock was given. */
+const bound = (options: TriggerOptions) => (options.clock ? { testClock: options.clock } : {});
+
+/** What to run instead of waiting when the object follows a clock. */
+const advanceHint = (options: TriggerOptions, seconds: number) =>
+  `  it follows test clock ${options.clock}: mypay clocks advance ${options.clock} ${Math.max(1, Math.ceil(seconds))}s`;
 
 const tag = () => randomBytes(4).toString('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -125,6 +134,7 @@ async function triggerPayout(client: MyPay, target: string, plan: ScenarioPlan, 
         destination,
         reference: `mypay-trigger-${target}-${tag()}`,
         description: `mypay trigger ${target}`,
+        ...bound(options),
       },
       // An expected 503 is the outcome, not something to retry.
       plan.expectError ? { maxRetries: 0 } : undefined,
@@ -153,7 +163,9 @@ async function triggerPayout(client: MyPay, target: string, plan: ScenarioPlan, 
       out(
         paint(
           'dim',
-          `  it moves on to ${plan.waitFor.join(' or ')} in ~${Math.ceil(scenario.delayMs / 1000)} s (--wait to wait for it)`,
+          options.clock
+            ? advanceHint(options, scenario.delayMs / 1000 + 1)
+            : `  it moves on to ${plan.waitFor.join(' or ')} in ~${Math.ceil(scenario.delayMs / 1000)} s (--wait to wait for it)`,
           color,
         ),
       );
@@ -176,6 +188,7 @@ async function triggerPayment(client: MyPay, target: string, plan: ScenarioPlan,
     orderId: `mypay-trigger-${tag()}`,
     successUrl: 'https://example.com/mypay/success',
     cancelUrl: 'https://example.com/mypay/cancel',
+    ...bound(options),
   });
   let payment: Awaited<ReturnType<MyPay['payments']['complete']>>;
   try {
@@ -206,7 +219,9 @@ async function triggerPayment(client: MyPay, target: string, plan: ScenarioPlan,
       out(
         paint(
           'dim',
-          `  it moves on to ${plan.waitFor.join(' or ')} in ~${Math.ceil(scenario.delayMs / 1000)} s (--wait to wait for it)`,
+          options.clock
+            ? advanceHint(options, scenario.delayMs / 1000 + 1)
+            : `  it moves on to ${plan.waitFor.join(' or ')} in ~${Math.ceil(scenario.delayMs / 1000)} s (--wait to wait for it)`,
           color,
         ),
       );
@@ -240,6 +255,7 @@ async function triggerCheckoutExpiry(
     cancelUrl: 'https://example.com/mypay/cancel',
     // The shortest lifetime the API allows.
     expiresInSeconds: 60,
+    ...bound(options),
   });
   const color = colorEnabled();
   if (!options.json) out(`Created checkout ${paint('bold', checkout.id, color)}; it expires at ${checkout.expiresAt}`);
@@ -253,7 +269,15 @@ async function triggerCheckoutExpiry(
       plan.waitFor,
     );
   } else if (!options.json) {
-    out(paint('dim', '  checkout.expired follows in about a minute (--wait to wait for it)', color));
+    out(
+      paint(
+        'dim',
+        options.clock
+          ? advanceHint(options, 61)
+          : '  checkout.expired follows in about a minute (--wait to wait for it)',
+        color,
+      ),
+    );
   }
   if (options.json)
     return printJson({ trigger: target, checkout: await client.checkouts.get(checkout.id), events: plan.events });

@@ -42,6 +42,8 @@ export interface HostedCheckout {
   /** A suspended merchant's checkouts are shown but cannot be paid (completePayment refuses them). */
   merchantSuspended: boolean;
   latestTransaction: PaymentResource | null;
+  /** The checkout's time: its test clock's when bound (and the clock exists), else now. */
+  now: Date;
 }
 
 /**
@@ -52,17 +54,20 @@ export async function getHostedCheckout(db: Pick<Db, 'pool'>, checkoutId: string
   const rows = (await db.pool.query(
     `SELECT ${CHECKOUT_COLUMNS.split(', ')
       .map((column) => `c.${column}`)
-      .join(', ')}, m.name AS merchantName, m.status = 'SUSPENDED' AS merchantSuspended
-       FROM Checkout c JOIN Merchant m ON m.id = c.merchantId WHERE c.id = ?`,
+      .join(', ')}, m.name AS merchantName, m.status = 'SUSPENDED' AS merchantSuspended, k.frozenTime AS clockTime
+       FROM Checkout c JOIN Merchant m ON m.id = c.merchantId
+       LEFT JOIN TestClock k ON k.id = c.testClockId
+      WHERE c.id = ?`,
     [checkoutId],
-  )) as (CheckoutRow & { merchantName: string; merchantSuspended: number | boolean })[];
+  )) as (CheckoutRow & { merchantName: string; merchantSuspended: number | boolean; clockTime: Date | null })[];
   const row = rows[0];
   if (!row) return null;
-  const { merchantName, merchantSuspended, ...checkout } = row;
+  const { merchantName, merchantSuspended, clockTime, ...checkout } = row;
   return {
     checkout,
     merchantName,
     merchantSuspended: Boolean(Number(merchantSuspended)),
     latestTransaction: await getLatestTransaction(db, checkout.id),
+    now: clockTime ? new Date(clockTime) : new Date(),
   };
 }

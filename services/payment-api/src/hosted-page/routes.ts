@@ -83,7 +83,8 @@ export function hostedPageRouter(ctx: ApiContext): Router {
   /** A page for a checkout that cannot be paid (any more, or now); false when it is payable. */
   function statePage(res: Response, hosted: HostedCheckout): boolean {
     const { checkout } = hosted;
-    const expired = checkout.status === 'EXPIRED' || (checkout.status === 'OPEN' && checkout.expiresAt <= new Date());
+    // A checkout bound to a test clock is past its time only on its clock.
+    const expired = checkout.status === 'EXPIRED' || (checkout.status === 'OPEN' && checkout.expiresAt <= hosted.now);
     if (checkout.status === 'OPEN' && !expired) {
       if (!hosted.merchantSuspended) return false;
       // No form, no pay button: completePayment refuses it anyway (403 FORBIDDEN).
