@@ -11,5 +11,6 @@ export * from './openapi.ts';
 export * from './rate-limit.ts';
 export * from './request-id.ts';
 export * from './request-log.ts';
+export * from './request-log-routes.ts';
 export * from './transport-errors.ts';
 export * from './validation.ts';

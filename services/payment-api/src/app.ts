@@ -19,6 +19,7 @@ import {
   jsonBody,
   perKeyRateLimit,
   requestLog,
+  requestLogRoutes,
   WEBHOOKS_TAG_DESCRIPTION,
 } from '@mypay/http';
 import express, { type Express } from 'express';
@@ -29,7 +30,6 @@ import { hostedPageRouter } from './hosted-page/routes.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { refundRoutes } from './refunds/routes.ts';
-import { requestLogRoutes } from './request-logs/routes.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 
@@ -49,7 +49,7 @@ const ROUTE_MODULES: RouteModule[] = [
   refundRoutes,
   sandboxRoutes,
   webhookRoutes,
-  requestLogRoutes,
+  requestLogRoutes(''),
 ];
 
 export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiContext {

@@ -19,6 +19,7 @@ import {
   jsonBody,
   perKeyRateLimit,
   requestLog,
+  requestLogRoutes,
   WEBHOOKS_TAG_DESCRIPTION,
 } from '@mypay/http';
 import express, { type Express } from 'express';
@@ -29,7 +30,6 @@ import { directoryRoutes } from './directory/routes.ts';
 import { eventStreamRoutes } from './events-stream/routes.ts';
 import { payoutRoutes } from './payouts/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
-import { requestLogRoutes } from './request-logs/routes.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { scenarioRoutes } from './scenarios/routes.ts';
 import { testClockRoutes } from './test-clocks/routes.ts';
@@ -56,7 +56,7 @@ const ROUTE_MODULES: RouteModule[] = [
   eventStreamRoutes(),
   // The webhooks issue's routes (webhook endpoints, events) plug in here.
   webhookRoutes,
-  requestLogRoutes,
+  requestLogRoutes(API_BASE),
 ];
 
 export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContext {
