@@ -1,7 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DatabaseLocation, describeConnectionError, mariadb, parseDatabaseUrl } from '@mypay/db';
+import {
+  createDatabaseSql,
+  type DatabaseLocation,
+  describeConnectionError,
+  mariadb,
+  parseDatabaseUrl,
+  quoteIdentifier,
+} from '@mypay/db';
 
 /**
  * Applies prisma/migrations/<name>/migration.sql files the way `prisma migrate deploy` does,
@@ -70,10 +77,8 @@ export function sha256Hex(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Backtick-quotes an identifier (database names come from DATABASE_URL). */
-export function quoteIdentifier(name: string): string {
-  return `\`${name.replaceAll('`', '``')}\``;
-}
+// Backtick-quoting of identifiers (database names come from DATABASE_URL) lives with createDatabaseSql.
+export { quoteIdentifier };
 
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const log = options.log ?? (() => {});
@@ -130,9 +135,7 @@ async function ensureDatabase(conn: mariadb.Connection, database: string): Promi
     database,
   ]);
   if (rows.length > 0) return false;
-  await conn.query(
-    `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-  );
+  await conn.query(createDatabaseSql(database, { ifNotExists: true }));
   return true;
 }
 

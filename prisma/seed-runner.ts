@@ -20,6 +20,15 @@ export interface SeedOptions {
   payoutApiKey?: string | undefined;
   /** Revoke the seeded payout key and issue a new one. */
   newPayoutKey?: boolean;
+  /**
+   * Seed the public demo merchant and its keys (credentials everybody knows). Default: outside
+   * production only; production needs SEED_DEMO_MERCHANT=true.
+   */
+  demoMerchant?: boolean;
+  /** Fixed key of scope `all` (both APIs: the CLI, the docs' walkthroughs); otherwise generated on first run. */
+  allApiKey?: string | undefined;
+  /** Revoke the seeded `all` key and issue a new one. */
+  newAllKey?: boolean;
 }
 
 export interface SeedReport {
@@ -27,11 +36,14 @@ export interface SeedReport {
   updated: string[];
   /** Set when a payout key was generated on this run: shown once. */
   generatedPayoutKey?: string;
+  /** Set when the key of scope `all` was generated on this run: shown once. */
+  generatedAllKey?: string;
   notes: string[];
 }
 
 const PAYOUT_KEY_NAME = 'Seed payout key';
 const PAYMENT_KEY_NAME = 'Seed payment key';
+const ALL_KEY_NAME = 'Seed CLI key (all)';
 
 /**
  * Idempotent: every row is compared with what it should be and only missing or different
@@ -41,9 +53,17 @@ const PAYMENT_KEY_NAME = 'Seed payment key';
 export async function runSeed(db: Db, options: SeedOptions): Promise<SeedReport> {
   const report: SeedReport = { created: [], updated: [], notes: [] };
   await seedReferenceData(db, report);
-  await seedMerchant(db, report);
+  const demoMerchant = options.demoMerchant ?? !options.production;
+  if (demoMerchant) await seedMerchant(db, report);
   await seedAdmin(db, options, report);
-  await seedApiKeys(db, options, report);
+  if (demoMerchant) {
+    await seedApiKeys(db, options, report);
+  } else {
+    report.notes.push(
+      `demo merchant ${SEED_MERCHANT.email} not seeded (production; SEED_DEMO_MERCHANT=true seeds it)` +
+        (options.payoutApiKey ? '; SEED_PAYOUT_API_KEY is ignored without it' : ''),
+    );
+  }
   return report;
 }
 
@@ -120,36 +140,75 @@ async function seedApiKeys(db: Db, options: SeedOptions, report: SeedReport): Pr
     report.created.push(`payment API key ${SEED_PAYMENT_API_KEY}`);
   }
 
-  const seededPayoutKeys = keys.filter((k) => k.name === PAYOUT_KEY_NAME);
-  if (options.payoutApiKey) {
-    const hash = sha256Hex(options.payoutApiKey);
-    if (keys.some((k) => k.hash === hash)) return;
+  report.generatedPayoutKey = await seedGeneratedKey(db, keys, report, {
+    name: PAYOUT_KEY_NAME,
+    scope: 'payout',
+    label: 'payout API key',
+    fixed: options.payoutApiKey,
+    fixedEnv: 'SEED_PAYOUT_API_KEY',
+    renew: options.newPayoutKey ?? false,
+    renewFlag: '--new-payout-key',
+  });
+  report.generatedAllKey = await seedGeneratedKey(db, keys, report, {
+    name: ALL_KEY_NAME,
+    scope: 'all',
+    label: 'API key of scope all',
+    fixed: options.allApiKey,
+    fixedEnv: 'SEED_ALL_API_KEY',
+    renew: options.newAllKey ?? false,
+    renewFlag: '--new-all-key',
+  });
+}
+
+/**
+ * One seeded key that is generated (or fixed from the environment): a generated key is returned
+ * once, when it is created, since only its hash is stored.
+ */
+async function seedGeneratedKey(
+  db: Db,
+  keys: { id: string; name: string; hash: string; prefix: string }[],
+  report: SeedReport,
+  spec: {
+    name: string;
+    scope: 'payout' | 'all';
+    label: string;
+    fixed: string | undefined;
+    fixedEnv: string;
+    renew: boolean;
+    renewFlag: string;
+  },
+): Promise<string | undefined> {
+  const merchantId = SEED_MERCHANT.id;
+  const seeded = keys.filter((k) => k.name === spec.name);
+  if (spec.fixed) {
+    const hash = sha256Hex(spec.fixed);
+    if (keys.some((k) => k.hash === hash)) return undefined;
     await revokeKeys(
       db,
-      seededPayoutKeys.map((k) => k.id),
+      seeded.map((k) => k.id),
     );
     await withSqlTransaction(db.pool, (conn) =>
-      insertApiKey(conn, { merchantId, name: PAYOUT_KEY_NAME, scope: 'payout', key: options.payoutApiKey }),
+      insertApiKey(conn, { merchantId, name: spec.name, scope: spec.scope, key: spec.fixed }),
     );
-    report.created.push('payout API key from SEED_PAYOUT_API_KEY');
-    return;
+    report.created.push(`${spec.label} from ${spec.fixedEnv}`);
+    return undefined;
   }
-  if (seededPayoutKeys.length > 0 && !options.newPayoutKey) {
+  if (seeded.length > 0 && !spec.renew) {
     report.notes.push(
-      `payout API key already exists (${seededPayoutKeys[0]!.prefix}…); it is shown only when created — ` +
-        'run `pnpm db:seed --new-payout-key` for a new one, or set SEED_PAYOUT_API_KEY',
+      `${spec.label} already exists (${seeded[0]!.prefix}…); it is shown only when created — ` +
+        `run \`pnpm db:seed ${spec.renewFlag}\` for a new one, or set ${spec.fixedEnv}`,
     );
-    return;
+    return undefined;
   }
   await revokeKeys(
     db,
-    seededPayoutKeys.map((k) => k.id),
+    seeded.map((k) => k.id),
   );
   const created = await withSqlTransaction(db.pool, (conn) =>
-    insertApiKey(conn, { merchantId, name: PAYOUT_KEY_NAME, scope: 'payout' }),
+    insertApiKey(conn, { merchantId, name: spec.name, scope: spec.scope }),
   );
-  report.generatedPayoutKey = created.key;
-  report.created.push(`payout API key ${created.prefix}…`);
+  report.created.push(`${spec.label} ${created.prefix}…`);
+  return created.key;
 }
 
 async function revokeKeys(db: Db, ids: string[]): Promise<void> {

@@ -1,7 +1,10 @@
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import * as mariadb from 'mariadb';
+import { isRetryableTxError } from './errors.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 
+export * from './databases.ts';
+export * from './errors.ts';
 export * from './generated/prisma/client.ts';
 export { mariadb };
 
@@ -126,18 +129,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-const RETRYABLE_SQL_ERRNOS = new Set([1213 /* deadlock */, 1205 /* lock wait timeout */]);
-
-/** True for errors a transaction should simply be retried on (deadlock, lock wait timeout). */
-export function isRetryableTxError(error: unknown): boolean {
-  const e = error as { errno?: number; code?: string; cause?: unknown; meta?: { code?: string } };
-  if (e?.errno !== undefined && RETRYABLE_SQL_ERRNOS.has(e.errno)) return true;
-  if (e?.code === 'P2034') return true; // Prisma: write conflict or deadlock
-  const text = String((e as { message?: string })?.message ?? '');
-  if (/deadlock|lock wait timeout/i.test(text)) return true;
-  return e?.cause ? isRetryableTxError(e.cause) : false;
-}
-
 export interface SqlTransactionOptions {
   /** Whole-transaction retries on deadlocks and lock wait timeouts (default 3). */
   attempts?: number;
@@ -161,19 +152,34 @@ export async function withSqlTransaction<T>(
   const { attempts = 3, isolation } = typeof options === 'number' ? { attempts: options } : options;
   for (let attempt = 1; ; attempt++) {
     const conn = await pool.getConnection();
+    let restored = false;
+    // autocommit is off for the transaction's session: when the server rolls the transaction back
+    // by itself (a deadlock), statements the use-case had already pipelined behind the failing one
+    // then run in a new implicit transaction that only COMMIT would keep — and the ROLLBACK below
+    // discards it. With autocommit on they would each commit on their own: a balance change
+    // without its ledger entry. (Sent together with START TRANSACTION: no extra round trip.)
+    const restore = () =>
+      conn.query('SET autocommit = 1').then(
+        () => {
+          restored = true;
+        },
+        () => {},
+      );
     try {
       // SET TRANSACTION applies to the next transaction only; the pooled session keeps its level.
       if (isolation) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolation}`);
-      await conn.beginTransaction();
+      await Promise.all([conn.query('SET autocommit = 0'), conn.beginTransaction()]);
       const result = await fn(conn);
-      await conn.commit();
+      await Promise.all([conn.commit(), restore()]);
       return result;
     } catch (error) {
-      await conn.rollback().catch(() => {});
+      await Promise.all([conn.rollback().catch(() => {}), restore()]);
       if (attempt < attempts && isRetryableTxError(error)) continue;
       throw error;
     } finally {
-      conn.release();
+      // A session whose autocommit could not be restored never goes back to the pool.
+      if (restored) conn.release();
+      else await conn.destroy();
     }
   }
 }
