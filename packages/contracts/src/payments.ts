@@ -267,6 +267,7 @@ export const refundSchema = z
     reason: z.string().nullable().meta({ example: 'customer returned one item' }),
     scenario: z.string().meta({ description: "The payment's scenario, which drives the refund", example: 'SUCCESS' }),
     failure: failureSchema.nullable(),
+    testClock: boundTestClock,
     createdAt: isoDateTime,
     updatedAt: isoDateTime,
   })

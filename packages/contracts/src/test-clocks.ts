@@ -9,6 +9,25 @@ export const testClockStatus = z.enum(TEST_CLOCK_STATUSES).meta({
   description: '`advancing` while an advance applies its due transitions, else `ready`',
 });
 
+const STEP_UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
+
+/**
+ * An advance step as people write it — `30m`, `2h`, `1h30m`, `45s`, `1d`, `1w` or plain seconds
+ * (`90`) — in whole seconds (at least 1); null when it is none of these. The CLI (`mypay clocks
+ * advance`) and the merchant portal's advance form read steps with it.
+ */
+export function parseClockStepSeconds(text: string): number | null {
+  const trimmed = text.trim();
+  let seconds: number;
+  if (/^\d+$/.test(trimmed)) seconds = Number(trimmed);
+  else {
+    const parts = [...trimmed.matchAll(/(\d+)([smhdw])/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) return null;
+    seconds = parts.reduce((sum, p) => sum + Number(p[1]) * (STEP_UNIT_SECONDS[p[2] as string] ?? 0), 0);
+  }
+  return Number.isSafeInteger(seconds) && seconds >= 1 ? seconds : null;
+}
+
 /** Largest single advance unless TEST_CLOCK_MAX_ADVANCE says otherwise: 30 days. */
 export const DEFAULT_TEST_CLOCK_MAX_ADVANCE_SECONDS = 30 * 24 * 3600;
 

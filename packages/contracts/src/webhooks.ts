@@ -233,6 +233,11 @@ export const webhookEndpointSchema = z
     disabledReason: z.string().nullable().meta({
       description: 'Why it stopped receiving: e.g. every delivery attempt failed for 3 days',
     }),
+    secretRotatedAt: isoDateTime.nullable().meta({ description: 'When the signing secret was last rolled' }),
+    previousSecretExpiresAt: isoDateTime.nullable().meta({
+      description:
+        'Until then every delivery carries a second `v1` signature made with the secret the last rotation replaced; null when there is none (or it has expired)',
+    }),
     createdAt: isoDateTime,
     updatedAt: isoDateTime,
   })
@@ -249,6 +254,70 @@ export const createdWebhookEndpointSchema = webhookEndpointSchema
 
 export const webhookEndpointList = pageOf(webhookEndpointSchema, 'WebhookEndpointList');
 
+export const updateWebhookEndpointBody = z
+  .object({
+    url: createWebhookEndpointBody.shape.url.optional(),
+    events: createWebhookEndpointBody.shape.events,
+    description: createWebhookEndpointBody.shape.description,
+    enabled: z.boolean().optional().meta({
+      description:
+        '`false` stops deliveries to it (pending ones are given up when they come due); `true` enables it again, also one disabled for failing',
+    }),
+  })
+  // Unknown fields are refused (a typo must not turn into an empty, successful PATCH).
+  .strict()
+  .meta({
+    id: 'UpdateWebhookEndpoint',
+    examples: [{ enabled: false }, { events: ['payout.completed', 'refund.succeeded'] }],
+  });
+export type UpdateWebhookEndpointBody = z.infer<typeof updateWebhookEndpointBody>;
+
+/** Default and largest overlap of a secret rotation: a day, a week. */
+export const DEFAULT_SECRET_OVERLAP_SECONDS = 86_400;
+export const MAX_SECRET_OVERLAP_SECONDS = 7 * 86_400;
+
+export const rotateWebhookSecretBody = z
+  .object({
+    overlapSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_SECRET_OVERLAP_SECONDS)
+      .optional()
+      .meta({
+        description: `How long deliveries stay signed with the old secret too (a second \`v1\`); default ${DEFAULT_SECRET_OVERLAP_SECONDS} (24 h), at most ${MAX_SECRET_OVERLAP_SECONDS} (7 days); 0 drops the old secret at once`,
+        example: 3600,
+      }),
+  })
+  .meta({ id: 'RotateWebhookSecret', examples: [{}, { overlapSeconds: 3600 }] });
+export type RotateWebhookSecretBody = z.infer<typeof rotateWebhookSecretBody>;
+
+export const rotatedWebhookEndpointSchema = webhookEndpointSchema
+  .extend({
+    secret: z.string().meta({
+      description: 'The new signing secret (`whsec_…`). Shown only in this response (and its idempotent replays).',
+      example: 'whsec_9Kd3c5d6e7f8a9b0',
+    }),
+  })
+  .meta({ id: 'RotatedWebhookEndpoint' });
+
+export const webhookDeliveryStatsSchema = z
+  .object({
+    windowHours: z.literal(24),
+    succeeded: z.number().int().meta({ description: 'Delivery attempts in the window your endpoint answered 2xx' }),
+    failed: z.number().int().meta({ description: 'Attempts that got another status, a timeout or no connection' }),
+    total: z.number().int(),
+    successRate: z.number().min(0).max(1).nullable().meta({
+      description: '`succeeded / total`, 0–1; null when there was no attempt in the window',
+      example: 0.98,
+    }),
+  })
+  .meta({ id: 'WebhookDeliveryStats' });
+
+export const webhookEndpointDetailSchema = webhookEndpointSchema
+  .extend({ deliveryStats: webhookDeliveryStatsSchema })
+  .meta({ id: 'WebhookEndpointDetail' });
+
 export const deletedWebhookEndpoint = z
   .object({ id: z.string(), deleted: z.literal(true) })
   .meta({ id: 'DeletedWebhookEndpoint' });
@@ -261,13 +330,22 @@ export const sendTestEventBody = z
       .max(64)
       .optional()
       .meta({ description: 'Only this endpoint (default: every enabled one)' }),
+    type: eventType.optional().meta({
+      description:
+        'Event type to send (default `webhook.test`). Any other type carries a sample object of that type (ids `…_sample…`), so your handler for it can be tried; it goes to the endpoint even if its filter leaves the type out.',
+      example: 'refund.succeeded',
+    }),
   })
-  .meta({ id: 'SendTestEvent', examples: [{}, { endpointId: 'we_8Jd2a1b2c3d4e5f6' }] });
+  .meta({
+    id: 'SendTestEvent',
+    examples: [{}, { endpointId: 'we_8Jd2a1b2c3d4e5f6' }, { endpointId: 'we_8Jd2a1b2c3d4e5f6', type: 'refund.failed' }],
+  });
 export type SendTestEventBody = z.infer<typeof sendTestEventBody>;
 
 export const testEventResult = z
   .object({
     eventId: z.string(),
+    type: eventType,
     deliveries: z.array(
       z.object({
         deliveryId: z.string(),

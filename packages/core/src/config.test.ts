@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, checkProductionSecrets, commonEnvShape, parseConfig, parseDuration } from './config.ts';
+import {
+  booleanFromEnv,
+  ConfigError,
+  checkProductionSecrets,
+  commonEnvShape,
+  durationFromEnv,
+  parseConfig,
+  parseDuration,
+  readPackageVersion,
+} from './config.ts';
 
 const schema = z
   .object({ ...commonEnvShape, MERCHANT_JWT_SECRET: z.string().optional(), ADMIN_JWT_SECRET: z.string().optional() })
@@ -54,5 +63,16 @@ describe('config', () => {
     expect(parseDuration('5s')).toBe(5_000);
     expect(parseDuration('2h')).toBe(7_200_000);
     expect(() => parseDuration('soon')).toThrow(/not a duration/);
+  });
+
+  it('when an env schema uses the shared flag and duration fields, then they parse as every process expects', () => {
+    const env = z.object({ ON: booleanFromEnv.default(false), WAIT: durationFromEnv.prefault('5s') });
+    expect(parseConfig(env, { ON: 'yes' })).toEqual({ ON: true, WAIT: 5_000 });
+    expect(() => parseConfig(env, { WAIT: 'soon' })).toThrow(ConfigError);
+  });
+
+  it('when the package.json cannot be read, then the version is 0.0.0', () => {
+    expect(readPackageVersion(new URL('./no-such-package.json', import.meta.url))).toBe('0.0.0');
+    expect(readPackageVersion(new URL('../package.json', import.meta.url))).toMatch(/^\d+\.\d+\.\d+/);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -21,9 +22,29 @@ export function parseDuration(text: string): number {
   return Math.round(n * factor);
 }
 
-const booleanFromEnv = z
+/** An env flag: `true`/`false`, `1`/`0`, `yes`/`no`. */
+export const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** An env duration (`250ms`, `5s`, `5m`, `2h`, `1d`) → milliseconds; give defaults with `.prefault('5s')`. */
+export const durationFromEnv = z.string().transform((text, ctx) => {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** The `version` of the package.json at `url` (e.g. `new URL('../package.json', import.meta.url)`), else 0.0.0. */
+export function readPackageVersion(url: URL): string {
+  try {
+    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
 
 export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
 
@@ -53,6 +74,19 @@ export const commonEnvShape = {
   WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFromEnv.optional(),
   PUBLIC_SANDBOX_URL: z.url().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /** Shared rate-limit counters for every replica (docs/performance.md); unset: each process counts alone. */
+  REDIS_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(/^rediss?:\/\/[^/]+/, 'must look like redis://host:6379')
+      .optional(),
+  ),
+  /** Key prefix of the rate-limit counters in Redis (the service's name is added after it). */
+  RATE_LIMIT_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/)
+    .default('mypay:rl:'),
 } as const;
 
 export const secretField = z.string().optional();

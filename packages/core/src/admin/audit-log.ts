@@ -1,6 +1,15 @@
 import type { Db } from '@mypay/db';
 import { AppError } from '../errors.ts';
-import { type AdminPage, clampLimit, decodeTimeCursor, encodeTimeCursor } from './cursor.ts';
+import {
+  createdWithin,
+  eachPage,
+  ifGiven,
+  mapPage,
+  type Page,
+  pageLimit,
+  queryPage,
+  type SqlCondition,
+} from '../pagination/index.ts';
 
 export const AUDIT_ACTOR_TYPES = ['ADMIN', 'MERCHANT', 'API_KEY', 'SYSTEM'] as const;
 
@@ -36,50 +45,23 @@ export interface AuditLogRow {
 const COLUMNS =
   'id, createdAt, actorType, actorId, action, targetType, targetId, merchantId, ip, userAgent, `before`, `after`, requestId';
 
-/** Builds the WHERE clause: every filter is a bound parameter, never interpolated. */
-function whereClause(filters: AuditLogFilters, after?: { createdAt: Date; id: number }) {
-  const sql: string[] = [];
-  const params: unknown[] = [];
-  if (filters.actorType) {
-    if (!AUDIT_ACTOR_TYPES.includes(filters.actorType)) {
-      throw new AppError('VALIDATION_ERROR', 'unknown actor type', [
-        { field: 'actorType', message: AUDIT_ACTOR_TYPES.join(', ') },
-      ]);
-    }
-    sql.push('actorType = ?');
-    params.push(filters.actorType);
+/** The filters as conditions: every value a bound parameter, never interpolated. */
+function auditConditions(filters: AuditLogFilters): SqlCondition[] {
+  if (filters.actorType && !AUDIT_ACTOR_TYPES.includes(filters.actorType)) {
+    throw new AppError('VALIDATION_ERROR', 'unknown actor type', [
+      { field: 'actorType', message: AUDIT_ACTOR_TYPES.join(', ') },
+    ]);
   }
-  if (filters.actorId) {
-    sql.push('actorId = ?');
-    params.push(filters.actorId);
-  }
-  if (filters.action) {
-    if (filters.action.endsWith('.')) {
-      sql.push('action LIKE ?');
-      params.push(`${filters.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    } else {
-      sql.push('action = ?');
-      params.push(filters.action);
-    }
-  }
-  if (filters.merchantId) {
-    sql.push('merchantId = ?');
-    params.push(filters.merchantId);
-  }
-  if (filters.from) {
-    sql.push('createdAt >= ?');
-    params.push(filters.from);
-  }
-  if (filters.to) {
-    sql.push('createdAt < ?');
-    params.push(filters.to);
-  }
-  if (after) {
-    // Keyset: strictly older than the last row seen (newest-first order on (createdAt, id)).
-    sql.push('(createdAt < ? OR (createdAt = ? AND id < ?))');
-    params.push(after.createdAt, after.createdAt, after.id);
-  }
-  return { where: sql.length > 0 ? `WHERE ${sql.join(' AND ')}` : '', params };
+  const action = filters.action;
+  return [
+    ...ifGiven(filters.actorType, 'actorType = ?'),
+    ...ifGiven(filters.actorId, 'actorId = ?'),
+    ...(action?.endsWith('.')
+      ? ifGiven(`${action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, 'action LIKE ?')
+      : ifGiven(action, 'action = ?')),
+    ...ifGiven(filters.merchantId, 'merchantId = ?'),
+    ...createdWithin(filters, { toExclusive: true }),
+  ];
 }
 
 const parseJson = (value: unknown) => {
@@ -107,29 +89,17 @@ const toRow = (r: Record<string, unknown>): AuditLogRow => ({
   requestId: (r.requestId as string | null) ?? null,
 });
 
-function decodeAuditCursor(cursor: string) {
-  const c = decodeTimeCursor(cursor);
-  const id = Number(c.id);
-  if (!Number.isSafeInteger(id)) {
-    throw new AppError('VALIDATION_ERROR', 'invalid cursor', [{ field: 'cursor', message: 'not a cursor we issued' }]);
-  }
-  return { createdAt: c.createdAt, id };
-}
-
-async function fetchBatch(
-  db: Pick<Db, 'pool'>,
-  filters: AuditLogFilters,
-  limit: number,
-  after?: { createdAt: Date; id: number },
-): Promise<AuditLogRow[]> {
-  const { where, params } = whereClause(filters, after);
-  // Newest first on (createdAt, id): the AuditLog indexes (merchantId|actorId|action, createdAt)
-  // carry the primary key, so each filtered page is an index range scan.
-  const rows = (await db.pool.query(
-    `SELECT ${COLUMNS} FROM AuditLog ${where} ORDER BY createdAt DESC, id DESC LIMIT ?`,
-    [...params, limit],
-  )) as Record<string, unknown>[];
-  return rows.map(toRow);
+/**
+ * Newest first on (createdAt, id): the AuditLog indexes (merchantId|actorId|action, createdAt)
+ * carry the primary key, so each filtered page is an index range scan.
+ */
+async function auditPage(db: Pick<Db, 'pool'>, filters: AuditLogFilters, limit: number, cursor?: string) {
+  const page = await queryPage<Record<string, unknown> & { createdAt: Date; id: number }>(
+    db.pool,
+    { select: COLUMNS, from: 'AuditLog', numericId: true, where: auditConditions(filters) },
+    { limit, cursor },
+  );
+  return mapPage(page, toRow);
 }
 
 /** One page of the audit log, newest first, with a cursor for the next page. Read-only. */
@@ -137,13 +107,8 @@ export async function queryAuditLog(
   db: Pick<Db, 'pool'>,
   filters: AuditLogFilters,
   page: { limit?: number | undefined; cursor?: string | undefined } = {},
-): Promise<AdminPage<AuditLogRow>> {
-  const limit = clampLimit(page.limit, 50);
-  const rows = await fetchBatch(db, filters, limit + 1, page.cursor ? decodeAuditCursor(page.cursor) : undefined);
-  const data = rows.slice(0, limit);
-  const hasMore = rows.length > limit;
-  const last = data.at(-1);
-  return { data, hasMore, nextCursor: hasMore && last ? encodeTimeCursor(last) : null };
+): Promise<Page<AuditLogRow>> {
+  return auditPage(db, filters, pageLimit(page.limit, 50), page.cursor);
 }
 
 export const AUDIT_CSV_COLUMNS = [
@@ -164,10 +129,13 @@ export const AUDIT_CSV_COLUMNS = [
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. A value that a
- * spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe.
+ * spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe;
+ * numbers are written as they are.
  */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
+  // A number is data, never a formula: a debit stays `-123456`, so spreadsheets sum it.
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return String(value);
   let text =
     value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
@@ -188,13 +156,7 @@ export async function* streamAuditLogCsv(
 ): AsyncGenerator<string> {
   const batchSize = Math.min(5_000, Math.max(1, options.batchSize ?? 1_000));
   yield `${AUDIT_CSV_COLUMNS.join(',')}\r\n`;
-  let after: { createdAt: Date; id: number } | undefined;
-  for (;;) {
-    const rows = await fetchBatch(db, filters, batchSize, after);
-    if (rows.length === 0) return;
+  for await (const rows of eachPage((cursor) => auditPage(db, filters, batchSize, cursor))) {
     yield rows.map(auditRowToCsv).join('');
-    if (rows.length < batchSize) return;
-    const last = rows.at(-1)!;
-    after = { createdAt: last.createdAt, id: last.id };
   }
 }

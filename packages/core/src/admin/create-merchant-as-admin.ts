@@ -1,9 +1,10 @@
-import type { Db } from '@mypay/db';
+import { type Db, isUniqueViolation } from '@mypay/db';
 import { recordAudit } from '../audit/record-audit.ts';
 import { type CreatedApiKey, createApiKey } from '../auth/api-keys.ts';
 import { normalizeEmail } from '../auth/login.ts';
 import { AppError, type ErrorDetail } from '../errors.ts';
 import { createMerchant } from '../merchants/create-merchant.ts';
+import { merchantEmailExists } from '../merchants/merchant-repository.ts';
 import { type AdminActor, adminAuditContext } from './admin-context.ts';
 
 export interface CreateMerchantAsAdminInput {
@@ -43,8 +44,6 @@ function validate(input: CreateMerchantAsAdminInput): ErrorDetail[] {
   return details;
 }
 
-const isDuplicateEntry = (error: unknown) => (error as { errno?: number })?.errno === 1062;
-
 /**
  * A merchant created by an admin: the merchant, its balance and OPENING ledger entry
  * (createMerchant), then a payout-scope key (createApiKey, audited as `api_key.created`).
@@ -63,7 +62,7 @@ export async function createMerchantAsAdmin(
     new AppError('CONFLICT', 'a merchant with this email already exists', [
       { field: 'email', message: 'already used by another merchant' },
     ]);
-  if (await db.prisma.merchant.findUnique({ where: { email }, select: { id: true } })) throw emailTaken();
+  if (await merchantEmailExists(db, email)) throw emailTaken();
 
   let merchantId: string;
   try {
@@ -75,7 +74,7 @@ export async function createMerchantAsAdmin(
     }));
   } catch (error) {
     // Two admins creating the same email at once: the unique index decides.
-    if (isDuplicateEntry(error)) throw emailTaken();
+    if (isUniqueViolation(error)) throw emailTaken();
     throw error;
   }
   const audit = adminAuditContext(actor);

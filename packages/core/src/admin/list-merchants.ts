@@ -1,5 +1,5 @@
 import type { Db, Prisma } from '@mypay/db';
-import { type AdminPage, clampLimit, decodeTimeCursor, encodeTimeCursor } from './cursor.ts';
+import { keysetPrisma, mapPage, type Page, pageLimit, toPage } from '../pagination/index.ts';
 
 export interface MerchantListItem {
   id: string;
@@ -20,24 +20,22 @@ export interface ListMerchantsInput {
 }
 
 /** Every merchant, newest first (the Merchant(createdAt) index), with its balance. */
-export async function listMerchants(db: Pick<Db, 'prisma'>, input: ListMerchantsInput = {}) {
-  const limit = clampLimit(input.limit);
+export async function listMerchants(
+  db: Pick<Db, 'prisma'>,
+  input: ListMerchantsInput = {},
+): Promise<Page<MerchantListItem>> {
+  const limit = pageLimit(input.limit);
   const and: Prisma.MerchantWhereInput[] = [];
   const search = input.search?.trim();
   if (search) {
     and.push({ OR: [{ id: search }, { name: { contains: search } }, { email: { contains: search.toLowerCase() } }] });
   }
   if (input.status) and.push({ status: input.status });
-  if (input.cursor) {
-    const after = decodeTimeCursor(input.cursor);
-    and.push({
-      OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
-    });
-  }
+  const keyset = keysetPrisma(input.cursor, limit);
   const rows = await db.prisma.merchant.findMany({
-    where: { AND: and },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit + 1,
+    where: { AND: [...and, keyset.where] },
+    orderBy: keyset.orderBy,
+    take: keyset.take,
     select: {
       id: true,
       name: true,
@@ -47,11 +45,9 @@ export async function listMerchants(db: Pick<Db, 'prisma'>, input: ListMerchants
       balance: { select: { available: true, pending: true } },
     },
   });
-  const page = rows.slice(0, limit);
-  const hasMore = rows.length > limit;
-  const last = page.at(-1);
-  const result: AdminPage<MerchantListItem> = {
-    data: page.map((m) => ({
+  return mapPage(
+    toPage(rows, limit),
+    (m): MerchantListItem => ({
       id: m.id,
       name: m.name,
       email: m.email,
@@ -59,11 +55,8 @@ export async function listMerchants(db: Pick<Db, 'prisma'>, input: ListMerchants
       available: Number(m.balance?.available ?? 0),
       pending: Number(m.balance?.pending ?? 0),
       createdAt: m.createdAt,
-    })),
-    hasMore,
-    nextCursor: hasMore && last ? encodeTimeCursor(last) : null,
-  };
-  return result;
+    }),
+  );
 }
 
 export interface AdminOverview {

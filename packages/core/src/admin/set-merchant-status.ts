@@ -1,9 +1,10 @@
 import { type Db, withSqlTransaction } from '@mypay/db';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError, notFound } from '../errors.ts';
+import { lockMerchantStatus, type MerchantStatus, setMerchantStatusRow } from '../merchants/merchant-repository.ts';
 import { type AdminActor, adminAuditContext } from './admin-context.ts';
 
-export type MerchantStatus = 'ACTIVE' | 'SUSPENDED';
+export type { MerchantStatus };
 
 /**
  * Suspends or reactivates a merchant. Takes effect at once everywhere: API-key auth and portal
@@ -21,14 +22,10 @@ export async function setMerchantStatus(
   }
   const reason = input.reason?.trim().slice(0, 255) || null;
   return withSqlTransaction(db.pool, async (conn) => {
-    const rows = (await conn.query('SELECT id, status FROM Merchant WHERE id = ? FOR UPDATE', [input.merchantId])) as {
-      id: string;
-      status: MerchantStatus;
-    }[];
-    const merchant = rows[0];
+    const merchant = await lockMerchantStatus(conn, input.merchantId);
     if (!merchant) throw notFound('merchant');
     if (merchant.status === input.status) return { id: merchant.id, status: merchant.status, changed: false };
-    await conn.query('UPDATE Merchant SET status = ?, updatedAt = NOW(3) WHERE id = ?', [input.status, merchant.id]);
+    await setMerchantStatusRow(conn, merchant.id, input.status);
     await recordAudit(conn, {
       ...adminAuditContext(actor),
       action: input.status === 'SUSPENDED' ? 'merchant.suspended' : 'merchant.reactivated',

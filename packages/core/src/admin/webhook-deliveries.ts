@@ -1,9 +1,9 @@
 import type { Db, Prisma } from '@mypay/db';
 import type { AuditContext } from '../audit/record-audit.ts';
 import { notFound } from '../errors.ts';
+import { keysetPrisma, mapPage, type Page, pageLimit, toPage } from '../pagination/index.ts';
 import { redeliverEvent } from '../webhooks/redeliver-event.ts';
 import { type AdminActor, adminAuditContext } from './admin-context.ts';
-import { type AdminPage, clampLimit, decodeTimeCursor, encodeTimeCursor } from './cursor.ts';
 
 export interface AdminDeliveryFilters {
   status?: 'PENDING' | 'DELIVERED' | 'FAILED' | undefined;
@@ -31,21 +31,18 @@ export async function listWebhookDeliveriesForAdmin(
   db: Pick<Db, 'prisma'>,
   filters: AdminDeliveryFilters,
   page: { limit?: number | undefined; cursor?: string | undefined } = {},
-): Promise<AdminPage<AdminDeliveryRow>> {
-  const limit = clampLimit(page.limit, 50);
+): Promise<Page<AdminDeliveryRow>> {
+  const limit = pageLimit(page.limit, 50);
   const and: Prisma.WebhookDeliveryWhereInput[] = [];
   if (filters.status) and.push({ status: filters.status });
   if (filters.endpointId) and.push({ endpointId: filters.endpointId });
   if (filters.eventType) and.push({ event: { type: filters.eventType } });
   if (filters.merchantId) and.push({ event: { merchantId: filters.merchantId } });
-  if (page.cursor) {
-    const after = decodeTimeCursor(page.cursor);
-    and.push({ OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] });
-  }
+  const keyset = keysetPrisma(page.cursor, limit);
   const rows = await db.prisma.webhookDelivery.findMany({
-    where: { AND: and },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit + 1,
+    where: { AND: [...and, keyset.where] },
+    orderBy: keyset.orderBy,
+    take: keyset.take,
     select: {
       id: true,
       status: true,
@@ -59,7 +56,8 @@ export async function listWebhookDeliveriesForAdmin(
       attempts: { orderBy: { id: 'desc' }, take: 1, select: { error: true, statusCode: true } },
     },
   });
-  const data = rows.slice(0, limit).map(
+  return mapPage(
+    toPage(rows, limit),
     (r): AdminDeliveryRow => ({
       id: r.id,
       status: r.status,
@@ -74,9 +72,6 @@ export async function listWebhookDeliveriesForAdmin(
       lastError: r.attempts[0]?.error ?? null,
     }),
   );
-  const hasMore = rows.length > limit;
-  const last = data.at(-1);
-  return { data, hasMore, nextCursor: hasMore && last ? encodeTimeCursor(last) : null };
 }
 
 /**

@@ -1,4 +1,6 @@
-import type { Db } from '@mypay/db';
+import { type AuditRowValues, type AuditWriter, insertAuditRow } from './audit-repository.ts';
+
+export type { AuditWriter };
 
 /**
  * Append-only audit trail. Rows are only ever inserted (no update or delete path exists), and
@@ -24,12 +26,6 @@ export interface AuditEntry {
   requestId?: string | null;
 }
 
-/** Anything that can run `query(sql, params)` (mariadb pool or connection), a Db, or a Prisma client/transaction. */
-export type AuditWriter =
-  | Pick<Db, 'pool'>
-  | { query: (sql: string, values?: unknown[]) => Promise<unknown> }
-  | { $executeRawUnsafe: (sql: string, ...values: unknown[]) => Promise<number> };
-
 const SENSITIVE_KEYS = /^(secret|password|passwordhash|hash|key|apikey|token|otp)$/i;
 
 /** Deep copy with credential-like fields replaced by "[redacted]". */
@@ -48,10 +44,6 @@ export function redactForAudit(value: unknown, depth = 0): unknown {
   return value;
 }
 
-const INSERT_AUDIT = `INSERT INTO AuditLog
-  (actorType, actorId, action, targetType, targetId, merchantId, ip, userAgent, \`before\`, \`after\`, requestId, createdAt)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3))`;
-
 const truncate = (value: string | null | undefined, max: number) =>
   value === null || value === undefined ? null : value.slice(0, max);
 
@@ -61,7 +53,7 @@ const truncate = (value: string | null | undefined, max: number) =>
  */
 export async function recordAudit(writer: AuditWriter, entry: AuditEntry): Promise<void> {
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(redactForAudit(v)));
-  const values = [
+  const values: AuditRowValues = [
     entry.actorType,
     truncate(entry.actorId, 191),
     truncate(entry.action, 64),
@@ -74,13 +66,7 @@ export async function recordAudit(writer: AuditWriter, entry: AuditEntry): Promi
     json(entry.after),
     truncate(entry.requestId, 128),
   ];
-  if ('pool' in writer) {
-    await writer.pool.query(INSERT_AUDIT, values);
-  } else if ('$executeRawUnsafe' in writer) {
-    await writer.$executeRawUnsafe(INSERT_AUDIT, ...values);
-  } else {
-    await writer.query(INSERT_AUDIT, values);
-  }
+  await insertAuditRow(writer, values);
 }
 
 /** Who is acting and from where: what a route passes down to use-cases that write audit entries. */

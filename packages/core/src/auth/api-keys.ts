@@ -3,6 +3,12 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { apiKeyPrefix, sha256Hex } from '../crypto.ts';
 import { AppError, notFound } from '../errors.ts';
 import { newId, randomHex } from '../ids.ts';
+import {
+  findApiKeysOfMerchant,
+  insertApiKeyRow,
+  lockApiKeyOfMerchant,
+  setApiKeyRevoked,
+} from './api-key-repository.ts';
 import type { PortalActor, RequestContext } from './request-context.ts';
 
 export type ApiKeyScope = 'payout' | 'payment' | 'all';
@@ -27,10 +33,14 @@ export async function insertApiKey(
   const key = input.key ?? generateApiKey();
   const id = newId('key');
   const prefix = apiKeyPrefix(key);
-  await conn.query(
-    'INSERT INTO ApiKey (id, merchantId, name, prefix, hash, scope, createdAt) VALUES (?, ?, ?, ?, ?, ?, NOW(3))',
-    [id, input.merchantId, input.name, prefix, sha256Hex(key), input.scope],
-  );
+  await insertApiKeyRow(conn, {
+    id,
+    merchantId: input.merchantId,
+    name: input.name,
+    prefix,
+    hash: sha256Hex(key),
+    scope: input.scope,
+  });
   return { id, key, prefix, scope: input.scope, name: input.name };
 }
 
@@ -82,12 +92,7 @@ export async function createApiKey(
 
 /** A merchant's keys, newest first (revoked ones included, marked). */
 export async function listApiKeys(db: Db, merchantId: string): Promise<ApiKeySummary[]> {
-  const rows = await db.prisma.apiKey.findMany({
-    where: { merchantId },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    select: { id: true, name: true, prefix: true, scope: true, createdAt: true, lastUsedAt: true, revokedAt: true },
-  });
-  return rows;
+  return findApiKeysOfMerchant(db, merchantId);
 }
 
 /**
@@ -99,15 +104,11 @@ export async function revokeApiKey(
   input: { merchantId: string; keyId: string; actor: PortalActor; context?: RequestContext },
 ): Promise<ApiKeySummary> {
   return withSqlTransaction(db.pool, async (conn) => {
-    const rows = await conn.query(
-      'SELECT id, name, prefix, scope, createdAt, lastUsedAt, revokedAt FROM ApiKey WHERE id = ? AND merchantId = ? FOR UPDATE',
-      [input.keyId, input.merchantId],
-    );
-    const key = rows[0] as ApiKeySummary | undefined;
+    const key = await lockApiKeyOfMerchant(conn, input.merchantId, input.keyId);
     if (!key) throw notFound('API key');
     if (key.revokedAt) return key;
     const revokedAt = new Date();
-    await conn.query('UPDATE ApiKey SET revokedAt = ? WHERE id = ?', [revokedAt, key.id]);
+    await setApiKeyRevoked(conn, key.id, revokedAt);
     await recordAudit(conn, {
       ...input.actor,
       action: 'api_key.revoked',

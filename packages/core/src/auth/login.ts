@@ -2,6 +2,14 @@ import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
 import { recordAudit } from '../audit/record-audit.ts';
 import { hashPassword, verifyPassword } from '../crypto.ts';
 import { LOCKOUT_LOOKBACK_MS, lockedUntil } from './lockout.ts';
+import {
+  findAdminLogin,
+  findLoginAttemptsSince,
+  findMerchantLogin,
+  insertFailedLoginAttempt,
+  lockLoginThrottle,
+  markLoginAttemptSucceeded,
+} from './login-repository.ts';
 import type { SessionRealm } from './portal-auth-config.ts';
 import type { RequestContext } from './request-context.ts';
 
@@ -37,32 +45,10 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 async function findAccount(db: Db, realm: SessionRealm, email: string): Promise<Account | null> {
   if (realm === 'MERCHANT') {
-    const m = await db.prisma.merchant.findUnique({
-      where: { email },
-      select: {
-        id: true,
-        email: true,
-        name: true,
-        passwordHash: true,
-        sessionVersion: true,
-        mustChangePassword: true,
-        status: true,
-      },
-    });
+    const m = await findMerchantLogin(db, email);
     return m && { ...m, suspended: m.status !== 'ACTIVE' };
   }
-  const a = await db.prisma.adminUser.findUnique({
-    where: { email },
-    select: {
-      id: true,
-      email: true,
-      name: true,
-      passwordHash: true,
-      sessionVersion: true,
-      mustChangePassword: true,
-      disabledAt: true,
-    },
-  });
+  const a = await findAdminLogin(db, email);
   // A disabled admin is refused like a suspended merchant.
   return a && { ...a, suspended: a.disabledAt !== null };
 }
@@ -75,18 +61,8 @@ const getDummyHash = () => {
   return dummyHash;
 };
 
-interface AttemptRow {
-  success: number | boolean;
-  createdAt: Date;
-}
-
-const toRecords = (rows: AttemptRow[]) => rows.map((a) => ({ success: Boolean(a.success), at: a.createdAt }));
-
-const recentAttempts = (conn: PoolConnection, realm: SessionRealm, email: string, now: Date) =>
-  conn.query<AttemptRow[]>(
-    'SELECT `success`, `createdAt` FROM `LoginAttempt` WHERE `realm` = ? AND `email` = ? AND `createdAt` >= ? ORDER BY `id`',
-    [realm, email, new Date(now.getTime() - LOCKOUT_LOOKBACK_MS)],
-  );
+const attemptsSince = (runner: Pick<PoolConnection, 'query'>, realm: SessionRealm, email: string, now: Date) =>
+  findLoginAttemptsSince(runner, realm, email, new Date(now.getTime() - LOCKOUT_LOOKBACK_MS));
 
 type Gate = { locked: Date } | { attemptId: bigint; locksIfFails: boolean };
 
@@ -103,19 +79,19 @@ async function passGate(db: Db, realm: SessionRealm, email: string, context: Req
   return withSqlTransaction(
     db.pool,
     async (conn) => {
-      await conn.query(
-        'INSERT INTO `LoginThrottle` (`realm`, `email`, `lastAttemptAt`) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE `lastAttemptAt` = ?',
-        [realm, email, now, now],
-      );
-      const attempts = toRecords(await recentAttempts(conn, realm, email, now));
+      await lockLoginThrottle(conn, realm, email, now);
+      const attempts = await attemptsSince(conn, realm, email, now);
       const lock = lockedUntil(attempts, now);
       if (lock) return { locked: lock };
-      const inserted = await conn.query<{ insertId: bigint }>(
-        'INSERT INTO `LoginAttempt` (`realm`, `email`, `success`, `ip`, `userAgent`, `createdAt`) VALUES (?, ?, FALSE, ?, ?, ?)',
-        [realm, email, context.ip?.slice(0, 64) ?? null, context.userAgent?.slice(0, 500) ?? null, now],
-      );
+      const attemptId = await insertFailedLoginAttempt(conn, {
+        realm,
+        email,
+        ip: context.ip?.slice(0, 64) ?? null,
+        userAgent: context.userAgent?.slice(0, 500) ?? null,
+        at: now,
+      });
       const locksIfFails = lockedUntil([...attempts, { success: false, at: now }], now) !== null;
-      return { attemptId: BigInt(inserted.insertId), locksIfFails };
+      return { attemptId, locksIfFails };
     },
     // READ COMMITTED: the attempts read after the lock include every earlier holder's. The first
     // attempts for a new email race to create its row; InnoDB may answer one with a deadlock,
@@ -125,15 +101,7 @@ async function passGate(db: Db, realm: SessionRealm, email: string, context: Req
 }
 
 async function currentLock(db: Db, realm: SessionRealm, email: string, now: Date): Promise<Date | null> {
-  const attempts = await db.prisma.loginAttempt.findMany({
-    where: { realm, email, createdAt: { gte: new Date(now.getTime() - LOCKOUT_LOOKBACK_MS) } },
-    select: { success: true, createdAt: true },
-    orderBy: { id: 'asc' },
-  });
-  return lockedUntil(
-    attempts.map((a) => ({ success: a.success, at: a.createdAt })),
-    now,
-  );
+  return lockedUntil(await attemptsSince(db.pool, realm, email, now), now);
 }
 
 /**
@@ -194,7 +162,7 @@ export async function loginWithPassword(
   }
 
   // The right password: the attempt counts as a success (which resets the failure count).
-  await db.prisma.loginAttempt.update({ where: { id: gate.attemptId }, data: { success: true } });
+  await markLoginAttemptSucceeded(db, gate.attemptId);
 
   if (account.suspended) {
     await audit('login.failed', account, { reason: 'SUSPENDED' });

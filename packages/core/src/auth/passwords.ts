@@ -3,6 +3,13 @@ import { type AdminActor, adminAuditContext } from '../admin/admin-context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { hashPassword, verifyPassword } from '../crypto.ts';
 import { AppError, notFound } from '../errors.ts';
+import {
+  adminAccountExists,
+  disableAdminAccount,
+  findAdminAccounts,
+  findPasswordHash,
+  setPasswordHash,
+} from './account-repository.ts';
 import type { PortalPrincipal } from './login.ts';
 import type { SessionRealm } from './portal-auth-config.ts';
 import type { RequestContext } from './request-context.ts';
@@ -44,12 +51,17 @@ export function passwordProblems(password: string, context: { email?: string } =
   return problems;
 }
 
+/** "a", "a and b", "a, b and c": every problem in the one message a form shows. */
+function joinProblems(problems: string[]): string {
+  return problems.length <= 1 ? (problems[0] ?? '') : `${problems.slice(0, -1).join(', ')} and ${problems.at(-1)}`;
+}
+
 function assertStrong(password: string, field: string, email: string): void {
   const problems = passwordProblems(password, { email });
   if (problems.length > 0) {
     throw new AppError(
       'VALIDATION_ERROR',
-      `The new password ${problems[0]}.`,
+      `The new password ${joinProblems(problems)}.`,
       problems.map((message) => ({ field, message })),
     );
   }
@@ -57,27 +69,9 @@ function assertStrong(password: string, field: string, email: string): void {
 
 const target = (realm: SessionRealm) => (realm === 'MERCHANT' ? 'merchant' : 'admin_user');
 
-async function readHash(db: Db, realm: SessionRealm, id: string) {
-  const select = { passwordHash: true, email: true } as const;
-  return realm === 'MERCHANT'
-    ? db.prisma.merchant.findUnique({ where: { id }, select })
-    : db.prisma.adminUser.findUnique({ where: { id }, select });
-}
-
-async function writePassword(db: Db, realm: SessionRealm, id: string, password: string, mustChange: boolean) {
-  const args = {
-    where: { id },
-    data: {
-      passwordHash: await hashPassword(password),
-      mustChangePassword: mustChange,
-      // Every session issued before ends, on every device.
-      sessionVersion: { increment: 1 },
-    },
-    select: { sessionVersion: true },
-  };
-  const row = realm === 'MERCHANT' ? await db.prisma.merchant.update(args) : await db.prisma.adminUser.update(args);
-  return row.sessionVersion;
-}
+// Every session issued before ends, on every device (the session version moves on).
+const writePassword = async (db: Db, realm: SessionRealm, id: string, password: string, mustChange: boolean) =>
+  setPasswordHash(db, realm, id, await hashPassword(password), mustChange);
 
 /**
  * A signed-in merchant or admin changes its own password: the current one is required, the new
@@ -105,7 +99,7 @@ export async function changeOwnPassword(
       requestId: context.requestId,
       ...(after && { after }),
     });
-  const account = await readHash(db, principal.realm, principal.id);
+  const account = await findPasswordHash(db, principal.realm, principal.id);
   if (!account) throw notFound(target(principal.realm));
   if (!(await verifyPassword(input.currentPassword, account.passwordHash))) {
     await audit('password.change_failed', { reason: 'WRONG_CURRENT_PASSWORD' });
@@ -134,7 +128,7 @@ export async function resetMerchantPassword(
   input: { merchantId: string; newPassword: string },
   actor: AdminActor,
 ): Promise<void> {
-  const merchant = await db.prisma.merchant.findUnique({ where: { id: input.merchantId }, select: { email: true } });
+  const merchant = await findPasswordHash(db, 'MERCHANT', input.merchantId);
   if (!merchant) throw notFound('merchant');
   assertStrong(input.newPassword, 'newPassword', merchant.email);
   await writePassword(db, 'MERCHANT', input.merchantId, input.newPassword, true);
@@ -161,14 +155,8 @@ export async function disableAdminUser(
   if (input.adminUserId === actor.adminId) {
     throw new AppError('INVALID_STATE', 'You cannot disable your own admin account.');
   }
-  const updated = await db.prisma.adminUser.updateMany({
-    where: { id: input.adminUserId, disabledAt: null },
-    data: { disabledAt: new Date(), sessionVersion: { increment: 1 } },
-  });
-  if (updated.count === 0) {
-    if (!(await db.prisma.adminUser.findUnique({ where: { id: input.adminUserId }, select: { id: true } }))) {
-      throw notFound('admin user');
-    }
+  if (!(await disableAdminAccount(db, input.adminUserId, new Date()))) {
+    if (!(await adminAccountExists(db, input.adminUserId))) throw notFound('admin user');
     return { changed: false };
   }
   await recordAudit(db, {
@@ -183,9 +171,5 @@ export async function disableAdminUser(
 
 /** Admin users for the admin portal's Admins page, newest first. */
 export function listAdminUsers(db: Db) {
-  return db.prisma.adminUser.findMany({
-    orderBy: { createdAt: 'desc' },
-    select: { id: true, email: true, name: true, createdAt: true, disabledAt: true, mustChangePassword: true },
-    take: 500,
-  });
+  return findAdminAccounts(db);
 }

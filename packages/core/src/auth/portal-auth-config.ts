@@ -1,12 +1,8 @@
 import { z } from 'zod';
-import { checkProductionSecrets, commonEnvShape, parseDuration, secretField } from '../config.ts';
+import { booleanFromEnv, checkProductionSecrets, commonEnvShape, durationFromEnv, secretField } from '../config.ts';
 
 /** The two portals. Each has its own cookie and signing secret, so a session of one never opens the other. */
 export type SessionRealm = 'MERCHANT' | 'ADMIN';
-
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 // Outside production only: a fixed secret so a developer can run a portal with no set-up.
 // Production refuses to start without a real secret (checkProductionSecrets).
@@ -33,23 +29,14 @@ export function portalEnvSchema(realm: SessionRealm) {
       ...commonEnvShape,
       [secretName]: secretField,
       COOKIE_SECURE: booleanFromEnv.optional(),
-      SESSION_TTL: z
-        .string()
-        .default('8h')
-        .transform((text, ctx) => {
-          try {
-            return parseDuration(text);
-          } catch (error) {
-            ctx.addIssue({ code: 'custom', message: (error as Error).message });
-            return z.NEVER;
-          }
-        })
-        .pipe(
-          z
-            .number()
-            .min(60_000, 'at least 1 minute')
-            .max(7 * 86_400_000, 'at most 7 days'),
-        ),
+      /** Serve /metrics on this port instead of the portal's own (docs/operations.md). */
+      METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+      SESSION_TTL: durationFromEnv.prefault('8h').pipe(
+        z
+          .number()
+          .min(60_000, 'at least 1 minute')
+          .max(7 * 86_400_000, 'at most 7 days'),
+      ),
     })
     .superRefine((env, ctx) => checkProductionSecrets(env, ctx, [secretName]));
 }

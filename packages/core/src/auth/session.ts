@@ -1,5 +1,6 @@
 import type { Db } from '@mypay/db';
 import { recordAudit } from '../audit/record-audit.ts';
+import { findAdminAccount, findMerchantAccount, incrementSessionVersion } from './account-repository.ts';
 import type { PortalPrincipal } from './login.ts';
 import type { PortalAuthConfig, SessionRealm } from './portal-auth-config.ts';
 import type { RequestContext } from './request-context.ts';
@@ -66,18 +67,12 @@ export async function getSessionPrincipal(
 
 export async function findActivePrincipal(db: Db, realm: SessionRealm, id: string): Promise<PortalPrincipal | null> {
   if (realm === 'MERCHANT') {
-    const m = await db.prisma.merchant.findUnique({
-      where: { id },
-      select: { id: true, email: true, name: true, status: true, sessionVersion: true, mustChangePassword: true },
-    });
+    const m = await findMerchantAccount(db, id);
     if (m?.status !== 'ACTIVE') return null;
     const { status: _status, ...principal } = m;
     return { realm, ...principal };
   }
-  const a = await db.prisma.adminUser.findUnique({
-    where: { id },
-    select: { id: true, email: true, name: true, sessionVersion: true, mustChangePassword: true, disabledAt: true },
-  });
+  const a = await findAdminAccount(db, id);
   if (!a || a.disabledAt !== null) return null;
   const { disabledAt: _disabledAt, ...principal } = a;
   return { realm, ...principal };
@@ -88,9 +83,7 @@ export async function findActivePrincipal(db: Db, realm: SessionRealm, id: strin
  * before (on any device, copied or not) stops resolving. Returns the new version.
  */
 export async function endAllSessions(db: Db, realm: SessionRealm, id: string): Promise<number> {
-  const args = { where: { id }, data: { sessionVersion: { increment: 1 } }, select: { sessionVersion: true } };
-  const row = realm === 'MERCHANT' ? await db.prisma.merchant.update(args) : await db.prisma.adminUser.update(args);
-  return row.sessionVersion;
+  return incrementSessionVersion(db, realm, id);
 }
 
 /**

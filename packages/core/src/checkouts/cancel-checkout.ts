@@ -1,4 +1,5 @@
 import { type Db, withSqlTransaction } from '@mypay/db';
+import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
@@ -21,7 +22,7 @@ export interface CancelCheckoutInput {
 export async function cancelCheckout(
   deps: { db: Pick<Db, 'pool'>; publicUrl: string },
   input: CancelCheckoutInput,
-  options: EffectOptions & { now?: Date } = {},
+  options: EffectOptions & { now?: Date; audit?: AuditContext } = {},
 ): Promise<CheckoutResource> {
   const now = options.now ?? new Date();
   return withSqlTransaction(deps.db.pool, async (conn) => {
@@ -37,23 +38,38 @@ export async function cancelCheckout(
     await conn.query("UPDATE Checkout SET status = 'CANCELLED', updatedAt = ? WHERE id = ?", [at, checkout.id]);
     const cancelled = toCheckoutResource({ ...checkout, status: 'CANCELLED', updatedAt: at }, deps.publicUrl);
     await enqueueEvent(conn, checkout.merchantId, 'checkout.cancelled', cancelled, at);
+    if (options.audit) {
+      await recordAudit(conn, {
+        ...options.audit,
+        action: 'checkout.cancelled',
+        targetType: 'checkout',
+        targetId: checkout.id,
+        merchantId: checkout.merchantId,
+        before: { status: checkout.status },
+        after: { status: 'CANCELLED' },
+      });
+    }
     await options.idempotency?.settle(conn, 200, cancelled);
     return cancelled;
   });
 }
 
-/** OPEN and not past expiresAt (the expiry sweep may not have marked it yet). */
+/** The rule "payable": OPEN and not past expiresAt (the expiry sweep may not have marked it yet). */
+export function isCheckoutPayable(checkout: Pick<CheckoutRow, 'status' | 'expiresAt'>, now: Date): boolean {
+  return checkout.status === 'OPEN' && new Date(checkout.expiresAt).getTime() > now.getTime();
+}
+
+/** Throws INVALID_STATE, saying why, unless the checkout is payable (isCheckoutPayable). */
 export function assertCheckoutPayable(checkout: Pick<CheckoutRow, 'status' | 'expiresAt'>, now: Date): void {
+  if (isCheckoutPayable(checkout, now)) return;
   if (checkout.status !== 'OPEN') {
     throw new AppError('INVALID_STATE', `the checkout is ${checkout.status}`, [
       { field: 'checkoutId', message: `status is ${checkout.status}; only an OPEN checkout can be paid or cancelled` },
     ]);
   }
-  if (new Date(checkout.expiresAt).getTime() <= now.getTime()) {
-    throw new AppError('INVALID_STATE', 'the checkout has expired', [
-      { field: 'checkoutId', message: 'expiresAt has passed' },
-    ]);
-  }
+  throw new AppError('INVALID_STATE', 'the checkout has expired', [
+    { field: 'checkoutId', message: 'expiresAt has passed' },
+  ]);
 }
 
 /**

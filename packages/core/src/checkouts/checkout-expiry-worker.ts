@@ -1,7 +1,7 @@
 import type { Pool, PoolConnection } from '@mypay/db';
 import type { Logger } from '../logger.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
-import { createDueRowWorker, type DueRowWorker } from '../workers/due-row-worker.ts';
+import { createDueRowWorker, type DueRowWorker, type WorkerScope } from '../workers/due-row-worker.ts';
 import { CHECKOUT_COLUMNS, type CheckoutRow, toCheckoutResource } from './checkout-resource.ts';
 
 /**
@@ -38,6 +38,8 @@ export async function expireCheckout(conn: PoolConnection, checkout: CheckoutRow
 export function createCheckoutExpiryWorker(options: {
   pool: Pool;
   logger: Logger;
+  /** Only these merchants' rows (tests sharing one database); default: all. */
+  scope?: WorkerScope;
   publicUrl: string;
   pollIntervalMs?: number;
   batchSize?: number;
@@ -53,6 +55,7 @@ export function createCheckoutExpiryWorker(options: {
     // A checkout bound to a test clock expires only when its clock is advanced past expiresAt.
     where: `testClockId IS NULL AND ${CHECKOUT_EXPIRY_CONDITION}`,
     handle: (conn, checkout, now) => expireCheckout(conn, checkout, options.publicUrl, now),
+    scope: options.scope,
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
     batchSize: options.batchSize ?? 50,
     retryDelayMs: options.retryDelayMs,

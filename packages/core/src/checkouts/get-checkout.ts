@@ -6,6 +6,7 @@ import {
   type TransactionRow,
   toPaymentResource,
 } from '../payments/payment-resource.ts';
+import { isCheckoutPayable } from './cancel-checkout.ts';
 import { CHECKOUT_COLUMNS, type CheckoutResource, type CheckoutRow, toCheckoutResource } from './checkout-resource.ts';
 
 export type CheckoutWithTransaction = CheckoutResource & { latestTransaction: PaymentResource | null };
@@ -44,6 +45,8 @@ export interface HostedCheckout {
   latestTransaction: PaymentResource | null;
   /** The checkout's time: its test clock's when bound (and the clock exists), else now. */
   now: Date;
+  /** isCheckoutPayable at the checkout's time: the page shows the form only then. */
+  payable: boolean;
 }
 
 /**
@@ -63,11 +66,29 @@ export async function getHostedCheckout(db: Pick<Db, 'pool'>, checkoutId: string
   const row = rows[0];
   if (!row) return null;
   const { merchantName, merchantSuspended, clockTime, ...checkout } = row;
+  const now = clockTime ? new Date(clockTime) : new Date();
   return {
     checkout,
     merchantName,
     merchantSuspended: Boolean(Number(merchantSuspended)),
     latestTransaction: await getLatestTransaction(db, checkout.id),
-    now: clockTime ? new Date(clockTime) : new Date(),
+    now,
+    payable: isCheckoutPayable(checkout, now),
   };
+}
+
+/**
+ * One payment attempt of the checkout, for the hosted page's result step (the customer's browser
+ * names it); null when the checkout has no such attempt, so a guessed id shows nothing.
+ */
+export async function getCheckoutAttempt(
+  db: Pick<Db, 'pool'>,
+  checkoutId: string,
+  transactionId: string,
+): Promise<Pick<PaymentResource, 'id' | 'status'> | null> {
+  const rows = (await db.pool.query('SELECT id, status FROM PaymentTransaction WHERE id = ? AND checkoutId = ?', [
+    transactionId,
+    checkoutId,
+  ])) as Pick<PaymentResource, 'id' | 'status'>[];
+  return rows[0] ?? null;
 }

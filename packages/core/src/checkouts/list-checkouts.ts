@@ -1,5 +1,5 @@
 import type { Db } from '@mypay/db';
-import { decodeCursor, encodeCursor, type Page } from '../payouts/list-payouts.ts';
+import { createdWithin, ifGiven, mapPage, type Page, queryPage } from '../pagination/index.ts';
 import {
   CHECKOUT_COLUMNS,
   type CheckoutResource,
@@ -25,39 +25,19 @@ export async function listCheckouts(
   input: ListCheckoutsInput,
   publicUrl: string,
 ): Promise<Page<CheckoutResource>> {
-  const where = ['merchantId = ?'];
-  const params: unknown[] = [input.merchantId];
-  if (input.status) {
-    where.push('status = ?');
-    params.push(input.status);
-  }
-  if (input.orderId !== undefined) {
-    where.push('orderId = ?');
-    params.push(input.orderId);
-  }
-  if (input.from) {
-    where.push('createdAt >= ?');
-    params.push(input.from);
-  }
-  if (input.to) {
-    where.push('createdAt <= ?');
-    params.push(input.to);
-  }
-  if (input.cursor) {
-    const cursor = decodeCursor(input.cursor);
-    where.push('(createdAt < ? OR (createdAt = ? AND id < ?))');
-    params.push(cursor.createdAt, cursor.createdAt, cursor.id);
-  }
-  const rows = (await db.pool.query(
-    `SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE ${where.join(' AND ')} ORDER BY createdAt DESC, id DESC LIMIT ?`,
-    [...params, input.limit + 1],
-  )) as CheckoutRow[];
-  const hasMore = rows.length > input.limit;
-  const page = rows.slice(0, input.limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map((row) => toCheckoutResource(row, publicUrl)),
-    hasMore,
-    nextCursor: hasMore && last ? encodeCursor(new Date(last.createdAt), last.id) : null,
-  };
+  const page = await queryPage<CheckoutRow>(
+    db.pool,
+    {
+      select: CHECKOUT_COLUMNS,
+      from: 'Checkout',
+      where: [
+        ['merchantId = ?', input.merchantId],
+        ...ifGiven(input.status, 'status = ?'),
+        ...ifGiven(input.orderId, 'orderId = ?'),
+        ...createdWithin(input),
+      ],
+    },
+    input,
+  );
+  return mapPage(page, (row) => toCheckoutResource(row, publicUrl));
 }

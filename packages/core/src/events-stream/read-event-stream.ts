@@ -1,4 +1,5 @@
 import type { Pool } from '@mypay/db';
+import { findApiKeysByIds, isApiKeyLive } from '../auth/api-key-access.ts';
 import { AppError } from '../errors.ts';
 
 /**
@@ -162,24 +163,14 @@ export { eventTypeMatches, eventTypePatternProblem } from '@mypay/contracts';
 
 /**
  * Whether a key authenticated at the start of a long-lived stream still may read: not revoked,
- * merchant not suspended. Streams re-check it now and then, so revoking a key also ends its streams.
+ * merchant not suspended (isApiKeyLive). Streams re-check it now and then, so revoking a key also ends its streams.
  */
 export async function isApiKeyStillActive(pool: Pool, keyId: string): Promise<boolean> {
-  const rows = await pool.query(
-    `SELECT k.revokedAt IS NULL AND m.status <> 'SUSPENDED' AS active
-       FROM ApiKey k JOIN Merchant m ON m.id = k.merchantId WHERE k.id = ?`,
-    [keyId],
-  );
-  return Boolean(rows[0]?.active);
+  return (await activeApiKeyIds(pool, [keyId])).has(keyId);
 }
 
 /** isApiKeyStillActive for many keys in one statement: the ids of those still active. */
 export async function activeApiKeyIds(pool: Pool, keyIds: string[]): Promise<Set<string>> {
-  if (keyIds.length === 0) return new Set();
-  const rows = await pool.query(
-    `SELECT k.id FROM ApiKey k JOIN Merchant m ON m.id = k.merchantId
-      WHERE k.id IN (?) AND k.revokedAt IS NULL AND m.status <> 'SUSPENDED'`,
-    [keyIds],
-  );
-  return new Set(rows.map((row: { id: string }) => row.id));
+  const keys = await findApiKeysByIds(pool, keyIds);
+  return new Set(keys.filter(isApiKeyLive).map((key) => key.id));
 }

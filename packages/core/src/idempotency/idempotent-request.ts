@@ -1,4 +1,4 @@
-import type { Pool } from '@mypay/db';
+import { isUniqueViolation, type Pool } from '@mypay/db';
 import { sha256Hex } from '../crypto.ts';
 import { AppError } from '../errors.ts';
 import { randomHex } from '../ids.ts';
@@ -93,7 +93,6 @@ export function canonicalJson(value: unknown, depth = 0): string {
 
 export const hashRequestBody = (body: unknown) => sha256Hex(canonicalJson(body ?? null));
 
-const isDuplicateKey = (error: unknown) => (error as { errno?: number })?.errno === 1062;
 const newOwner = () => randomHex(16);
 
 const inProgress = (message: string) =>
@@ -118,7 +117,7 @@ export async function beginIdempotentRequest(
       );
       return { kind: 'started', claim: { recordId: Number(result.insertId), owner } };
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+      if (!isUniqueViolation(error)) throw error;
     }
     const rows = await pool.query(
       `SELECT id, endpoint, requestHash, state, owner, responseStatus, responseBody, createdAt, expiresAt

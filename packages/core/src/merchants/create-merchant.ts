@@ -2,6 +2,7 @@ import { type Db, withSqlTransaction } from '@mypay/db';
 import { hashPassword } from '../crypto.ts';
 import { newId } from '../ids.ts';
 import { changeBalance } from '../ledger/change-balance.ts';
+import { insertMerchantWithBalance } from './merchant-repository.ts';
 
 export interface CreateMerchantInput {
   name: string;
@@ -17,15 +18,7 @@ export async function createMerchant(db: Db, input: CreateMerchantInput): Promis
   const id = input.id ?? newId('mer');
   const passwordHash = await hashPassword(input.password);
   await withSqlTransaction(db.pool, async (conn) => {
-    await conn.query(
-      `INSERT INTO Merchant (id, name, email, passwordHash, status, createdAt, updatedAt)
-       VALUES (?, ?, ?, ?, 'ACTIVE', NOW(3), NOW(3))`,
-      [id, input.name, input.email.toLowerCase(), passwordHash],
-    );
-    await conn.query(
-      "INSERT INTO MerchantBalance (merchantId, currency, available, pending, version, updatedAt) VALUES (?, 'PKR', 0, 0, 0, NOW(3))",
-      [id],
-    );
+    await insertMerchantWithBalance(conn, { id, name: input.name, email: input.email.toLowerCase(), passwordHash });
     if (input.openingBalance > 0) {
       await changeBalance(conn, {
         merchantId: id,

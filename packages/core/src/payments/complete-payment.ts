@@ -6,10 +6,18 @@ import type { Directory } from '../directory/directory.ts';
 import { AppError, type ErrorDetail, notFound } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
-import { changeBalance } from '../ledger/change-balance.ts';
+import { changeBalance, insertLedgerEntry, updateBalance } from '../ledger/change-balance.ts';
+import { domainMetrics } from '../metrics/domain-metrics.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
-import { enqueueEvent } from '../webhooks/enqueue-event.ts';
+import {
+  allInOrder,
+  type EventSpec,
+  enqueueEvent,
+  insertEventsWithDeliveries,
+  reserveEventSequences,
+} from '../webhooks/enqueue-event.ts';
+import { notifyWebhookWorkers } from '../webhooks/worker-signal.ts';
 import { type PaymentResource, type TransactionRow, toPaymentResource } from './payment-resource.ts';
 import {
   paymentBalanceEffect,
@@ -72,20 +80,32 @@ export async function completePayment(
   const plan = planPayment(scenario.key);
   const delayMs = await deps.scenarios.delayOf(scenario.key);
 
-  return withSqlTransaction(deps.db.pool, async (conn) => {
-    const rows = (await conn.query(
-      `SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ? AND merchantId = ? FOR UPDATE`,
-      [input.checkoutId, input.merchantId],
-    )) as CheckoutRow[];
-    const checkout = rows[0];
+  // Round trips: the checks' reads go together (the checkout's lock first, so the pending-attempt
+  // read runs under it), then the writes and the balance update that reserves the event numbers,
+  // then the ledger entry, the events with their deliveries and the idempotency settle together,
+  // then COMMIT. Delivery workers are woken after the commit.
+  let deliveries = 0;
+  const payment = await withSqlTransaction(deps.db.pool, async (conn) => {
+    const locked = conn.query(`SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ? AND merchantId = ? FOR UPDATE`, [
+      input.checkoutId,
+      input.merchantId,
+    ]) as Promise<CheckoutRow[]>;
+    const merchant = conn.query('SELECT status FROM Merchant WHERE id = ?', [input.merchantId]) as Promise<
+      { status: string }[]
+    >;
+    const pendingAttempt = assertNoPendingAttempt(conn, input.checkoutId);
+    const [lockedResult, merchantResult, pendingResult] = await Promise.allSettled([locked, merchant, pendingAttempt]);
+    if (lockedResult.status === 'rejected') throw lockedResult.reason;
+    const checkout = lockedResult.value[0];
     if (!checkout) throw notFound('checkout');
     // The hosted page has no API key (whose check refuses a suspended merchant), so this is
     // where a suspended merchant's checkouts stop being payable, for both ways in.
-    await assertMerchantActive(conn, checkout.merchantId);
+    if (merchantResult.status === 'rejected') throw merchantResult.reason;
+    assertActive(merchantResult.value);
     // A payment on a bound checkout is bound too: it happens at the clock's time and follows the clock.
     const now = checkout.testClockId ? ((await clockTimeOf(conn, checkout.testClockId)) ?? wallNow) : wallNow;
     assertCheckoutPayable(checkout, now);
-    await assertNoPendingAttempt(conn, checkout.id);
+    if (pendingResult.status === 'rejected') throw pendingResult.reason;
     // After the state checks: paying a finished checkout is INVALID_STATE whatever the number.
     if (scenario.key === 'PROVIDER_UNAVAILABLE') {
       throw new AppError('PROVIDER_UNAVAILABLE', `${input.provider} is unavailable, try again later`, undefined, {
@@ -112,22 +132,55 @@ export async function completePayment(
       createdAt: now,
       updatedAt: now,
     };
-    await insertTransaction(conn, row);
     const payment = toPaymentResource(row);
+    const specs: EventSpec[] = [];
     const eventType = paymentEventTypeFor(plan.status);
-    if (eventType) await enqueueEvent(conn, row.merchantId, eventType, payment, now);
-    if (plan.status === 'SUCCEEDED') await settleCheckout(conn, deps.publicUrl, checkout, row, now);
-    await options.idempotency?.settle(conn, 201, payment);
+    if (eventType) specs.push({ type: eventType, object: payment, at: now });
+    const succeeded = plan.status === 'SUCCEEDED';
+    if (succeeded) {
+      const completed = toCheckoutResource(
+        { ...checkout, status: 'COMPLETED', completedAt: now, updatedAt: now },
+        deps.publicUrl,
+      );
+      specs.push({ type: 'checkout.completed', object: completed, at: now });
+    }
+    const credit = succeeded ? creditOf(checkout, row) : null;
+
+    const first: Promise<unknown>[] = [insertTransaction(conn, row)];
+    if (succeeded) first.push(completeCheckout(conn, checkout, now));
+    const reserved = credit
+      ? updateBalance(conn, credit, { reserveEventSequences: specs.length })
+      : specs.length > 0
+        ? reserveEventSequences(conn, row.merchantId, specs.length)
+        : Promise.resolve(0);
+    await allInOrder([...first, reserved]);
+    const lastSequence = await reserved;
+
+    const writes: Promise<unknown>[] = [];
+    if (credit) writes.push(insertLedgerEntry(conn, credit));
+    writes.push(
+      insertEventsWithDeliveries(conn, row.merchantId, specs, lastSequence - specs.length + 1).then((r) => {
+        deliveries = r.deliveries;
+      }),
+    );
+    if (options.idempotency) writes.push(options.idempotency.settle(conn, 201, payment));
+    await allInOrder(writes);
     return payment;
   });
+  if (deliveries > 0) setImmediate(notifyWebhookWorkers);
+  domainMetrics.paymentCreated(payment.status, scenario.key);
+  return payment;
+}
+
+function assertActive(rows: { status: string }[]): void {
+  if (rows[0]?.status === 'SUSPENDED') {
+    throw new AppError('FORBIDDEN', 'the merchant account is suspended: its checkouts cannot be paid');
+  }
 }
 
 /** 403 FORBIDDEN for a suspended merchant (the code the API-key check answers with too). */
 export async function assertMerchantActive(conn: PoolConnection, merchantId: string): Promise<void> {
-  const rows = (await conn.query('SELECT status FROM Merchant WHERE id = ?', [merchantId])) as { status: string }[];
-  if (rows[0]?.status === 'SUSPENDED') {
-    throw new AppError('FORBIDDEN', 'the merchant account is suspended: its checkouts cannot be paid');
-  }
+  assertActive((await conn.query('SELECT status FROM Merchant WHERE id = ?', [merchantId])) as { status: string }[]);
 }
 
 async function insertTransaction(conn: PoolConnection, row: TransactionRow): Promise<void> {
@@ -166,6 +219,17 @@ export async function settleCheckout(
   transaction: Pick<TransactionRow, 'id' | 'amount'>,
   now: Date,
 ): Promise<void> {
+  await completeCheckout(conn, checkout, now);
+  const completed = toCheckoutResource(
+    { ...checkout, status: 'COMPLETED', completedAt: now, updatedAt: now },
+    publicUrl,
+  );
+  await enqueueEvent(conn, checkout.merchantId, 'checkout.completed', completed, now);
+  await changeBalance(conn, creditOf(checkout, transaction));
+}
+
+/** The checkout's own change on success (it is locked by the caller). */
+async function completeCheckout(conn: PoolConnection, checkout: CheckoutRow, now: Date): Promise<void> {
   // Callers check first; this is the invariant itself: a credit lands only on an OPEN checkout.
   if (checkout.status !== 'OPEN') throw new Error(`checkout ${checkout.id} is ${checkout.status}, not OPEN`);
   await conn.query("UPDATE Checkout SET status = 'COMPLETED', completedAt = ?, updatedAt = ? WHERE id = ?", [
@@ -173,17 +237,15 @@ export async function settleCheckout(
     now,
     checkout.id,
   ]);
-  const completed = toCheckoutResource(
-    { ...checkout, status: 'COMPLETED', completedAt: now, updatedAt: now },
-    publicUrl,
-  );
-  await enqueueEvent(conn, checkout.merchantId, 'checkout.completed', completed, now);
+}
+
+function creditOf(checkout: CheckoutRow, transaction: Pick<TransactionRow, 'id' | 'amount'>) {
   const credit = paymentBalanceEffect('SUCCEEDED', Number(transaction.amount))!;
-  await changeBalance(conn, {
+  return {
     merchantId: checkout.merchantId,
     type: credit.type,
     amount: credit.amount,
     transactionId: transaction.id,
     description: `Payment for order ${checkout.orderId}`.slice(0, 255),
-  });
+  };
 }

@@ -7,7 +7,7 @@ import { refundableAmount } from '../refunds/refund-state-machine.ts';
 import { pendingRefundsOf, settleRefund } from '../refunds/settle-refund.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
-import { createDueRowWorker, type DueRowWorker } from '../workers/due-row-worker.ts';
+import { createDueRowWorker, type DueRowWorker, type WorkerScope } from '../workers/due-row-worker.ts';
 import { settleCheckout } from './complete-payment.ts';
 import { type TransactionRow, toPaymentResource } from './payment-resource.ts';
 import {
@@ -96,6 +96,8 @@ async function refundRemainder(conn: PoolConnection, payment: TransactionRow, no
 export function createPaymentWorker(options: {
   pool: Pool;
   logger: Logger;
+  /** Only these merchants' rows (tests sharing one database); default: all. */
+  scope?: WorkerScope;
   scenarios: ScenarioCatalog;
   publicUrl: string;
   pollIntervalMs?: number;
@@ -112,6 +114,7 @@ export function createPaymentWorker(options: {
     // A transaction bound to a test clock moves only when its clock is advanced.
     where: 'testClockId IS NULL',
     handle: (conn, row, now) => advanceDuePayment(conn, row, options, now),
+    scope: options.scope,
     pollIntervalMs: options.pollIntervalMs,
     batchSize: options.batchSize,
     retryDelayMs: options.retryDelayMs,

@@ -8,6 +8,7 @@ import { startRefund } from '../refunds/create-refund.ts';
 import { refundableAmount } from '../refunds/refund-state-machine.ts';
 import { lockPaymentForRefund, pendingRefundsOf, settleRefund } from '../refunds/settle-refund.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
+import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { settleCheckout } from './complete-payment.ts';
 import {
@@ -42,8 +43,9 @@ export async function simulatePaymentTransition(
   options: EffectOptions = {},
 ): Promise<PaymentResource> {
   return withSqlTransaction(deps.db.pool, async (conn) => {
-    const now = new Date();
     const payment = await lockPaymentForRefund(conn, input.transactionId, input.merchantId);
+    // A bound payment moves at its clock's time (wall time once the clock is deleted).
+    const now = (payment.testClockId ? await clockTimeOf(conn, payment.testClockId) : null) ?? new Date();
     const from: TransactionStatus = payment.status;
     if (!isLegalPaymentTransition(from, input.status)) {
       throw new AppError('INVALID_STATE', `the transaction is ${from}`, [

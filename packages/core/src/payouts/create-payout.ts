@@ -1,14 +1,16 @@
 import type { DestinationType } from '@mypay/contracts';
-import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
+import { type Db, isUniqueViolation, type PoolConnection, withSqlTransaction } from '@mypay/db';
 import type { Directory } from '../directory/directory.ts';
 import { AppError } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
-import { changeBalance } from '../ledger/change-balance.ts';
+import { type BalanceChange, insertLedgerEntry, updateBalance } from '../ledger/change-balance.ts';
+import { domainMetrics } from '../metrics/domain-metrics.ts';
 import { CURRENCY, MAX_AMOUNT } from '../money.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { clockTimeForBinding } from '../test-clocks/test-clock-resource.ts';
-import { enqueueEvent } from '../webhooks/enqueue-event.ts';
+import { allInOrder, type EventSpec, insertEventsWithDeliveries } from '../webhooks/enqueue-event.ts';
+import { notifyWebhookWorkers } from '../webhooks/worker-signal.ts';
 import { resolveDestination } from './destination.ts';
 import { assertWithinLimit, DEFAULT_PAYOUT_LIMITS, type PayoutLimits } from './payout-limits.ts';
 import { type PayoutEventView, type PayoutResource, type PayoutRow, toPayoutResource } from './payout-resource.ts';
@@ -39,8 +41,6 @@ export interface CreatePayoutInput {
   testClock?: string | undefined;
 }
 
-const isDuplicateKey = (error: unknown) => (error as { errno?: number })?.errno === 1062;
-
 /**
  * A reference is the merchant's identity for a payout and is compared exactly, like an
  * Idempotency-Key: `INV-1` and `inv-1` are two references (the column is utf8mb4_bin). Binary
@@ -52,9 +52,14 @@ export function referenceProblem(reference: string): string | null {
 }
 
 /**
- * Creates a payout and takes its amount from the balance in one plain-SQL transaction:
- * payout row, its status events, outbox events, then the conditional balance update and
- * ledger entry — last, so the merchant's balance row stays locked for as short as possible.
+ * Creates a payout and takes its amount from the balance in one plain-SQL transaction, with the
+ * fewest round trips (the driver pipelines statements sent together on one connection):
+ *  1. the payout row, its status history (one multi-row INSERT) and the conditional balance
+ *     update, which also reserves the event sequence numbers (no separate UPDATE, no read back);
+ *  2. the ledger entry (balanceAfter taken from the locked row inside the INSERT), every outbox
+ *     event in one INSERT and their deliveries in one fan-out INSERT … SELECT, and the idempotency
+ *     settle — sent together, awaited together, the first failure rolls all back;
+ *  3. COMMIT. Wake-ups of the delivery workers come after the commit, off the response's path.
  * Outcomes decided at once by the scenario (completed, rejected) are part of the same transaction.
  */
 export async function createPayout(
@@ -133,52 +138,74 @@ export async function createPayout(
   }));
   const created = { ...resource, events };
 
-  await withSqlTransaction(deps.db.pool, async (conn) => {
-    await insertPayout(conn, row, events);
-    for (const [i, status] of plan.path.entries()) {
-      // Each event carries the payout as it was at that step.
-      const at = stepAt[i]!;
-      const snapshot =
-        status === finalStatus ? resource : { ...resource, status, failure: null, updatedAt: at.toISOString() };
-      await enqueueEvent(conn, input.merchantId, eventTypeFor(status), snapshot, at);
-    }
-    await moveMoney(conn, row, plan.path);
-    await options.idempotency?.settle(conn, 201, created);
+  const specs: EventSpec[] = plan.path.map((status, i) => {
+    // Each event carries the payout as it was at that step.
+    const at = stepAt[i]!;
+    const object =
+      status === finalStatus ? resource : { ...resource, status, failure: null, updatedAt: at.toISOString() };
+    return { type: eventTypeFor(status), object, at };
   });
+  const [debit, ...others] = balanceChanges(row, plan.path);
+  let deliveries = 0;
+  await withSqlTransaction(deps.db.pool, async (conn) => {
+    const inserted = insertPayout(conn, row, events);
+    const debited = updateBalance(conn, debit!, { reserveEventSequences: specs.length });
+    await allInOrder([inserted, debited]);
+    const lastSequence = await debited;
+    const writes: Promise<unknown>[] = [insertLedgerEntry(conn, debit!)];
+    for (const change of others) writes.push(updateBalance(conn, change), insertLedgerEntry(conn, change));
+    writes.push(
+      insertEventsWithDeliveries(conn, input.merchantId, specs, lastSequence - specs.length + 1).then((r) => {
+        deliveries = r.deliveries;
+      }),
+    );
+    if (options.idempotency) writes.push(options.idempotency.settle(conn, 201, created));
+    await allInOrder(writes);
+  });
+  // Lets a delivery worker in this process start at once rather than at its next poll.
+  if (deliveries > 0) setImmediate(notifyWebhookWorkers);
+  domainMetrics.payoutCreated(finalStatus, scenario.key);
   return created;
 }
 
 async function insertPayout(conn: PoolConnection, row: PayoutRow, events: PayoutEventView[]) {
-  try {
-    await conn.query(
-      `INSERT INTO Payout (id, merchantId, amount, currency, destinationType, provider, accountNumber, accountTitle,
+  // Both statements are sent at once; the history's failure only matters when the row went in.
+  const placeholders = events.map(() => '(?, ?, ?, ?)').join(', ');
+  const payout = conn.query(
+    `INSERT INTO Payout (id, merchantId, amount, currency, destinationType, provider, accountNumber, accountTitle,
                            reference, description, metadata, status, scenario, failureCode, failureMessage,
                            nextTransitionAt, testClockId, createdAt, updatedAt)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        row.id,
-        row.merchantId,
-        row.amount,
-        row.currency,
-        row.destinationType,
-        row.provider,
-        row.accountNumber,
-        row.accountTitle,
-        row.reference,
-        row.description,
-        row.metadata === null ? null : JSON.stringify(row.metadata),
-        row.status,
-        row.scenario,
-        row.failureCode,
-        row.failureMessage,
-        row.nextTransitionAt,
-        row.testClockId ?? null,
-        row.createdAt,
-        row.updatedAt,
-      ],
-    );
-  } catch (error) {
-    if (isDuplicateKey(error)) {
+    [
+      row.id,
+      row.merchantId,
+      row.amount,
+      row.currency,
+      row.destinationType,
+      row.provider,
+      row.accountNumber,
+      row.accountTitle,
+      row.reference,
+      row.description,
+      row.metadata === null ? null : JSON.stringify(row.metadata),
+      row.status,
+      row.scenario,
+      row.failureCode,
+      row.failureMessage,
+      row.nextTransitionAt,
+      row.testClockId ?? null,
+      row.createdAt,
+      row.updatedAt,
+    ],
+  );
+  const history = conn.query(
+    `INSERT INTO PayoutEvent (payoutId, status, reason, at) VALUES ${placeholders}`,
+    events.flatMap((event) => [row.id, event.status, event.reason ?? null, new Date(event.at)]),
+  );
+  const [payoutResult, historyResult] = await Promise.allSettled([payout, history]);
+  if (payoutResult.status === 'rejected') {
+    const error = payoutResult.reason;
+    if (isUniqueViolation(error)) {
       // Name the payout that holds the reference: the caller may be recovering from a lost response.
       const [existing] = (await conn.query('SELECT id FROM Payout WHERE merchantId = ? AND reference = ?', [
         row.merchantId,
@@ -198,32 +225,29 @@ async function insertPayout(conn: PoolConnection, row: PayoutRow, events: Payout
     }
     throw error;
   }
-  const placeholders = events.map(() => '(?, ?, ?, ?)').join(', ');
-  await conn.query(
-    `INSERT INTO PayoutEvent (payoutId, status, reason, at) VALUES ${placeholders}`,
-    events.flatMap((event) => [row.id, event.status, event.reason ?? null, new Date(event.at)]),
-  );
+  if (historyResult.status === 'rejected') throw historyResult.reason;
 }
 
 /**
  * Debit plus whatever the synchronous steps add. Pending changes are folded into the debit;
  * a refund (rejected at once) is its own ledger entry, so the statement shows both movements.
+ * The first change is always the debit (a payout's amount is positive).
  */
-async function moveMoney(conn: PoolConnection, row: PayoutRow, path: PayoutRow['status'][]) {
+function balanceChanges(row: PayoutRow, path: PayoutRow['status'][]): BalanceChange[] {
   const effects = [balanceEffect(null, path[0]!, row.amount)];
   for (let i = 1; i < path.length; i++) effects.push(balanceEffect(path[i - 1]!, path[i]!, row.amount));
   const pendingTotal = effects.reduce((sum, effect) => sum + (effect?.pendingDelta ?? 0), 0);
-  let first = true;
+  const changes: BalanceChange[] = [];
   for (const effect of effects) {
     if (!effect || effect.amount === 0) continue;
-    await changeBalance(conn, {
+    changes.push({
       merchantId: row.merchantId,
       type: effect.type,
       amount: effect.amount,
-      pendingDelta: first ? pendingTotal : 0,
+      pendingDelta: changes.length === 0 ? pendingTotal : 0,
       payoutId: row.id,
       description: effect.type === 'PAYOUT_DEBIT' ? `Payout ${row.reference}` : `Refund of payout ${row.reference}`,
     });
-    first = false;
   }
+  return changes;
 }

@@ -2,7 +2,7 @@ import type { Pool, PoolConnection } from '@mypay/db';
 import type { Logger } from '../logger.ts';
 import type { ScenarioKey } from '../reference/seed-data.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
-import { createDueRowWorker, type DueRowWorker } from '../workers/due-row-worker.ts';
+import { createDueRowWorker, type DueRowWorker, type WorkerScope } from '../workers/due-row-worker.ts';
 import { PAYOUT_COLUMNS, type PayoutRow } from './payout-resource.ts';
 import { nextTransitionAt, scheduledStep } from './payout-state-machine.ts';
 import { transitionPayout } from './transition-payout.ts';
@@ -26,6 +26,8 @@ export async function advanceDuePayout(conn: PoolConnection, payout: PayoutRow, 
 export function createPayoutWorker(options: {
   pool: Pool;
   logger: Logger;
+  /** Only these merchants' rows (tests sharing one database); default: all. */
+  scope?: WorkerScope;
   scenarios: ScenarioCatalog;
   pollIntervalMs?: number;
   batchSize?: number;
@@ -40,6 +42,7 @@ export function createPayoutWorker(options: {
     // A payout bound to a test clock moves only when its clock is advanced (advance-test-clock.ts).
     where: 'testClockId IS NULL',
     handle: (conn, payout, now) => advanceDuePayout(conn, payout, options.scenarios, now),
+    scope: options.scope,
     pollIntervalMs: options.pollIntervalMs,
     batchSize: options.batchSize,
   });

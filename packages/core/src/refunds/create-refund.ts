@@ -1,4 +1,5 @@
 import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
+import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
@@ -6,6 +7,7 @@ import { changeBalance } from '../ledger/change-balance.ts';
 import type { TransactionRow } from '../payments/payment-resource.ts';
 import type { ScenarioKey } from '../reference/seed-data.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
+import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { type RefundResource, type RefundRow, toRefundResource } from './refund-resource.ts';
 import { planRefund, refundableAmount } from './refund-state-machine.ts';
@@ -38,11 +40,13 @@ const REFUNDABLE = new Set(['SUCCEEDED', 'PARTIALLY_REFUNDED', 'REFUNDED']);
 export async function createRefund(
   deps: RefundDeps,
   input: CreateRefundInput,
-  options: EffectOptions & { now?: Date } = {},
+  options: EffectOptions & { now?: Date; audit?: AuditContext } = {},
 ): Promise<RefundResource> {
-  const now = options.now ?? new Date();
   return withSqlTransaction(deps.db.pool, async (conn) => {
     const payment = await lockPaymentForRefund(conn, input.transactionId, input.merchantId);
+    // A refund of a bound payment happens at its clock's time (wall time once the clock is deleted).
+    const clockTime = payment.testClockId ? await clockTimeOf(conn, payment.testClockId) : null;
+    const now = clockTime ?? options.now ?? new Date();
     if (!REFUNDABLE.has(payment.status)) {
       throw new AppError('INVALID_STATE', `the transaction is ${payment.status}`, [
         { field: 'transactionId', message: `status is ${payment.status}; only a SUCCEEDED payment can be refunded` },
@@ -55,6 +59,18 @@ export async function createRefund(
       ? refund
       : ((await settleRefund(conn, refund, { to: 'SUCCEEDED', failure: null }, now)) ?? refund);
     const resource = toRefundResource(result, payment.checkoutId);
+    if (options.audit) {
+      // A refund from the merchant portal is audited with the merchant who asked for it.
+      await recordAudit(conn, {
+        ...options.audit,
+        action: 'refund.created',
+        targetType: 'refund',
+        targetId: resource.id,
+        merchantId: input.merchantId,
+        before: { transactionId: payment.id, status: payment.status, amountRefunded: Number(payment.amountRefunded) },
+        after: resource,
+      });
+    }
     await options.idempotency?.settle(conn, 201, resource);
     return resource;
   });
@@ -101,12 +117,15 @@ export async function startRefund(
     failureCode: null,
     failureMessage: null,
     nextTransitionAt: schedule.async ? new Date(now.getTime() + schedule.delayMs) : null,
+    // A refund of a bound payment is bound to its clock: the worker leaves it to the clock's advances.
+    testClockId: payment.testClockId ?? null,
     createdAt: now,
     updatedAt: now,
   };
   await conn.query(
-    `INSERT INTO Refund (id, merchantId, transactionId, amount, currency, status, reason, scenario, nextTransitionAt, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)`,
+    `INSERT INTO Refund (id, merchantId, transactionId, amount, currency, status, reason, scenario, nextTransitionAt,
+                         testClockId, createdAt, updatedAt)
+     VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)`,
     [
       refund.id,
       refund.merchantId,
@@ -116,6 +135,7 @@ export async function startRefund(
       refund.reason,
       refund.scenario,
       refund.nextTransitionAt,
+      refund.testClockId,
       now,
       now,
     ],

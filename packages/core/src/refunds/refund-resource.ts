@@ -13,6 +13,8 @@ export interface RefundResource {
   reason: string | null;
   scenario: string;
   failure: { code: string; message: string | null } | null;
+  /** The payment's test clock, when it is bound (absent otherwise). */
+  testClock?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -30,12 +32,13 @@ export interface RefundRow {
   failureCode: string | null;
   failureMessage: string | null;
   nextTransitionAt: Date | null;
+  testClockId?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export const REFUND_COLUMNS =
-  'id, merchantId, transactionId, amount, currency, status, reason, scenario, failureCode, failureMessage, nextTransitionAt, createdAt, updatedAt';
+  'id, merchantId, transactionId, amount, currency, status, reason, scenario, failureCode, failureMessage, nextTransitionAt, testClockId, createdAt, updatedAt';
 
 /** For `FROM Refund r JOIN PaymentTransaction t ON t.id = r.transactionId`: the refund and its checkout id. */
 export const REFUND_COLUMNS_JOINED = `${REFUND_COLUMNS.split(', ')
@@ -53,6 +56,7 @@ export function toRefundResource(row: RefundRow, checkoutId: string): RefundReso
     reason: row.reason ?? null,
     scenario: row.scenario,
     failure: row.failureCode ? { code: row.failureCode, message: row.failureMessage ?? null } : null,
+    ...(row.testClockId ? { testClock: row.testClockId } : {}),
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
   };

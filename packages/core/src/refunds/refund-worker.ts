@@ -1,6 +1,6 @@
 import type { Pool, PoolConnection } from '@mypay/db';
 import type { Logger } from '../logger.ts';
-import { createDueRowWorker, type DueRowWorker } from '../workers/due-row-worker.ts';
+import { createDueRowWorker, type DueRowWorker, type WorkerScope } from '../workers/due-row-worker.ts';
 import { REFUND_COLUMNS, type RefundRow } from './refund-resource.ts';
 import { planRefund } from './refund-state-machine.ts';
 import { settleRefund } from './settle-refund.ts';
@@ -21,6 +21,8 @@ export async function advanceDueRefund(conn: PoolConnection, claimed: RefundRow,
 export function createRefundWorker(options: {
   pool: Pool;
   logger: Logger;
+  /** Only these merchants' rows (tests sharing one database); default: all. */
+  scope?: WorkerScope;
   pollIntervalMs?: number;
   batchSize?: number;
   retryDelayMs?: number;
@@ -32,7 +34,10 @@ export function createRefundWorker(options: {
     table: 'Refund',
     dueColumn: 'nextTransitionAt',
     columns: REFUND_COLUMNS,
+    // Bound refunds (their payment's test clock) move only when their clock is advanced.
+    where: 'testClockId IS NULL',
     handle: (conn, row, now) => advanceDueRefund(conn, row, now),
+    scope: options.scope,
     pollIntervalMs: options.pollIntervalMs,
     batchSize: options.batchSize,
     retryDelayMs: options.retryDelayMs,

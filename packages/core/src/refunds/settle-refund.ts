@@ -7,7 +7,7 @@ import { type RefundRow, toRefundResource } from './refund-resource.ts';
 import { type RefundFailure, refundedPaymentStatus } from './refund-state-machine.ts';
 
 const TRANSACTION_COLUMNS = `id, merchantId, checkoutId, amount, amountRefunded, currency, provider, mobile, status, scenario,
-  failureCode, failureMessage, nextTransitionAt, createdAt, updatedAt`;
+  failureCode, failureMessage, nextTransitionAt, testClockId, createdAt, updatedAt`;
 
 /**
  * Locks the payment row (FOR UPDATE) — the lock every refund of it takes first, so refunds of one

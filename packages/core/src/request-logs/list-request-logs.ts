@@ -1,6 +1,6 @@
 import type { Db, Pool } from '@mypay/db';
 import { notFound } from '../errors.ts';
-import { decodeCursor, encodeCursor, type Page } from '../payouts/list-payouts.ts';
+import { createdWithin, ifGiven, mapPage, type Page, queryPage, type SqlCondition } from '../pagination/index.ts';
 
 /** One logged request as the read API answers it (bodies only in the detail). */
 export interface RequestLogResource {
@@ -112,59 +112,34 @@ export async function listRequestLogs(
   db: Pick<Db, 'pool'>,
   input: ListRequestLogsInput,
 ): Promise<Page<RequestLogResource>> {
-  const where = ['merchantId = ?'];
-  const params: unknown[] = [input.merchantId];
-  if (input.status) {
-    const cls = /^([1-5])xx$/i.exec(input.status);
-    if (cls) {
-      where.push('status BETWEEN ? AND ?');
-      params.push(Number(cls[1]) * 100, Number(cls[1]) * 100 + 99);
-    } else {
-      where.push('status = ?');
-      params.push(Number(input.status));
-    }
-  }
-  if (input.method) {
-    where.push('method = ?');
-    params.push(input.method.toUpperCase());
-  }
-  if (input.path) {
-    where.push("path LIKE ? ESCAPE '\\\\'");
-    params.push(`${escapeLike(input.path)}%`);
-  }
-  if (input.objectId) {
-    where.push('objectId = ?');
-    params.push(input.objectId);
-  }
-  if (input.idempotencyKey !== undefined) {
-    where.push('idempotencyKey = ?');
-    params.push(input.idempotencyKey);
-  }
-  if (input.from) {
-    where.push('createdAt >= ?');
-    params.push(input.from);
-  }
-  if (input.to) {
-    where.push('createdAt <= ?');
-    params.push(input.to);
-  }
-  if (input.cursor) {
-    const cursor = decodeCursor(input.cursor);
-    where.push('(createdAt < ? OR (createdAt = ? AND id < ?))');
-    params.push(cursor.createdAt, cursor.createdAt, /^\d+$/.test(cursor.id) ? cursor.id : '0');
-  }
-  const rows = (await db.pool.query(
-    `SELECT ${LIST_COLUMNS} FROM RequestLog WHERE ${where.join(' AND ')} ORDER BY createdAt DESC, id DESC LIMIT ?`,
-    [...params, input.limit + 1],
-  )) as RequestLogRow[];
-  const hasMore = rows.length > input.limit;
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map(toResource),
-    hasMore,
-    nextCursor: hasMore && last ? encodeCursor(new Date(last.createdAt), String(last.id)) : null,
-  };
+  const page = await queryPage<RequestLogRow>(
+    db.pool,
+    {
+      select: LIST_COLUMNS,
+      from: 'RequestLog',
+      numericId: true,
+      where: [
+        ['merchantId = ?', input.merchantId],
+        ...statusCondition(input.status),
+        ...ifGiven(input.method?.toUpperCase(), 'method = ?'),
+        ...ifGiven(input.path && `${escapeLike(input.path)}%`, "path LIKE ? ESCAPE '\\\\'"),
+        ...ifGiven(input.objectId, 'objectId = ?'),
+        ...ifGiven(input.idempotencyKey, 'idempotencyKey = ?'),
+        ...createdWithin(input),
+      ],
+    },
+    input,
+  );
+  return mapPage(page, toResource);
+}
+
+/** A status code (`422`) or a class (`4xx`). */
+function statusCondition(status: string | undefined): SqlCondition[] {
+  if (!status) return [];
+  const cls = /^([1-5])xx$/i.exec(status);
+  return cls
+    ? [['status BETWEEN ? AND ?', Number(cls[1]) * 100, Number(cls[1]) * 100 + 99]]
+    : [['status = ?', Number(status)]];
 }
 
 /** How far after a request its events can be written: its own duration plus a margin for clock steps. */

@@ -39,23 +39,49 @@ const SECRET_VALUE = /^whsec_/;
 /** The body as stored: redacted JSON text (cut at the limit), or null when there is none. */
 export type BodyRedactor = (
   body: unknown,
-  options?: { secrets?: readonly string[] },
+  options?: {
+    secrets?: readonly string[];
+    /**
+     * `body` as it was already serialised (the response text Express sent): used as is when it
+     * holds nothing to redact, so the request path does not stringify the answer a second time.
+     */
+    text?: string;
+  },
 ) => { text: string | null; truncated: boolean };
 
+/**
+ * Redaction runs on the request path, so it is cheap when there is nothing to redact (most
+ * bodies): the body is serialised once without a replacer, and only text that could hold a
+ * listed field name or a `whsec_` value is serialised again with the replacer. The test is an
+ * over-approximation that cannot miss: a key K whose normalised form is a listed field appears
+ * in JSON text as `"K"`, and normalising the whole text (lower case, no `-`/`_`) turns that into
+ * `"field"`. Fields outside [a-z0-9] (possible in REQUEST_LOG_REDACT_FIELDS) always take the
+ * replacer path.
+ */
 export function createBodyRedactor(extraFields: readonly string[] = [], limit = REQUEST_LOG_BODY_LIMIT): BodyRedactor {
   const fields = new Set([...DEFAULT_REDACTED_FIELDS, ...extraFields].map(normalize));
+  const quoted = [...fields].map((field) => `"${field}"`);
+  const alwaysReplace = [...fields].some((field) => !/^[a-z0-9]+$/.test(field));
+  const mayHoldSecret = (text: string) => {
+    if (alwaysReplace || text.includes('whsec_')) return true;
+    const folded = normalize(text);
+    for (const field of quoted) if (folded.includes(field)) return true;
+    return false;
+  };
   const replacer = (key: string, value: unknown) => {
     if (key !== '' && fields.has(normalize(key))) return REDACTED;
     if (typeof value === 'string' && SECRET_VALUE.test(value)) return REDACTED;
     return value;
   };
+  const withReplacer = (body: unknown) =>
+    typeof body === 'string' ? JSON.stringify(replacer('', body)) : (JSON.stringify(body, replacer) ?? 'null');
   return (body, options = {}) => {
-    if (body === undefined || body === null || (typeof body === 'object' && isEmptyPlainObject(body))) {
-      return { text: null, truncated: false };
-    }
+    if (body === undefined || body === null) return { text: null, truncated: false };
     let text: string;
     try {
-      text = typeof body === 'string' ? JSON.stringify(replacer('', body)) : (JSON.stringify(body, replacer) ?? 'null');
+      text = options.text ?? JSON.stringify(body) ?? 'null';
+      if (text === '{}') return { text: null, truncated: false };
+      if (mayHoldSecret(text)) text = withReplacer(body);
     } catch {
       text = JSON.stringify('[unserializable body]');
     }
@@ -65,12 +91,6 @@ export function createBodyRedactor(extraFields: readonly string[] = [], limit = 
     }
     return capText(text, limit);
   };
-}
-
-function isEmptyPlainObject(value: object): boolean {
-  if (Array.isArray(value)) return false;
-  for (const _ in value) return false;
-  return Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null;
 }
 
 /** Cuts `text` to at most `limit` UTF-8 bytes, never inside a character. */

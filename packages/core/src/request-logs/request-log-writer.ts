@@ -49,10 +49,16 @@ export interface RequestLogWriterOptions {
   logger: Logger;
   /** Entries kept in memory at most; beyond it new ones are dropped (bounded memory whatever the database does). */
   maxBuffered?: number;
+  /** Bytes of buffered entries at most (bodies, path, fixed part): the bound that holds whatever the body sizes. */
+  maxBufferedBytes?: number;
   /** Rows per multi-row INSERT at most. */
   batchSize?: number;
   /** Bytes of body text per INSERT at most (well under max_allowed_packet, 16 MB by default on MariaDB). */
   batchBytes?: number;
+  /**
+   * How often the buffer is written (a full batch goes at once). 1 s: the log shares the database
+   * with the payout writes, and fewer, larger batches cost it fewer statements and commits.
+   */
   flushIntervalMs?: number;
 }
 
@@ -93,10 +99,12 @@ const entryBytes = (entry: RequestLogEntry) =>
  */
 export function createRequestLogWriter(options: RequestLogWriterOptions): RequestLogWriter {
   const maxBuffered = options.maxBuffered ?? 10_000;
+  const maxBufferedBytes = options.maxBufferedBytes ?? 16 * 1024 * 1024;
   const batchSize = options.batchSize ?? 500;
   const batchBytes = options.batchBytes ?? 4 * 1024 * 1024;
   const log = options.logger.child({ component: 'request-log' });
   let buffer: RequestLogEntry[] = [];
+  let bufferedBytes = 0;
   let written = 0;
   let dropped = 0;
   let failing = false;
@@ -113,6 +121,7 @@ export function createRequestLogWriter(options: RequestLogWriterOptions): Reques
     }
     const batch = buffer.slice(0, n);
     buffer = buffer.slice(n);
+    for (const entry of batch) bufferedBytes -= entryBytes(entry);
     return batch;
   }
 
@@ -149,16 +158,18 @@ export function createRequestLogWriter(options: RequestLogWriterOptions): Reques
     return flushing;
   }
 
-  const timer = setInterval(() => void flush(), options.flushIntervalMs ?? 250);
+  const timer = setInterval(() => void flush(), options.flushIntervalMs ?? 1_000);
   timer.unref();
 
   return {
     record(entry) {
-      if (buffer.length >= maxBuffered) {
+      const bytes = entryBytes(entry);
+      if (buffer.length >= maxBuffered || bufferedBytes + bytes > maxBufferedBytes) {
         dropped++;
         return;
       }
       buffer.push(entry);
+      bufferedBytes += bytes;
       // A full batch is written at once (on the next turn), not at the next tick.
       if (buffer.length >= batchSize && !flushing && !soon) {
         soon = true;

@@ -1,13 +1,10 @@
 import { z } from 'zod';
-
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+import { booleanFromEnv } from '../config.ts';
 
 /** The request log's environment; both APIs spread it into their schema. */
 export const requestLogEnvShape = {
   /** Record requests (turn off only to measure what the log costs: `pnpm bench`). */
-  REQUEST_LOG_ENABLED: flag.default(true),
+  REQUEST_LOG_ENABLED: booleanFromEnv.default(true),
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   /** Comma-separated extra field names whose values are never stored (on top of passwords, secrets, OTPs, keys, tokens). */
   REQUEST_LOG_REDACT_FIELDS: z.string().max(2000).default(''),

@@ -1,14 +1,22 @@
 import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
-import { CHECKOUT_EXPIRY_CONDITION, expireCheckout } from '../checkouts/checkout-expiry-worker.ts';
-import { CHECKOUT_COLUMNS, type CheckoutRow } from '../checkouts/checkout-resource.ts';
+import { expireCheckout } from '../checkouts/checkout-expiry-worker.ts';
 import { AppError } from '../errors.ts';
-import type { TransactionRow } from '../payments/payment-resource.ts';
-import { advanceDuePayment, TRANSACTION_COLUMNS } from '../payments/payment-worker.ts';
-import { PAYOUT_COLUMNS, type PayoutRow } from '../payouts/payout-resource.ts';
+import { advanceDuePayment } from '../payments/payment-worker.ts';
 import { advanceDuePayout } from '../payouts/payout-worker.ts';
+import { advanceDueRefund } from '../refunds/refund-worker.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { notifyWebhookWorkers } from '../webhooks/worker-signal.ts';
 import { advancingError, getTestClockRow } from './manage-test-clocks.ts';
+import {
+  claimClockForAdvance,
+  type DueItem,
+  findNextDueItem,
+  finishClaimedAdvance,
+  lockDueItem,
+  moveClaimedClock,
+  releaseClaimedClock,
+  releaseDueClockDeliveries,
+} from './test-clock-repository.ts';
 import { type TestClockResource, toTestClockResource } from './test-clock-resource.ts';
 
 export interface AdvanceTestClockDeps {
@@ -34,13 +42,6 @@ export interface AdvanceTestClockInput {
  */
 export const STALE_ADVANCE_MS = 60_000;
 
-type DueKind = 'checkout' | 'payment' | 'payout';
-interface DueItem {
-  kind: DueKind;
-  id: string;
-  dueAt: Date;
-}
-
 /**
  * Moves a test clock forward and applies, in time order, every transition of its objects that
  * falls due up to the new time — each in its own transaction with its events, stamped with its
@@ -64,7 +65,7 @@ export async function advanceTestClock(
   let previous = '';
   try {
     for (;;) {
-      const due = await nextDueItem(pool, input.id, target);
+      const due = await findNextDueItem(deps.db, input.id, target);
       if (!due) break;
       const key = `${due.kind}:${due.id}:${due.dueAt.getTime()}`;
       // A step must move its row on; one that did not would be found again forever.
@@ -83,33 +84,13 @@ export async function advanceTestClock(
       progress = at;
     }
     await withSqlTransaction(pool, async (conn) => {
-      const done = await conn.query(
-        `UPDATE TestClock SET frozenTime = ?, status = 'ready', advanceTarget = NULL, advanceHeartbeatAt = NULL,
-                version = version + 1, updatedAt = NOW(3)
-          WHERE id = ? AND version = ? AND status = 'advancing'`,
-        [target, input.id, version],
-      );
-      if (done.affectedRows !== 1) throw takenOver();
-      // Deliveries whose retry time on the clock has passed: due now in wall time, in their clock
-      // order (each one as far before now as it was before the clock's new time).
-      await conn.query(
-        `UPDATE WebhookDelivery
-            SET nextAttemptAt = DATE_SUB(NOW(3), INTERVAL TIMESTAMPDIFF(MICROSECOND, clockNextAttemptAt, ?) MICROSECOND),
-                clockNextAttemptAt = NULL, updatedAt = NOW(3)
-          WHERE testClockId = ? AND status = 'PENDING' AND clockNextAttemptAt <= ?`,
-        [target, input.id, target],
-      );
+      if (!(await finishClaimedAdvance(conn, input.id, version, target))) throw takenOver();
+      // Deliveries whose retry time on the clock has passed are due now, in their clock order.
+      await releaseDueClockDeliveries(conn, input.id, target);
     });
   } catch (error) {
     // Give the clock back where the applied steps left it, so the next advance carries on.
-    await pool
-      .query(
-        `UPDATE TestClock SET status = 'ready', advanceTarget = NULL, advanceHeartbeatAt = NULL,
-                version = version + 1, updatedAt = NOW(3)
-          WHERE id = ? AND version = ? AND status = 'advancing'`,
-        [input.id, version],
-      )
-      .catch(() => {});
+    await releaseClaimedClock(deps.db, input.id, version).catch(() => {});
     throw error;
   }
   notifyWebhookWorkers();
@@ -125,14 +106,9 @@ async function claimClock(
     const clock = await getTestClockRow(deps.db, input.merchantId, input.id);
     const from = new Date(clock.frozenTime);
     const target = targetOf(from, input, deps.maxAdvanceMs);
-    const claimed = await deps.db.pool.query(
-      `UPDATE TestClock SET status = 'advancing', advanceTarget = ?, advanceHeartbeatAt = NOW(3),
-              version = version + 1, updatedAt = NOW(3)
-        WHERE id = ? AND version = ?
-          AND (status = 'ready' OR advanceHeartbeatAt < DATE_SUB(NOW(3), INTERVAL ? MICROSECOND))`,
-      [target, input.id, clock.version, STALE_ADVANCE_MS * 1000],
-    );
-    if (claimed.affectedRows === 1) return { version: clock.version + 1, from, target };
+    if (await claimClockForAdvance(deps.db, input.id, clock.version, target, STALE_ADVANCE_MS)) {
+      return { version: clock.version + 1, from, target };
+    }
     const now = await getTestClockRow(deps.db, input.merchantId, input.id);
     if (now.status === 'advancing') throw advancingError();
   }
@@ -162,59 +138,20 @@ function targetOf(from: Date, input: AdvanceTestClockInput, maxAdvanceMs: number
   return target;
 }
 
-/** The earliest step due on the clock up to `target`, across its payouts, payments and checkouts. */
-async function nextDueItem(pool: Db['pool'], clockId: string, target: Date): Promise<DueItem | null> {
-  const rows = (await pool.query(
-    `(SELECT 'payout' AS kind, id, nextTransitionAt AS dueAt FROM Payout
-       WHERE testClockId = ? AND nextTransitionAt <= ? ORDER BY nextTransitionAt LIMIT 1)
-     UNION ALL
-     (SELECT 'payment' AS kind, id, nextTransitionAt AS dueAt FROM PaymentTransaction
-       WHERE testClockId = ? AND nextTransitionAt <= ? ORDER BY nextTransitionAt LIMIT 1)
-     UNION ALL
-     (SELECT 'checkout' AS kind, id, expiresAt AS dueAt FROM Checkout
-       WHERE testClockId = ? AND expiresAt <= ? AND ${CHECKOUT_EXPIRY_CONDITION} ORDER BY expiresAt LIMIT 1)
-     ORDER BY dueAt, kind LIMIT 1`,
-    [clockId, target, clockId, target, clockId, target],
-  )) as { kind: DueKind; id: string; dueAt: Date }[];
-  const row = rows[0];
-  return row ? { kind: row.kind, id: row.id, dueAt: new Date(row.dueAt) } : null;
-}
-
 /** One due step, on the caller's transaction: the same use-cases the workers run, at clock time. */
 async function applyDueItem(conn: PoolConnection, deps: AdvanceTestClockDeps, clockId: string, due: DueItem, at: Date) {
-  if (due.kind === 'payout') {
-    const rows = (await conn.query(
-      `SELECT ${PAYOUT_COLUMNS} FROM Payout WHERE id = ? AND testClockId = ? AND nextTransitionAt <= ? FOR UPDATE`,
-      [due.id, clockId, due.dueAt],
-    )) as PayoutRow[];
-    if (rows[0]) await advanceDuePayout(conn, rows[0], deps.scenarios, at);
-  } else if (due.kind === 'payment') {
-    const rows = (await conn.query(
-      `SELECT ${TRANSACTION_COLUMNS} FROM PaymentTransaction
-        WHERE id = ? AND testClockId = ? AND nextTransitionAt <= ? FOR UPDATE`,
-      [due.id, clockId, due.dueAt],
-    )) as Omit<TransactionRow, 'orderId'>[];
-    if (rows[0]) {
-      await advanceDuePayment(conn, rows[0], { scenarios: deps.scenarios, publicUrl: deps.checkoutPublicUrl }, at);
-    }
-  } else {
-    const rows = (await conn.query(
-      `SELECT ${CHECKOUT_COLUMNS} FROM Checkout
-        WHERE id = ? AND testClockId = ? AND status = 'OPEN' AND expiresAt <= ? FOR UPDATE`,
-      [due.id, clockId, due.dueAt],
-    )) as CheckoutRow[];
-    if (rows[0]) await expireCheckout(conn, rows[0], deps.checkoutPublicUrl, at);
-  }
+  const locked = await lockDueItem(conn, clockId, due);
+  if (!locked) return;
+  if (locked.kind === 'payout') await advanceDuePayout(conn, locked.row, deps.scenarios, at);
+  else if (locked.kind === 'payment') {
+    await advanceDuePayment(conn, locked.row, { scenarios: deps.scenarios, publicUrl: deps.checkoutPublicUrl }, at);
+  } else if (locked.kind === 'refund') await advanceDueRefund(conn, locked.row, at);
+  else await expireCheckout(conn, locked.row, deps.checkoutPublicUrl, at);
 }
 
-/** The clock follows each step (so a crash leaves it where the applied steps are), and the claim is still ours. */
+/** The clock follows each step, and the claim is still ours. */
 async function keepClaim(conn: PoolConnection, clockId: string, version: number, at: Date) {
-  const kept = await conn.query(
-    `UPDATE TestClock SET frozenTime = GREATEST(frozenTime, ?), advanceHeartbeatAt = NOW(3), updatedAt = NOW(3)
-      WHERE id = ? AND version = ? AND status = 'advancing'`,
-    [at, clockId, version],
-  );
-  if (kept.affectedRows !== 1) throw takenOver();
+  if (!(await moveClaimedClock(conn, clockId, version, at))) throw takenOver();
 }
 
 const takenOver = () =>

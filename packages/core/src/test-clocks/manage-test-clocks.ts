@@ -2,7 +2,8 @@ import { type Db, withSqlTransaction } from '@mypay/db';
 import { AppError, notFound } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
-import { decodeCursor, encodeCursor, type Page } from '../payouts/list-payouts.ts';
+import { createdWithin, mapPage, type Page, queryPage } from '../pagination/index.ts';
+import { deleteTestClockRow, findTestClockRow, insertTestClock, lockTestClockStatus } from './test-clock-repository.ts';
 import {
   TEST_CLOCK_COLUMNS,
   type TestClockResource,
@@ -38,23 +39,16 @@ export async function createTestClock(
   };
   const clock = toTestClockResource(row);
   await withSqlTransaction(db.pool, async (conn) => {
-    await conn.query(
-      `INSERT INTO TestClock (id, merchantId, name, frozenTime, status, version, createdAt, updatedAt)
-       VALUES (?, ?, ?, ?, 'ready', 0, ?, ?)`,
-      [row.id, row.merchantId, row.name, row.frozenTime, row.createdAt, row.updatedAt],
-    );
+    await insertTestClock(conn, row);
     await options.idempotency?.settle(conn, 201, clock);
   });
   return clock;
 }
 
 export async function getTestClockRow(db: Pick<Db, 'pool'>, merchantId: string, id: string): Promise<TestClockRow> {
-  const rows = (await db.pool.query(`SELECT ${TEST_CLOCK_COLUMNS} FROM TestClock WHERE id = ? AND merchantId = ?`, [
-    id,
-    merchantId,
-  ])) as TestClockRow[];
-  if (!rows[0]) throw notFound('test clock');
-  return rows[0];
+  const row = await findTestClockRow(db.pool, merchantId, id);
+  if (!row) throw notFound('test clock');
+  return row;
 }
 
 export async function getTestClockOrThrow(
@@ -70,33 +64,16 @@ export async function listTestClocks(
   db: Pick<Db, 'pool'>,
   input: { merchantId: string; limit: number; cursor?: string | undefined; from?: Date; to?: Date },
 ): Promise<Page<TestClockResource>> {
-  const where = ['merchantId = ?'];
-  const params: unknown[] = [input.merchantId];
-  if (input.from) {
-    where.push('createdAt >= ?');
-    params.push(input.from);
-  }
-  if (input.to) {
-    where.push('createdAt <= ?');
-    params.push(input.to);
-  }
-  if (input.cursor) {
-    const cursor = decodeCursor(input.cursor);
-    where.push('(createdAt < ? OR (createdAt = ? AND id < ?))');
-    params.push(cursor.createdAt, cursor.createdAt, cursor.id);
-  }
-  const rows = (await db.pool.query(
-    `SELECT ${TEST_CLOCK_COLUMNS} FROM TestClock WHERE ${where.join(' AND ')} ORDER BY createdAt DESC, id DESC LIMIT ?`,
-    [...params, input.limit + 1],
-  )) as TestClockRow[];
-  const hasMore = rows.length > input.limit;
-  const page = rows.slice(0, input.limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map(toTestClockResource),
-    hasMore,
-    nextCursor: hasMore && last ? encodeCursor(new Date(last.createdAt), last.id) : null,
-  };
+  const page = await queryPage<TestClockRow>(
+    db.pool,
+    {
+      select: TEST_CLOCK_COLUMNS,
+      from: 'TestClock',
+      where: [['merchantId = ?', input.merchantId], ...createdWithin(input)],
+    },
+    input,
+  );
+  return mapPage(page, toTestClockResource);
 }
 
 /**
@@ -110,21 +87,10 @@ export async function deleteTestClock(
   id: string,
 ): Promise<{ id: string; deleted: true }> {
   return withSqlTransaction(db.pool, async (conn) => {
-    const rows = (await conn.query('SELECT status FROM TestClock WHERE id = ? AND merchantId = ? FOR UPDATE', [
-      id,
-      merchantId,
-    ])) as { status: string }[];
-    if (!rows[0]) throw notFound('test clock');
-    if (rows[0].status === 'advancing') throw advancingError();
-    await conn.query('DELETE FROM TestClock WHERE id = ?', [id]);
-    await conn.query(
-      'UPDATE Payout SET nextTransitionAt = NULL WHERE testClockId = ? AND nextTransitionAt IS NOT NULL',
-      [id],
-    );
-    await conn.query(
-      'UPDATE PaymentTransaction SET nextTransitionAt = NULL WHERE testClockId = ? AND nextTransitionAt IS NOT NULL',
-      [id],
-    );
+    const status = await lockTestClockStatus(conn, merchantId, id);
+    if (!status) throw notFound('test clock');
+    if (status === 'advancing') throw advancingError();
+    await deleteTestClockRow(conn, id);
     return { id, deleted: true as const };
   });
 }

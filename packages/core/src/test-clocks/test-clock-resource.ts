@@ -1,5 +1,6 @@
 import type { PoolConnection } from '@mypay/db';
 import { AppError } from '../errors.ts';
+import { findClockTime } from './test-clock-repository.ts';
 
 export type TestClockStatus = 'ready' | 'advancing';
 
@@ -45,17 +46,13 @@ type Runner = Pick<PoolConnection, 'query'>;
  * merchant's, else 404 naming the field — another merchant's clock is not found either.
  */
 export async function clockTimeForBinding(runner: Runner, merchantId: string, testClockId: string): Promise<Date> {
-  const rows = (await runner.query('SELECT frozenTime FROM TestClock WHERE id = ? AND merchantId = ?', [
-    testClockId,
-    merchantId,
-  ])) as { frozenTime: Date }[];
-  const clock = rows[0];
+  const clock = await findClockTime(runner, testClockId, merchantId);
   if (!clock) {
     throw new AppError('NOT_FOUND', 'test clock not found', [
       { field: 'testClock', message: `no test clock ${testClockId} for this merchant` },
     ]);
   }
-  return new Date(clock.frozenTime);
+  return clock;
 }
 
 /**
@@ -63,8 +60,5 @@ export async function clockTimeForBinding(runner: Runner, merchantId: string, te
  * checkout). Null when the clock was deleted: its objects then keep to wall time for such steps.
  */
 export async function clockTimeOf(runner: Runner, testClockId: string): Promise<Date | null> {
-  const rows = (await runner.query('SELECT frozenTime FROM TestClock WHERE id = ?', [testClockId])) as {
-    frozenTime: Date;
-  }[];
-  return rows[0] ? new Date(rows[0].frozenTime) : null;
+  return findClockTime(runner, testClockId);
 }

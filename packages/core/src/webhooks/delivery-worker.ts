@@ -3,15 +3,17 @@ import type { Logger } from '../logger.ts';
 import {
   type AttemptToRecord,
   afterAttemptRecorded,
-  type ClaimedDelivery,
-  type ClaimScope,
   cancelDelivery,
-  claimDueDeliveries,
-  type DeliveryOutcome,
-  hasDueDeliveries,
   recordAttempts,
   sendClaimedDelivery,
 } from './deliver.ts';
+import {
+  type ClaimedDelivery,
+  type ClaimScope,
+  claimDueDeliveries,
+  type DeliveryOutcome,
+  hasDueDeliveries,
+} from './delivery-repository.ts';
 import type { WebhookSettings } from './settings.ts';
 import { onWebhooksEnqueued } from './worker-signal.ts';
 
@@ -32,6 +34,11 @@ export interface DeliveryWorker {
   readonly running: boolean;
   /** Deliveries being sent right now. */
   readonly inFlight: number;
+  /**
+   * Passes of the claim loop finished so far (each looked for due deliveries, or had no free slot):
+   * tests wait on it to know the worker looked again, instead of sleeping.
+   */
+  polls(): number;
 }
 
 export interface DeliveryWorkerOptions {
@@ -100,6 +107,7 @@ export function createDeliveryWorker(
   let stopping = false;
   let loopDone: Promise<void> | null = null;
   let wakeRechecks = 0;
+  let finishedPolls = 0;
   let interrupt: (() => void) | null = null;
   let unsubscribe: (() => void) | null = null;
   const record = createOutcomeRecorder(db, settings);
@@ -180,7 +188,9 @@ export function createDeliveryWorker(
             if (claimed.length > 0) wakeRechecks = 0;
           }
           errorBackoff = 0;
+          finishedPolls++;
         } catch (error) {
+          finishedPolls++;
           skipProbe = false;
           errorBackoff = Math.min(MAX_ERROR_BACKOFF_MS, Math.max(100, errorBackoff * 2));
           logger?.warn({ err: error, retryInMs: errorBackoff }, 'webhook worker cannot claim deliveries');
@@ -188,6 +198,7 @@ export function createDeliveryWorker(
           continue;
         }
       }
+      if (free <= 0) finishedPolls++;
       if (stopping) break;
       if (claimedFull && sending < settings.concurrency && inFlight.size < maxPending) continue;
       if (wakeRechecks > 0) {
@@ -207,6 +218,7 @@ export function createDeliveryWorker(
       return inFlight.size;
     },
     wake,
+    polls: () => finishedPolls,
     start() {
       if (running) return;
       running = true;

@@ -2,6 +2,7 @@ import type { Db } from '@mypay/db';
 import { notFound } from '../errors.ts';
 import type { EventBody } from './enqueue-event.ts';
 import { toEventBody } from './list-events.ts';
+import { findEventWithDeliveries } from './webhook-repository.ts';
 
 export interface WebhookAttemptView {
   attemptNumber: number;
@@ -33,20 +34,7 @@ export async function getEventOrThrow(
   merchantId: string,
   eventId: string,
 ): Promise<EventDetail> {
-  const row = await db.prisma.webhookEvent.findFirst({
-    where: { id: eventId, merchantId },
-    select: {
-      id: true,
-      type: true,
-      createdAt: true,
-      sequence: true,
-      payload: true,
-      deliveries: {
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        include: { endpoint: { select: { url: true } }, attempts: { orderBy: { id: 'asc' } } },
-      },
-    },
-  });
+  const row = await findEventWithDeliveries(db, merchantId, eventId);
   if (!row) throw notFound('event');
   return {
     ...toEventBody(row),

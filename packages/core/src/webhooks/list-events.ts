@@ -1,6 +1,6 @@
 import type { Db, Prisma, WebhookEvent } from '@mypay/db';
+import { keysetPrisma, mapPage, type Page, pageLimit, toPage } from '../pagination/index.ts';
 import type { EventBody, EventType } from './enqueue-event.ts';
-import { decodeEventCursor, encodeEventCursor } from './event-cursor.ts';
 
 export interface ListEventsInput {
   merchantId: string;
@@ -10,12 +10,6 @@ export interface ListEventsInput {
   type?: EventType;
   from?: Date;
   to?: Date;
-}
-
-export interface EventListPage<T> {
-  data: T[];
-  hasMore: boolean;
-  nextCursor: string | null;
 }
 
 /** The event as delivered ({id, type, createdAt, sequence, data}), from its stored payload. */
@@ -35,30 +29,18 @@ export function toEventBody(row: Pick<WebhookEvent, 'id' | 'type' | 'createdAt' 
 }
 
 /** The merchant's events, newest first, keyset-paginated on (createdAt, id). */
-export async function listEvents(db: Pick<Db, 'prisma'>, input: ListEventsInput): Promise<EventListPage<EventBody>> {
-  const limit = Math.min(100, Math.max(1, input.limit ?? 20));
+export async function listEvents(db: Pick<Db, 'prisma'>, input: ListEventsInput): Promise<Page<EventBody>> {
+  const limit = pageLimit(input.limit);
   const where: Prisma.WebhookEventWhereInput = { merchantId: input.merchantId };
   if (input.type) where.type = input.type;
   if (input.from || input.to)
     where.createdAt = { ...(input.from && { gte: input.from }), ...(input.to && { lte: input.to }) };
-  if (input.cursor) {
-    const after = decodeEventCursor(input.cursor);
-    where.AND = [
-      { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] },
-    ];
-  }
+  const keyset = keysetPrisma(input.cursor, limit);
   const rows = await db.prisma.webhookEvent.findMany({
-    where,
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit + 1,
+    where: { AND: [where, keyset.where] },
+    orderBy: keyset.orderBy,
+    take: keyset.take,
     select: { id: true, type: true, createdAt: true, sequence: true, payload: true },
   });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const hasMore = rows.length > limit;
-  return {
-    data: page.map(toEventBody),
-    hasMore,
-    nextCursor: hasMore && last ? encodeEventCursor(last) : null,
-  };
+  return mapPage(toPage(rows, limit), toEventBody);
 }

@@ -3,6 +3,14 @@ import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
+import { findClockTime } from '../test-clocks/test-clock-repository.ts';
+import { type EventBody, testClockOfObject } from './enqueue-event.ts';
+import {
+  findEndpointTarget,
+  findStoredEvent,
+  findSubscribedEndpoints,
+  insertDueDelivery,
+} from './webhook-repository.ts';
 import { notifyWebhookWorkers } from './worker-signal.ts';
 
 export interface RedeliverInput {
@@ -21,7 +29,7 @@ export interface RedeliveryView {
 
 /**
  * Manual redelivery: a new delivery per target endpoint, due now, with its own attempt history
- * and the full retry schedule. Earlier deliveries are left as they are (their log stays true).
+ * and the full retry schedule (on the object's test clock, when it is bound). Earlier deliveries are left as they are (their log stays true).
  */
 export async function redeliverEvent(
   db: Pick<Db, 'pool'>,
@@ -30,24 +38,16 @@ export async function redeliverEvent(
   options: EffectOptions = {},
 ): Promise<{ eventId: string; deliveries: RedeliveryView[] }> {
   const result = await withSqlTransaction(db.pool, async (conn) => {
-    const [event] = (await conn.query('SELECT id, type FROM WebhookEvent WHERE id = ? AND merchantId = ?', [
-      input.eventId,
-      input.merchantId,
-    ])) as { id: string; type: string }[];
+    const event = await findStoredEvent(conn, input.merchantId, input.eventId);
     if (!event) throw notFound('event');
-    const endpoints = (
-      input.endpointId
-        ? await conn.query(
-            'SELECT id, url, enabled FROM WebhookEndpoint WHERE id = ? AND merchantId = ? AND deletedAt IS NULL',
-            [input.endpointId, input.merchantId],
-          )
-        : await conn.query(
-            `SELECT id, url, enabled FROM WebhookEndpoint
-              WHERE merchantId = ? AND enabled = TRUE AND deletedAt IS NULL
-                AND (events IS NULL OR JSON_CONTAINS(events, JSON_QUOTE(?)))`,
-            [input.merchantId, event.type],
-          )
-    ) as { id: string; url: string; enabled: number }[];
+    // An event of a bound object is redelivered on its clock (while the clock exists): created,
+    // attempted and retried at clock time, like the event's own deliveries (enqueue-event.ts).
+    const boundTo = testClockOfObject((event.body as EventBody).data?.object);
+    const clockTime = boundTo ? await findClockTime(conn, boundTo, input.merchantId) : null;
+    const clock = boundTo && clockTime ? { id: boundTo, time: clockTime } : null;
+    const endpoints = input.endpointId
+      ? await findEndpointTarget(conn, input.merchantId, input.endpointId)
+      : await findSubscribedEndpoints(conn, input.merchantId, event.type);
     if (input.endpointId && endpoints.length === 0) throw notFound('webhook endpoint');
     if (endpoints.some((e) => !e.enabled)) {
       throw new AppError('INVALID_STATE', 'the webhook endpoint is disabled; enable it before redelivering');
@@ -58,11 +58,7 @@ export async function redeliverEvent(
     const created: RedeliveryView[] = [];
     for (const endpoint of endpoints) {
       const id = newId('whd');
-      await conn.query(
-        `INSERT INTO WebhookDelivery (id, eventId, endpointId, status, attemptCount, nextAttemptAt, createdAt, updatedAt)
-         VALUES (?, ?, ?, 'PENDING', 0, NOW(3), NOW(3), NOW(3))`,
-        [id, event.id, endpoint.id],
-      );
+      await insertDueDelivery(conn, { id, eventId: event.id, endpointId: endpoint.id, clock });
       created.push({ id, endpointId: endpoint.id, url: endpoint.url, status: 'PENDING' });
     }
     if (audit) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_WEBHOOK_RETRY_SCHEDULE, parseDuration } from '../config.ts';
+import { booleanFromEnv, DEFAULT_WEBHOOK_RETRY_SCHEDULE, durationFromEnv, parseDuration } from '../config.ts';
 
 /**
  * Webhook tuning, as plain values. Processes add `webhookEnvShape` to their env schema (next to
@@ -42,25 +42,12 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   dbConnections: 4,
 };
 
-const duration = z.string().transform((text, ctx) => {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
-
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 export const webhookEnvShape = {
   /** Run the delivery worker in this process (default true; turn off for one-off scripts). */
   WEBHOOK_WORKER_ENABLED: booleanFromEnv.default(true),
-  WEBHOOK_POLL_INTERVAL: duration.prefault('100ms'),
+  WEBHOOK_POLL_INTERVAL: durationFromEnv.prefault('100ms'),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
-  WEBHOOK_DISABLE_AFTER: duration.prefault('3d'),
+  WEBHOOK_DISABLE_AFTER: durationFromEnv.prefault('3d'),
   WEBHOOK_DB_CONNECTIONS: z.coerce.number().int().min(0).max(64).default(4),
 } as const;
 

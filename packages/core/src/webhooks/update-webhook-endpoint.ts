@@ -35,6 +35,8 @@ export async function updateWebhookEndpoint(
     } else if (input.enabled === false && before.enabled) {
       Object.assign(data, { enabled: false, disabledAt: new Date(), disabledReason: 'disabled by merchant' });
     }
+    // Nothing asked for, or nothing different: no write and no audit row.
+    if (Object.keys(data).length === 0) return before;
     const after = await tx.webhookEndpoint.update({ where: { id: endpointId }, data });
     if (audit) {
       await recordAudit(tx, {

@@ -12,11 +12,15 @@ export interface WebhookEndpointView {
   enabled: boolean;
   disabledAt: string | null;
   disabledReason: string | null;
+  secretRotatedAt: string | null;
+  /** Until then deliveries carry a second v1 signature made with the replaced secret. */
+  previousSecretExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
-export function toWebhookEndpointView(row: WebhookEndpoint): WebhookEndpointView {
+export function toWebhookEndpointView(row: WebhookEndpoint, now: Date = new Date()): WebhookEndpointView {
+  const overlapEnds = row.previousSecret && row.previousSecretExpiresAt ? row.previousSecretExpiresAt : null;
   return {
     id: row.id,
     url: row.url,
@@ -27,6 +31,8 @@ export function toWebhookEndpointView(row: WebhookEndpoint): WebhookEndpointView
     enabled: row.enabled,
     disabledAt: row.disabledAt?.toISOString() ?? null,
     disabledReason: row.disabledReason,
+    secretRotatedAt: row.secretRotatedAt?.toISOString() ?? null,
+    previousSecretExpiresAt: overlapEnds && overlapEnds > now ? overlapEnds.toISOString() : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

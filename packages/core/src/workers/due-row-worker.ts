@@ -33,6 +33,24 @@ export interface DueRowWorkerOptions<Row> {
   retryDelayMs?: number;
   /** Isolation of the claim-and-handle transactions (default: the server's, REPEATABLE READ). */
   isolation?: SqlTransactionOptions['isolation'];
+  /** Claim only some merchants' rows (tests sharing one database); default: every row. */
+  scope?: WorkerScope;
+}
+
+/**
+ * Restricts a worker to some merchants' rows. Not needed in production (every worker serves every
+ * merchant); test files that share one database use it so their workers leave each other's rows
+ * alone. The list is read at every poll, so a test may add the merchants it creates later; an
+ * empty list claims nothing.
+ */
+export interface WorkerScope {
+  merchantIds?: readonly string[];
+}
+
+function scopeFilter(scope: WorkerScope | undefined): { sql: string; params: unknown[] } {
+  if (!scope?.merchantIds) return { sql: '', params: [] };
+  if (scope.merchantIds.length === 0) return { sql: ' AND FALSE', params: [] };
+  return { sql: ' AND merchantId IN (?)', params: [[...scope.merchantIds]] };
 }
 
 export interface DueRowWorker {
@@ -41,6 +59,8 @@ export interface DueRowWorker {
   stop(): Promise<void>;
   /** One poll; returns how many rows were handled. For tests and scripts. */
   runOnce(): Promise<number>;
+  /** Polls finished so far (scheduled or runOnce, handled rows or not): tests wait on it to know a sweep ran. */
+  polls(): number;
 }
 
 // Handling rows grouped by merchant takes balance-row locks in one order, so two replicas'
@@ -69,6 +89,7 @@ export function createDueRowWorker<Row extends { id: string | number }>(
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<unknown> | null = null;
   let failing = false;
+  let finishedPolls = 0;
 
   /** Ids still backing off. An entry outlives its wait (it counts the failures in a row) until the row is handled. */
   function backingOff(): Row['id'][] {
@@ -77,8 +98,13 @@ export function createDueRowWorker<Row extends { id: string | number }>(
     for (const [id, entry] of backoff) if (entry.until > now) ids.push(id);
     return ids;
   }
-  const notBackingOff = (ids: Row['id'][]) =>
-    ids.length > 0 ? { sql: ' AND id NOT IN (?)', params: [ids] } : { sql: '', params: [] };
+  /** The claim's extra conditions: the scope, and no row still backing off. */
+  function claimable(): { sql: string; params: unknown[] } {
+    const scope = scopeFilter(options.scope);
+    const ids = backingOff();
+    if (ids.length === 0) return scope;
+    return { sql: `${scope.sql} AND id NOT IN (?)`, params: [...scope.params, ids] };
+  }
 
   function failed(id: Row['id'], error: unknown) {
     const failures = (backoff.get(id)?.failures ?? 0) + 1;
@@ -103,7 +129,7 @@ export function createDueRowWorker<Row extends { id: string | number }>(
 
   async function runBatch(): Promise<number> {
     const now = new Date();
-    const skip = notBackingOff(backingOff());
+    const skip = claimable();
     return withSqlTransaction(
       options.pool,
       async (conn) => {
@@ -128,14 +154,15 @@ export function createDueRowWorker<Row extends { id: string | number }>(
     let handled = 0;
     for (const id of ids) {
       const now = new Date();
+      const scope = scopeFilter(options.scope);
       try {
         handled += await withSqlTransaction(
           options.pool,
           async (conn) => {
             const rows = (await conn.query(
               `SELECT ${options.columns} FROM ${options.table}
-                WHERE id = ? AND ${options.dueColumn} <= ?${where} FOR UPDATE SKIP LOCKED`,
-              [id, now],
+                WHERE id = ? AND ${options.dueColumn} <= ?${where}${scope.sql} FOR UPDATE SKIP LOCKED`,
+              [id, now, ...scope.params],
             )) as Row[];
             const row = rows[0];
             if (row) await options.handle(conn, row, now);
@@ -152,7 +179,10 @@ export function createDueRowWorker<Row extends { id: string | number }>(
   }
 
   // A worker's events name no request, even when a request kicks a poll (or started the worker).
-  const runOnce = (): Promise<number> => runOutsideRequestScope(poll);
+  const runOnce = (): Promise<number> =>
+    runOutsideRequestScope(poll).finally(() => {
+      finishedPolls++;
+    });
 
   async function poll(): Promise<number> {
     try {
@@ -161,7 +191,7 @@ export function createDueRowWorker<Row extends { id: string | number }>(
       failing = false;
       return handled;
     } catch (error) {
-      const skip = notBackingOff(backingOff());
+      const skip = claimable();
       const ids = await options.pool
         .query(
           `SELECT id FROM ${options.table} WHERE ${options.dueColumn} <= ?${where}${skip.sql} ORDER BY ${options.dueColumn} LIMIT ?`,
@@ -210,5 +240,6 @@ export function createDueRowWorker<Row extends { id: string | number }>(
       await current?.catch(() => {});
     },
     runOnce,
+    polls: () => finishedPolls,
   };
 }

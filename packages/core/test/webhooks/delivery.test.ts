@@ -9,6 +9,7 @@ import {
   verifySignature,
 } from '../../src/index.ts';
 import {
+  afterPolls,
   emit,
   newEndpoint,
   newMerchant,
@@ -66,7 +67,8 @@ describe('webhook delivery worker', () => {
       },
       { what: 'delivery' },
     );
-    await sleep(150); // nothing more may arrive after delivery
+    // Two more polls of the worker: had it anything left to send, it would have sent it.
+    await afterPolls([worker]);
 
     expect(delivered).toMatchObject({ status: 'DELIVERED', attemptCount: 3, nextAttemptAt: null, lastStatusCode: 200 });
     expect(receiver.hits).toHaveLength(3);
@@ -116,7 +118,7 @@ describe('webhook delivery worker', () => {
       return rows[0]?.status === 'FAILED' ? rows : null;
     });
     expect(row).toMatchObject({ attemptCount: 3, nextAttemptAt: null, lastStatusCode: 503 });
-    await sleep(150);
+    await afterPolls([worker]);
     expect(receiver.hits).toHaveLength(3);
   });
 
@@ -245,7 +247,8 @@ describe('webhook delivery worker', () => {
       createDeliveryWorker(db, testSettings({ pollIntervalMs: 5_000 }), { scope: { endpointIds: [endpoint.id] } }),
     );
     worker.start();
-    await sleep(50); // the worker is now in its long sleep
+    // Its first poll found nothing: the worker is now in its long sleep.
+    await waitFor(() => worker.polls() >= 1, { what: 'the first poll' });
     const started = Date.now();
     await emit(db, merchantId);
     await waitFor(() => receiver.hits.length > 0 || null, { intervalMs: 5 });

@@ -15,6 +15,7 @@ import {
   verifySignature,
 } from '../../src/index.ts';
 import {
+  afterPolls,
   emit,
   newEndpoint,
   newMerchant,
@@ -325,7 +326,7 @@ describe('endpoint auto-disable', () => {
     const hits = receiver.hits.length;
     const later = await emit(db, merchantId);
     expect((await getEventOrThrow(db, merchantId, later.id)).deliveries).toEqual([]);
-    await sleep(150);
+    await afterPolls([worker]);
     expect(receiver.hits.length).toBe(hits);
     const enabled = await updateWebhookEndpoint(
       db,

@@ -104,17 +104,7 @@ export function emit(db: Db, merchantId: string, type: EventType = 'payout.creat
   return withSqlTransaction(db.pool, (conn) => enqueueEvent(conn, merchantId, type, object));
 }
 
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  { timeoutMs = 10_000, intervalMs = 20, what = 'condition' } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+// The shared wait of every test (test/support/wait.ts), under the name these tests use.
+export { afterPolls, waitUntil as waitFor } from '../../../../test/support/wait.ts';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createDb, type Db } from '@mypay/db';
+import { createDb, type Db, type PoolConnection } from '@mypay/db';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -73,6 +73,20 @@ function workerFor(merchantId: string, handle: () => Promise<void>, retryDelayMs
   return { worker, lines };
 }
 
+/** A worker over every due payout of the merchants in `merchantIds` (no other condition). */
+function scopedWorker(merchantIds: string[], handle: (conn: PoolConnection, row: PayoutRow) => Promise<void>) {
+  return createDueRowWorker<PayoutRow>({
+    name: 'scoped',
+    pool: db.pool,
+    logger: pino({ level: 'silent' }),
+    table: 'Payout',
+    dueColumn: 'nextTransitionAt',
+    columns: PAYOUT_COLUMNS,
+    scope: { merchantIds },
+    handle,
+  });
+}
+
 const dueOf = async (payoutId: string) =>
   (
     (await db.pool.query('SELECT nextTransitionAt FROM Payout WHERE id = ?', [payoutId])) as {
@@ -128,5 +142,46 @@ describe('due-row worker error path', () => {
     expect(await dueOf(payoutId)).toEqual(due);
     expect(lines.filter((l) => l.err?.stack)).toHaveLength(1);
     expect(lines.filter((l) => l.msg === 'row handling failed again').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('when polls finish, with rows to handle or none, then polls() counts each of them', async () => {
+    const { merchantId } = await duePayout();
+    const { worker } = workerFor(merchantId, async () => {}, 50);
+    const before = worker.polls();
+    // The payout's handle leaves it due (it does nothing), so each poll claims it; the count is of polls.
+    await worker.runOnce();
+    await worker.runOnce();
+    expect(worker.polls() - before).toBe(2);
+  });
+
+  it('when a worker is scoped to some merchants, then it claims only their due rows, and a merchant added to the list later', async () => {
+    const mine = await duePayout();
+    const other = await duePayout();
+    const merchantIds = [mine.merchantId];
+    const handled: string[] = [];
+    const worker = scopedWorker(merchantIds, async (conn, row) => {
+      handled.push(row.id);
+      await conn.query('UPDATE Payout SET nextTransitionAt = NULL WHERE id = ?', [row.id]);
+    });
+
+    await worker.runOnce();
+    expect(handled).toEqual([mine.payoutId]);
+    expect(await dueOf(other.payoutId)).toEqual(other.due);
+
+    merchantIds.push(other.merchantId);
+    await worker.runOnce();
+    expect(handled).toEqual([mine.payoutId, other.payoutId]);
+  });
+
+  it('when a worker is scoped to no merchant, then it claims nothing', async () => {
+    const { payoutId, due } = await duePayout();
+    let calls = 0;
+    const worker = scopedWorker([], async () => {
+      calls++;
+    });
+
+    expect(await worker.runOnce()).toBe(0);
+    expect(calls).toBe(0);
+    expect(await dueOf(payoutId)).toEqual(due);
   });
 });

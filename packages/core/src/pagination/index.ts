@@ -1,0 +1,3 @@
+export * from './cursor.ts';
+export * from './keyset.ts';
+export * from './page.ts';
