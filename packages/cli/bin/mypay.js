@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run as is (like the services): load tsx, then the entry point.
-import { register } from 'tsx/esm/api';
+// The built CLI (dist/main.js, `pnpm build`: plain JavaScript, no TypeScript loader) when it is
+// there; else, in a checkout that was not built, the TypeScript sources through tsx.
+import { existsSync } from 'node:fs';
 
-register();
-const { runAndExit } = await import('../src/main.ts');
-runAndExit();
+const built = new URL('../dist/main.js', import.meta.url);
+let main;
+if (existsSync(built)) {
+  main = await import(built.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  main = await import('../src/main.ts');
+}
+main.runAndExit();

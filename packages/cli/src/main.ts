@@ -9,6 +9,8 @@ import {
 } from './commands/clocks.ts';
 import { listen } from './commands/listen.ts';
 import { login } from './commands/login.ts';
+import { logsCommand } from './commands/logs.ts';
+import { createRefundCommand, getRefundCommand, listRefundsCommand } from './commands/refunds.ts';
 import {
   balanceCommand,
   createPayoutCommand,
@@ -21,6 +23,12 @@ import {
   scenariosCommand,
 } from './commands/resources.ts';
 import { trigger } from './commands/trigger.ts';
+import {
+  getEndpointCommand,
+  listEndpointsCommand,
+  rotateSecretCommand,
+  updateEndpointCommand,
+} from './commands/webhook-endpoints.ts';
 import { clientFor, configPath, type GlobalOptions, listenSecret, newListenSecret, resolveConfig } from './config.ts';
 import { EXIT_OK, EXIT_USAGE, err, maskKey, out, reportError, UsageError } from './output.ts';
 import { TRIGGER_TARGETS } from './trigger-plans.ts';
@@ -189,9 +197,21 @@ export function buildProgram(): Command {
     .command('create')
     .description('Create a payout (the account number picks the scenario: mypay scenarios)')
     .requiredOption('--amount <paisa>', 'amount in paisa (150000 is PKR 1,500.00)')
-    .requiredOption('--account <number>', 'wallet mobile 03XXXXXXXXX or bank account / IBAN')
-    .addOption(new Option('--type <type>', 'destination type (default: from the number)').choices(['wallet', 'bank']))
-    .option('--provider <code>', 'wallet or bank code (default JAZZCASH / HBL)')
+    .option('--account <number>', 'wallet mobile 03XXXXXXXXX or bank account number')
+    .option(
+      '--iban <iban>',
+      'a Pakistani IBAN (PK…, spaces allowed): its bank code names the bank, its last digits the scenario',
+    )
+    .option('--raast <mobile>', 'a Raast ID (the mobile number of the account): the mobile scenario numbers apply')
+    .addOption(
+      new Option('--type <type>', 'destination type (default: from the number)').choices([
+        'wallet',
+        'bank',
+        'iban',
+        'raast',
+      ]),
+    )
+    .option('--provider <code>', 'wallet or bank code (default JAZZCASH / HBL; optional with --iban and --raast)')
     .option('--reference <ref>', 'your unique reference (default: generated)')
     .option('--title <name>', 'account title')
     .option('--description <text>')
@@ -214,6 +234,70 @@ export function buildProgram(): Command {
     .option('--cursor <cursor>', 'nextCursor of the previous page')
     .action(async (options, command: Command) =>
       listPayoutsCommand(client(command), { ...options, json: config(command).json }),
+    );
+
+  const refunds = program.command('refunds').description('Refunds of payments (Payment API)');
+  refunds
+    .command('create')
+    .description("Refund a payment, in full or in part (the payer's scenario decides the outcome)")
+    .requiredOption('--transaction <id>', 'the payment to refund (txn_…)')
+    .option('--amount <paisa>', 'amount in paisa (default: all that remains refundable)')
+    .option('--reason <text>', 'your note, kept with the refund')
+    .option('--idempotency-key <key>', 'default: a fresh one per command')
+    .action(async (options, command: Command) =>
+      createRefundCommand(client(command), { ...options, json: config(command).json }),
+    );
+  refunds
+    .command('get')
+    .argument('<id>', 'refund id (re_…)')
+    .description('A refund')
+    .action(async (id: string, _options, command: Command) =>
+      getRefundCommand(client(command), id, config(command).json),
+    );
+  refunds
+    .command('list')
+    .description('Refunds, newest first')
+    .option('--transaction <id>', 'refunds of this payment only')
+    .option('--status <status>', 'PENDING, SUCCEEDED or FAILED')
+    .option('--limit <n>', '1–100', '20')
+    .option('--cursor <cursor>', 'nextCursor of the previous page')
+    .action(async (options, command: Command) =>
+      listRefundsCommand(client(command), { ...options, json: config(command).json }),
+    );
+
+  const webhooks = program.command('webhooks').description('Your webhook endpoints (Payout API)');
+  webhooks
+    .command('list')
+    .description('Your webhook endpoints')
+    .action(async (_options, command: Command) => listEndpointsCommand(client(command), config(command).json));
+  webhooks
+    .command('get')
+    .argument('<id>', 'endpoint id (we_…)')
+    .description('An endpoint with its delivery success over the last 24 h')
+    .action(async (id: string, _options, command: Command) =>
+      getEndpointCommand(client(command), id, config(command).json),
+    );
+  webhooks
+    .command('update')
+    .argument('<id>', 'endpoint id (we_…)')
+    .description('Change an endpoint, or disable / enable it')
+    .option('--url <url>', 'new URL')
+    .option('--events <types>', 'only these event types (comma-separated, repeatable)', collectList, [])
+    .option('--all-events', 'every event type')
+    .option('--description <text>', 'new description ("" clears it)')
+    .option('--enable', 'enable it (also one disabled for failing)')
+    .option('--disable', 'disable it: it receives nothing until enabled again')
+    .action(async (id: string, options, command: Command) =>
+      updateEndpointCommand(client(command), id, { ...options, json: config(command).json }),
+    );
+  webhooks
+    .command('rotate-secret')
+    .argument('<id>', 'endpoint id (we_…)')
+    .description('Roll the signing secret; the old one keeps signing deliveries during the overlap')
+    .option('--overlap <seconds>', 'how long the old secret still signs (default 86400, at most 604800)')
+    .option('--idempotency-key <key>', 'default: a fresh one per command')
+    .action(async (id: string, options, command: Command) =>
+      rotateSecretCommand(client(command), id, { ...options, json: config(command).json }),
     );
 
   program
@@ -251,6 +335,33 @@ export function buildProgram(): Command {
       getEventCommand(client(command), id, config(command).json),
     );
 
+  program
+    .command('logs')
+    .description('Your requests to both APIs, newest first (docs/debugging.md); --follow prints them as they happen')
+    .option('--status <status>', 'a code like 422 or a class like 4xx')
+    .option('--method <method>', 'GET, POST, PUT, PATCH or DELETE')
+    .option('--path <prefix>', 'path prefix, e.g. /api/v1/payouts')
+    .option('--object <id>', 'requests that created or read this object (po_…, cs_…, txn_…)')
+    .option('--idempotency-key <key>', 'every try of one Idempotency-Key')
+    .option('--from <time>', 'at or after (ISO-8601)')
+    .option('--to <time>', 'at or before (ISO-8601)')
+    .option('--limit <n>', '1–100', '20')
+    .option('--cursor <cursor>', 'nextCursor of the previous page')
+    .option('-f, --follow', 'keep polling and print one line per new request until Ctrl-C')
+    .option('--interval <seconds>', 'how often --follow polls', '1')
+    .action(async (options, command: Command) => {
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        await logsCommand(client(command), { ...options, json: config(command).json }, controller.signal);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+
   return program;
 }
 
@@ -278,5 +389,6 @@ export function runAndExit(argv: string[] = process.argv): void {
   });
 }
 
-// `tsx packages/cli/src/main.ts …` (pnpm mypay); the bin calls runAndExit itself.
+// `node --import tsx packages/cli/src/main.ts …` (pnpm mypay: one process, so Ctrl-C reaches the CLI
+// itself rather than racing the tsx CLI's signal relay to its child); the bin calls runAndExit itself.
 if (/[\\/]cli[\\/]src[\\/]main\.ts$/.test(process.argv[1] ?? '')) runAndExit();

@@ -78,10 +78,31 @@ export function table(headers: string[], rows: string[][]): string {
 
 const HINTS: Record<string, string> = {
   UNAUTHENTICATED: 'check your key with mypay login',
-  FORBIDDEN: 'this key may not use this API: log in with a key of scope payout, payment or all (mypay login)',
   RATE_LIMITED: 'slow down and try again shortly',
   DATABASE_UNAVAILABLE: 'the sandbox database is down; try again shortly',
 };
+
+interface ScopeDetail {
+  field?: string;
+  message: string;
+  keyScope: string;
+  requiredScope: string;
+}
+
+/** The API's "missing scope" detail of a 403 (absent when the merchant is suspended). */
+function scopeDetail(details: readonly { field?: string; message: string }[]): ScopeDetail | undefined {
+  return details.find(
+    (d): d is ScopeDetail =>
+      d.field === 'scope' &&
+      typeof (d as Partial<ScopeDetail>).requiredScope === 'string' &&
+      typeof (d as Partial<ScopeDetail>).keyScope === 'string',
+  );
+}
+
+function scopeHint(required: string): string {
+  const flag = required === 'payment' ? '--payment-api-key / MYPAY_PAYMENT_API_KEY' : '--api-key / MYPAY_API_KEY';
+  return `log in with a key of scope "all" (mypay login; the seed prints one), or give this API a key of scope "${required}" with ${flag}`;
+}
 
 /** How a key is shown anywhere the CLI writes: its first 12 characters (`mp_test_1a2b…`), never all of it. */
 export function maskKey(key: string): string {
@@ -123,12 +144,19 @@ export function reportError(
       return EXIT_API_ERROR;
     }
     let hint = HINTS[error.code];
+    const scope = error.code === 'FORBIDDEN' ? scopeDetail(error.details) : undefined;
+    if (scope) hint = scopeHint(scope.requiredScope);
     if (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT') {
       hint = 'is the API running there? set the URL with --base-url / --payment-base-url or mypay login';
     }
     const red = (text: string) => paint('red', text, colorEnabled(process.stderr));
     err(`${red(error.code)}: ${error.message}${hint ? ` — ${hint}` : ''}`);
-    for (const detail of error.details) err(`  ${detail.field ? `${detail.field}: ` : ''}${detail.message}`);
+    // A detail's code names the rule that failed (e.g. INVALID_IBAN_CHECKSUM): worth printing.
+    for (const detail of error.details) {
+      if ((detail as unknown) === scope) continue;
+      const code = typeof detail.code === 'string' ? ` (${detail.code})` : '';
+      err(`  ${detail.field ? `${detail.field}: ` : ''}${detail.message}${code}`);
+    }
     if (error.requestId) err(paint('dim', `  request id ${error.requestId}`, colorEnabled(process.stderr)));
     return EXIT_API_ERROR;
   }

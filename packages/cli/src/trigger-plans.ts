@@ -20,6 +20,14 @@ export type TriggerPlan =
     }
   | { kind: 'checkout-expiry'; waitFor: ['EXPIRED']; events: string[] }
   | { kind: 'checkout-cancel'; events: string[] }
+  | {
+      kind: 'refund';
+      /** The payer's scenario: it drives the refund (SUCCESS refunds at once, TITLE_MISMATCH fails). */
+      scenario: ScenarioKey;
+      /** Refund statuses that mean "done" for --wait; empty: the create call's answer is the outcome. */
+      waitFor: string[];
+      events: string[];
+    }
   | { kind: 'webhook-test'; events: string[] };
 
 const payout = (scenario: ScenarioKey, waitFor: string[], events: string[], expectError?: string): TriggerPlan => ({
@@ -55,6 +63,24 @@ export const EVENT_PLANS: Record<string, TriggerPlan> = {
     ['REFUNDED'],
     ['payment.succeeded', 'checkout.completed', 'payment.refunded'],
   ),
+  'refund.created': {
+    kind: 'refund',
+    scenario: 'SUCCESS',
+    waitFor: [],
+    events: ['payment.succeeded', 'checkout.completed', 'refund.created', 'refund.succeeded', 'payment.refunded'],
+  },
+  'refund.succeeded': {
+    kind: 'refund',
+    scenario: 'SUCCESS',
+    waitFor: [],
+    events: ['payment.succeeded', 'checkout.completed', 'refund.created', 'refund.succeeded', 'payment.refunded'],
+  },
+  'refund.failed': {
+    kind: 'refund',
+    scenario: 'TITLE_MISMATCH',
+    waitFor: ['FAILED'],
+    events: ['payment.succeeded', 'checkout.completed', 'refund.created', 'refund.failed'],
+  },
   'checkout.expired': { kind: 'checkout-expiry', waitFor: ['EXPIRED'], events: ['checkout.expired'] },
   'checkout.cancelled': { kind: 'checkout-cancel', events: ['checkout.cancelled'] },
   'webhook.test': { kind: 'webhook-test', events: ['webhook.test'] },

@@ -7,17 +7,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMerchant, insertApiKey } from '@mypay/core';
-import { createDb, type Db } from '@mypay/db';
+import { createDb, type Db, dropDatabase, withDatabaseName } from '@mypay/db';
 import { verifyWebhook } from '@mypay/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareDatabase } from '../../../prisma/prepare-database.ts';
+import { waitUntil as waitUntilShared } from '../../../test/support/wait.ts';
 
 /**
  * The Stripe-CLI workflow for real: both APIs as child processes, a local receiver, `mypay listen`
  * as a child process forwarding to it, `mypay trigger` making events, and a Payout API restart in
  * the middle. Nothing here asserts on timing; every wait is generous (the machine is shared).
+ * The APIs run on a scratch database of their own: their workers serve every merchant, so on the
+ * shared one they would claim other test files' payouts and webhook deliveries.
  */
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const databaseUrl = process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/mypay_test';
+const databaseUrl = withDatabaseName(
+  process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/mypay_test',
+  `mypay_cli_${randomBytes(4).toString('hex')}`,
+);
 const children: ChildProcess[] = [];
 let db: Db;
 let key: string;
@@ -39,15 +46,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitUntil(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const waitUntil = (what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 90_000) =>
+  waitUntilShared(probe, { what, timeoutMs, intervalMs: 100 });
 
 async function startApi(service: 'payout-api' | 'payment-api', port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/server.ts`], {
@@ -107,6 +107,7 @@ function runCli(args: string[], extraEnv: Record<string, string> = {}, input?: s
 }
 
 beforeAll(async () => {
+  await prepareDatabase(databaseUrl);
   db = createDb(databaseUrl, { connectionLimit: 2 });
   const suffix = randomBytes(6).toString('hex');
   ({ id: merchantId } = await createMerchant(db, {
@@ -134,12 +135,13 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/webhooks`;
   [payoutPort, paymentPort] = [await freePort(), await freePort()];
   await Promise.all([startApi('payout-api', payoutPort), startApi('payment-api', paymentPort)]);
-}, 180_000);
+}, 300_000); // with the scratch database made (migrate and seed) before the servers start
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await new Promise((r) => receiver?.close(r));
   await db?.close();
+  await dropDatabase(databaseUrl).catch(() => {});
 });
 
 describe('mypay CLI', () => {

@@ -9,6 +9,8 @@ describe('trigger plans', () => {
     expect(planFor('payment.refunded')).toMatchObject({ kind: 'payment', scenario: 'REVERSED', waitFor: ['REFUNDED'] });
     expect(planFor('checkout.expired')).toMatchObject({ kind: 'checkout-expiry' });
     expect(planFor('checkout.cancelled')).toMatchObject({ kind: 'checkout-cancel', events: ['checkout.cancelled'] });
+    expect(planFor('refund.succeeded')).toMatchObject({ kind: 'refund', scenario: 'SUCCESS', waitFor: [] });
+    expect(planFor('refund.failed')).toMatchObject({ kind: 'refund', scenario: 'TITLE_MISMATCH', waitFor: ['FAILED'] });
     for (const [type, plan] of Object.entries(EVENT_PLANS)) expect(plan.events).toContain(type);
   });
 

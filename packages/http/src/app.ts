@@ -2,6 +2,7 @@ import type { Logger, TrustProxySetting } from '@mypay/core';
 import express, { type Express } from 'express';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { requestLogger } from './logging.ts';
+import { type AppMetrics, httpMetrics, metricsHandler } from './metrics.ts';
 import { requestId } from './request-id.ts';
 
 export interface BaseAppOptions {
@@ -10,6 +11,10 @@ export interface BaseAppOptions {
   trustProxy?: TrustProxySetting;
   /** Paths not logged per request (e.g. health probes). */
   quietPaths?: string[];
+  /** Counts and times every request; `/metrics` is served here unless `metricsOnOwnPort`. */
+  metrics?: AppMetrics;
+  /** METRICS_PORT is set: server.ts serves `/metrics` on its own listener instead. */
+  metricsOnOwnPort?: boolean;
 }
 
 /** An Express app with the pieces every API starts with: request id, request logs, no fingerprinting. */
@@ -18,8 +23,12 @@ export function createBaseApp(options: BaseAppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', options.trustProxy ?? 'loopback');
+  if (options.metrics) {
+    app.use(httpMetrics(options.metrics));
+    if (!options.metricsOnOwnPort) app.get('/metrics', metricsHandler(options.metrics));
+  }
   app.use(requestId());
-  app.use(requestLogger(options.logger, { ignorePaths: options.quietPaths }));
+  app.use(requestLogger(options.logger, { ignorePaths: [...(options.quietPaths ?? []), '/metrics'] }));
   return app;
 }
 

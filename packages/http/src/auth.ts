@@ -1,4 +1,12 @@
-import { type ApiKeyScope, AppError, type AuditContext, sha256Hex } from '@mypay/core';
+import {
+  type ApiKeyScope,
+  type ApiKeyStanding,
+  AppError,
+  type AuditContext,
+  assertApiKeyAllowed,
+  findApiKeyByHash,
+  sha256Hex,
+} from '@mypay/core';
 import type { Pool } from '@mypay/db';
 import type { NextFunction, Request, Response } from 'express';
 import { requestIdOf } from './request-id.ts';
@@ -16,14 +24,6 @@ declare global {
       principal?: ApiKeyPrincipal;
     }
   }
-}
-
-interface KeyRow {
-  id: string;
-  merchantId: string;
-  scope: ApiKeyScope;
-  revoked: boolean;
-  merchantSuspended: boolean;
 }
 
 export interface ApiKeyAuthOptions {
@@ -57,29 +57,14 @@ export function readApiKey(req: Request): string | undefined {
 export function apiKeyAuth(options: ApiKeyAuthOptions) {
   const ttl = options.cacheTtlMs ?? 1_000;
   const touchInterval = options.touchIntervalMs ?? 60_000;
-  const cache = new Map<string, { row: KeyRow | null; expiresAt: number }>();
+  const cache = new Map<string, { row: ApiKeyStanding | null; expiresAt: number }>();
   const lastTouched = new Map<string, number>();
 
-  async function lookup(hash: string): Promise<KeyRow | null> {
+  async function lookup(hash: string): Promise<ApiKeyStanding | null> {
     const now = Date.now();
     const hit = cache.get(hash);
     if (hit && hit.expiresAt > now) return hit.row;
-    const rows = await options.pool.query(
-      `SELECT k.id, k.merchantId, k.scope, k.revokedAt IS NOT NULL AS revoked, m.status = 'SUSPENDED' AS merchantSuspended
-         FROM ApiKey k JOIN Merchant m ON m.id = k.merchantId
-        WHERE k.hash = ?`,
-      [hash],
-    );
-    const raw = rows[0];
-    const row: KeyRow | null = raw
-      ? {
-          id: raw.id,
-          merchantId: raw.merchantId,
-          scope: raw.scope,
-          revoked: Boolean(raw.revoked),
-          merchantSuspended: Boolean(raw.merchantSuspended),
-        }
-      : null;
+    const row = await findApiKeyByHash(options.pool, hash);
     if (ttl > 0) {
       if (cache.size >= MAX_CACHE_ENTRIES) cache.clear();
       cache.set(hash, { row, expiresAt: now + ttl });
@@ -104,11 +89,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions) {
         throw new AppError('UNAUTHENTICATED', 'send your API key as "Authorization: Bearer <key>" or "X-API-Key"');
       }
       const row = KEY_SHAPE.test(key) ? await lookup(sha256Hex(key)) : null;
-      if (!row || row.revoked) throw new AppError('UNAUTHENTICATED', 'the API key is unknown or revoked');
-      if (row.scope !== 'all' && row.scope !== options.scope) {
-        throw new AppError('FORBIDDEN', `this API key has scope "${row.scope}"; this API needs "${options.scope}"`);
-      }
-      if (row.merchantSuspended) throw new AppError('FORBIDDEN', 'the merchant account is suspended');
+      assertApiKeyAllowed(row, options.scope);
       req.principal = { keyId: row.id, merchantId: row.merchantId, scope: row.scope };
       touch(row.id);
       next();

@@ -5,7 +5,7 @@
 
 type Json = Record<string, unknown>;
 
-const escapeHtml = (value: unknown) =>
+export const escapeHtml = (value: unknown) =>
   String(value ?? '')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
@@ -67,12 +67,49 @@ function fieldTable(rows: string[]): string {
   return `<table><thead><tr><th>field</th><th>type</th><th>required</th><th>notes</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-export function renderDocsPage(document: Json, options: { openapiUrl: string }): string {
+/** A plain table; cells are text, `code` spans allowed. */
+export function renderTable(headers: string[], rows: unknown[][]): string {
+  const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`).join('');
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+export interface CurlExample {
+  title: string;
+  note?: string;
+  command: string;
+}
+
+/** Titled shell snippets (escaped; the reader copies them as they are). */
+export function renderCurlExamples(examples: CurlExample[]): string {
+  return examples
+    .map(
+      (e) =>
+        `<h3>${escapeHtml(e.title)}</h3>${e.note ? `<p>${inline(e.note)}</p>` : ''}<pre><code>${escapeHtml(e.command)}</code></pre>`,
+    )
+    .join('\n');
+}
+
+/** A section of the page written by the service (examples, tables); `html` is trusted markup. */
+export interface DocsSection {
+  id: string;
+  title: string;
+  html: string;
+}
+
+export function renderDocsPage(document: Json, options: { openapiUrl: string; sections?: DocsSection[] }): string {
   const info = (document.info ?? {}) as Json;
   const components = ((document.components as Json | undefined)?.schemas ?? {}) as Json;
   const paths = (document.paths ?? {}) as Record<string, Record<string, Json>>;
   const sections: string[] = [];
   const toc: string[] = [];
+  // The service's own sections come first: a reader starts from the examples, then the reference.
+  for (const extra of options.sections ?? []) {
+    toc.push(`<li><a href="#${escapeHtml(extra.id)}"><b>${escapeHtml(extra.title)}</b></a></li>`);
+    sections.push(
+      `<section id="${escapeHtml(extra.id)}">\n<h2>${escapeHtml(extra.title)}</h2>\n${extra.html}\n</section>`,
+    );
+  }
   for (const [path, operations] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(operations)) {
       const anchor = `${method}-${path}`.replace(/[^\w]+/g, '-');
@@ -115,7 +152,9 @@ ${body ? `<h3>Request body</h3>${fieldTable(fieldRows(body.schema as Json, compo
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;margin:0;color:#1b1f24;display:flex}
 nav{width:300px;flex:none;height:100vh;overflow:auto;position:sticky;top:0;background:#f5f6f8;padding:16px;box-sizing:border-box;font-size:13px}
 nav ul{list-style:none;padding:0}nav li{margin:4px 0}nav a{color:inherit;text-decoration:none}
-main{padding:24px 40px;max-width:980px}section{border-top:1px solid #e3e6ea;padding:12px 0}
+main{padding:24px 40px;max-width:980px;min-width:0}
+pre{background:#0f1720;color:#e6edf3;padding:10px 12px;border-radius:6px;overflow-x:auto;font-size:13px}pre code{background:none;padding:0;color:inherit}
+@media (max-width:720px){body{display:block}nav{width:auto;height:auto;position:static}main{padding:16px}}section{border-top:1px solid #e3e6ea;padding:12px 0}
 code{font-family:ui-monospace,Menlo,monospace;font-size:13px;background:#f0f2f4;padding:1px 4px;border-radius:3px}
 table{border-collapse:collapse;margin:8px 0;width:100%}td,th{border:1px solid #e3e6ea;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}
 .m{display:inline-block;min-width:52px;text-align:center;border-radius:3px;color:#fff;font-size:12px;font-weight:600;padding:1px 4px}

@@ -13,6 +13,7 @@ import type { Pool } from '@mypay/db';
 import type { NextFunction, Request, Response } from 'express';
 import { principalOf } from './auth.ts';
 import { isDatabaseUnavailableError } from './db-errors.ts';
+import { processMetrics } from './metrics.ts';
 
 /**
  * Bookkeeping after the fact (releasing a failed request's record) rides out a short database
@@ -77,6 +78,7 @@ export function idempotency(options: IdempotencyOptions) {
         { ttlMs: options.ttlMs, staleAfterMs: options.staleAfterMs },
       );
       if (start.kind === 'replay') {
+        processMetrics().idempotentReplays.inc();
         res.setHeader('Idempotent-Replayed', 'true');
         res.status(start.status).json(start.body);
         return;

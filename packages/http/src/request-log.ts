@@ -72,9 +72,10 @@ function routeOf(req: Request, routeBase: string): string | null {
 /**
  * Records every request that acts for a merchant (an API key's, or one attributed with
  * `attributeRequestLog`) into the request log, and runs the request inside its request scope
- * so events it causes carry `request: {id, idempotencyKey}`. Recording costs the request a
- * JSON.stringify of each body (capped at 16 KB) at its end; the write itself is the writer's,
- * batched, off the request path.
+ * so events it causes carry `request: {id, idempotencyKey}`. Recording costs the request, after
+ * its answer is sent, one JSON.stringify of the request body (the answer's text is the one Express
+ * already sent), a scan of both texts for anything to redact, and the cut at 16 KB; the write
+ * itself is the writer's, batched, off the request path.
  */
 export function requestLog(options: RequestLogOptions) {
   const redact: BodyRedactor = createBodyRedactor(options.redactFields ?? []);
@@ -88,10 +89,24 @@ export function requestLog(options: RequestLogOptions) {
     const createdAt = new Date();
     const started = process.hrtime.bigint();
     let responseBody: unknown;
+    // The text Express serialised the answer to (res.json hands it to res.send): stored as is,
+    // not stringified a second time.
+    let responseText: string | undefined;
+    let inJson = false;
     const originalJson = res.json;
+    const originalSend = res.send;
     res.json = function json(this: Response, body: unknown) {
       responseBody = body;
-      return originalJson.call(this, body);
+      inJson = true;
+      try {
+        return originalJson.call(this, body);
+      } finally {
+        inJson = false;
+      }
+    };
+    res.send = function send(this: Response, body?: unknown) {
+      if (inJson && typeof body === 'string') responseText = body;
+      return originalSend.call(this, body);
     };
     let done = false;
     const finish = () => {
@@ -106,7 +121,7 @@ export function requestLog(options: RequestLogOptions) {
         const key = req.principal ? readApiKey(req) : undefined;
         const secrets = key ? [key] : [];
         const requestBody = redact(req.body, { secrets });
-        const answer = redact(responseBody, { secrets });
+        const answer = redact(responseBody, { secrets, text: responseText });
         const error = status >= 400 ? (responseBody as { error?: { code?: unknown } } | undefined)?.error : undefined;
         writer.record({
           merchantId,
@@ -130,7 +145,7 @@ export function requestLog(options: RequestLogOptions) {
             objectIdFromPath(req.originalUrl),
           keyPrefix: key ? apiKeyPrefix(key) : null,
           ip: req.ip?.slice(0, 64) ?? null,
-          userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
+          userAgent: req.headers['user-agent']?.slice(0, 500) ?? null,
           requestBody: requestBody.text,
           requestBodyTruncated: requestBody.truncated,
           responseBody: answer.text,

@@ -12,6 +12,7 @@ import type {
   CreateCheckoutParams,
   CreatedWebhookEndpoint,
   CreatePayoutParams,
+  CreateRefundParams,
   CreateTestClockParams,
   CreateWebhookEndpointParams,
   DeletedTestClock,
@@ -21,6 +22,8 @@ import type {
   ListCheckoutsParams,
   ListEventsParams,
   ListPayoutsParams,
+  ListRefundsParams,
+  ListRequestLogsParams,
   ListTestClocksParams,
   ListTransactionsParams,
   MyPayEvent,
@@ -29,6 +32,13 @@ import type {
   PayoutList,
   RedeliverParams,
   Redelivery,
+  Refund,
+  RefundList,
+  RequestLog,
+  RequestLogDetail,
+  RequestLogList,
+  RotatedWebhookEndpoint,
+  RotateWebhookSecretParams,
   Scenario,
   SendTestEventParams,
   SimulatePayoutParams,
@@ -36,9 +46,12 @@ import type {
   TestClockList,
   TestEventResult,
   TransactionList,
+  UpdateWebhookEndpointParams,
   VerifyAccountParams,
   VerifyAccountResult,
   Wallet,
+  WebhookEndpoint,
+  WebhookEndpointDetail,
   WebhookEndpointList,
 } from './types.ts';
 
@@ -227,6 +240,32 @@ export class MyPay {
       ),
     list: (options?: RequestOptions) =>
       this.payout.request<WebhookEndpointList>({ method: 'GET', path: `${API_V1}/webhook-endpoints` }, options),
+    /** The endpoint with `deliveryStats`: its delivery attempts of the last 24 h by outcome. */
+    get: (id: string, options?: RequestOptions) =>
+      this.payout.request<WebhookEndpointDetail>(
+        { method: 'GET', path: `${API_V1}/webhook-endpoints/${encodeURIComponent(id)}` },
+        options,
+      ),
+    /** Changes only the fields given; `enabled: false` disables it, `true` enables it again. */
+    update: (id: string, params: UpdateWebhookEndpointParams, options?: RequestOptions) =>
+      this.payout.request<WebhookEndpoint>(
+        { method: 'PATCH', path: `${API_V1}/webhook-endpoints/${encodeURIComponent(id)}`, body: params },
+        options,
+      ),
+    /**
+     * Rolls the signing secret; the answer carries the new one (shown only here). For
+     * `overlapSeconds` (default 24 h) deliveries are signed with the old secret too.
+     */
+    rotateSecret: (id: string, params: RotateWebhookSecretParams = {}, options?: RequestOptions) =>
+      this.payout.request<RotatedWebhookEndpoint>(
+        {
+          method: 'POST',
+          path: `${API_V1}/webhook-endpoints/${encodeURIComponent(id)}/rotate-secret`,
+          body: params,
+          create: true,
+        },
+        options,
+      ),
     delete: (id: string, options?: RequestOptions) =>
       this.payout.request<DeletedWebhookEndpoint>(
         { method: 'DELETE', path: `${API_V1}/webhook-endpoints/${encodeURIComponent(id)}` },
@@ -254,6 +293,33 @@ export class MyPay {
      */
     listen: (options: ListenOptions = {}) => this.listenEvents(options),
   };
+
+  /**
+   * The request log (docs/debugging.md): every request your keys made to either API, newest
+   * first, with redacted bodies. Read through the Payout API (the Payment API serves the same log).
+   */
+  readonly requestLogs = {
+    /** One page; filters `status` (`422` or `4xx`), `method`, `path` (prefix), `objectId`, `idempotencyKey`, `from`, `to`. */
+    list: (params: ListRequestLogsParams = {}, options?: RequestOptions) =>
+      this.payout.request<RequestLogList>({ method: 'GET', path: `${API_V1}/request-logs`, query: params }, options),
+    /** Every entry matching `params`, page after page (newest first) for as long as you iterate. */
+    listAll: (params: ListRequestLogsParams = {}, options?: RequestOptions) => this.pages(params, options),
+    /** One entry with both bodies and the events it caused; 404 `NOT_FOUND` for an unknown or another merchant's id. */
+    get: (requestId: string, options?: RequestOptions) =>
+      this.payout.request<RequestLogDetail>(
+        { method: 'GET', path: `${API_V1}/request-logs/${encodeURIComponent(requestId)}` },
+        options,
+      ),
+  };
+
+  private async *pages(params: ListRequestLogsParams, options?: RequestOptions): AsyncGenerator<RequestLog> {
+    let cursor = params.cursor;
+    do {
+      const page = await this.requestLogs.list({ ...params, cursor }, options);
+      yield* page.data;
+      cursor = page.hasMore && page.nextCursor ? page.nextCursor : undefined;
+    } while (cursor);
+  }
 
   readonly checkouts = {
     create: (params: CreateCheckoutParams, options?: RequestOptions) =>
@@ -290,8 +356,19 @@ export class MyPay {
       this.payment.request<TransactionList>({ method: 'GET', path: '/transactions', query: params }, options),
   };
 
+  /** Refunds of payments (Payment API): full or partial; the payer's scenario drives the outcome. */
+  readonly refunds = {
+    /** `amount` defaults to all that remains refundable; 422 `REFUND_EXCEEDS_PAYMENT` past it. */
+    create: (params: CreateRefundParams, options?: RequestOptions) =>
+      this.payment.request<Refund>({ method: 'POST', path: '/refunds', body: params, create: true }, options),
+    get: (id: string, options?: RequestOptions) =>
+      this.payment.request<Refund>({ method: 'GET', path: `/refunds/${encodeURIComponent(id)}` }, options),
+    list: (params: ListRefundsParams = {}, options?: RequestOptions) =>
+      this.payment.request<RefundList>({ method: 'GET', path: '/refunds', query: params }, options),
+  };
+
   readonly webhooks = {
-    /** Sends a signed `webhook.test` event to your enabled endpoints now (Payment API). */
+    /** Sends a signed `webhook.test` event (or, with `type`, a sample event of that type) to your enabled endpoints now (Payment API). */
     sendTest: (params: SendTestEventParams = {}, options?: RequestOptions) =>
       this.payment.request<TestEventResult>({ method: 'POST', path: '/webhooks/test', body: params }, options),
   };

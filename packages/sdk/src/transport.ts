@@ -35,7 +35,7 @@ export interface RequestOptions {
 }
 
 export interface TransportRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | number | boolean | undefined | null>;
   body?: unknown;
@@ -143,7 +143,8 @@ export class Transport {
     // One key for the call, reused by each of its retries: a retry can never create twice.
     const idempotencyKey = req.create ? (options.idempotencyKey ?? randomUUID()) : undefined;
     // Retrying after a lost answer is safe for reads and for creates carrying a key.
-    const safeToRepeat = req.method === 'GET' || idempotencyKey !== undefined;
+    // A PATCH sets fields to given values: sending it twice ends the same.
+    const safeToRepeat = req.method === 'GET' || req.method === 'PATCH' || idempotencyKey !== undefined;
     const url = buildUrl(this.options.baseUrl, req.path, req.query);
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.options.apiKey}`,

@@ -14,6 +14,7 @@ import type {
   createCheckoutBody,
   createdWebhookEndpointSchema,
   createPayoutBody,
+  createRefundBody,
   createTestClockBody,
   createWebhookEndpointBody,
   deletedTestClock,
@@ -26,6 +27,8 @@ import type {
   listCheckoutsQuery,
   listEventsQuery,
   listPayoutsQuery,
+  listRefundsQuery,
+  listRequestLogsQuery,
   listTestClocksQuery,
   listTransactionsQuery,
   MyPayEvent,
@@ -34,6 +37,13 @@ import type {
   payoutWithEvents,
   redeliverBody,
   redeliveryResult,
+  refundList,
+  refundSchema,
+  requestLogDetailSchema,
+  requestLogList,
+  requestLogSchema,
+  rotatedWebhookEndpointSchema,
+  rotateWebhookSecretBody,
   scenarioSchema,
   sendTestEventBody,
   simulatePayoutBody,
@@ -41,10 +51,13 @@ import type {
   testClockSchema,
   testEventResult,
   transactionList,
+  updateWebhookEndpointBody,
   verifyAccountBody,
   verifyAccountResult,
   walletSchema,
+  webhookEndpointDetailSchema,
   webhookEndpointList,
+  webhookEndpointSchema,
 } from '@mypay/contracts';
 import type { z } from 'zod';
 
@@ -67,6 +80,11 @@ export type CreateWebhookEndpointParams = z.input<typeof createWebhookEndpointBo
 export type CreatedWebhookEndpoint = z.output<typeof createdWebhookEndpointSchema>;
 export type WebhookEndpointList = z.output<typeof webhookEndpointList>;
 export type DeletedWebhookEndpoint = z.output<typeof deletedWebhookEndpoint>;
+export type WebhookEndpoint = z.output<typeof webhookEndpointSchema>;
+export type WebhookEndpointDetail = z.output<typeof webhookEndpointDetailSchema>;
+export type UpdateWebhookEndpointParams = z.input<typeof updateWebhookEndpointBody>;
+export type RotateWebhookSecretParams = z.input<typeof rotateWebhookSecretBody>;
+export type RotatedWebhookEndpoint = z.output<typeof rotatedWebhookEndpointSchema>;
 export type EventDetail = z.output<typeof eventDetailSchema>;
 export type ListEventsParams = Partial<z.output<typeof listEventsQuery>>;
 export type EventList = z.output<typeof eventList>;
@@ -80,6 +98,12 @@ export type TestClockList = z.output<typeof testClockList>;
 export type AdvanceTestClockParams = z.input<typeof advanceTestClockBody>;
 export type DeletedTestClock = z.output<typeof deletedTestClock>;
 
+// Request log (served by both APIs; the SDK reads it through the Payout API)
+export type RequestLog = z.output<typeof requestLogSchema>;
+export type RequestLogDetail = z.output<typeof requestLogDetailSchema>;
+export type RequestLogList = z.output<typeof requestLogList>;
+export type ListRequestLogsParams = Partial<z.output<typeof listRequestLogsQuery>>;
+
 // Payment API
 export type CreateCheckoutParams = z.input<typeof createCheckoutBody>;
 export type Checkout = z.output<typeof checkoutSchema>;
@@ -90,5 +114,10 @@ export type CompletePaymentParams = z.input<typeof completePaymentBody>;
 export type PaymentTransaction = z.output<typeof paymentSchema>;
 export type ListTransactionsParams = Partial<z.output<typeof listTransactionsQuery>>;
 export type TransactionList = z.output<typeof transactionList>;
+export type CreateRefundParams = z.input<typeof createRefundBody>;
+export type Refund = z.output<typeof refundSchema>;
+export type RefundStatus = Refund['status'];
+export type ListRefundsParams = Partial<z.output<typeof listRefundsQuery>>;
+export type RefundList = z.output<typeof refundList>;
 export type SendTestEventParams = z.input<typeof sendTestEventBody>;
 export type TestEventResult = z.output<typeof testEventResult>;

@@ -12,12 +12,16 @@ import {
 import type { Db } from '@mypay/db';
 import {
   ApiDocument,
+  type AppMetrics,
   apiKeyAuth,
+  createAppMetrics,
   createBaseApp,
+  createRateLimitBackend,
   finishApp,
   idempotency,
   jsonBody,
   perKeyRateLimit,
+  type RateLimitBackend,
   requestLog,
   requestLogRoutes,
   WEBHOOKS_TAG_DESCRIPTION,
@@ -41,6 +45,10 @@ export interface AppDeps {
   directory?: Directory;
   /** The request log's writer (server.ts stops it on shutdown); default: a new one when the log is on. */
   requestLog?: RequestLogWriter | null;
+  /** The metrics registry of this app (default: a new one). */
+  metrics?: AppMetrics;
+  /** Shared rate-limit counters; default: Redis when REDIS_URL is set (server.ts closes it), else none. */
+  rateLimits?: RateLimitBackend | null;
 }
 
 const ROUTE_MODULES: RouteModule[] = [
@@ -84,17 +92,43 @@ export function createContext(config: PaymentApiConfig, deps: AppDeps): ApiConte
         : config.requestLog.enabled
           ? createRequestLogWriter({ pool: deps.db.pool, logger })
           : null,
+    rateLimits:
+      deps.rateLimits !== undefined
+        ? deps.rateLimits
+        : config.rateLimitStore
+          ? createRateLimitBackend({ ...config.rateLimitStore, logger })
+          : null,
   };
 }
 
 /** Builds the Payment API; never listens (server.ts does). */
 export function buildApp(config: PaymentApiConfig, deps: AppDeps): Express {
   const ctx = createContext(config, deps);
-  const app = createBaseApp({ logger: ctx.logger, trustProxy: config.trustProxy, quietPaths: ['/health'] });
+  // One app registry per app: /metrics here, or on METRICS_PORT (server.ts) when that is set.
+  const metrics =
+    deps.metrics ??
+    createAppMetrics({
+      pool: deps.db.pool,
+      requestLog: () => ctx.requestLog,
+      outbox: true,
+      certificateFiles: config.metricsCertificateFiles,
+      diskPaths: config.metricsDiskPaths,
+      logger: ctx.logger,
+    });
+  const app = createBaseApp({
+    logger: ctx.logger,
+    trustProxy: config.trustProxy,
+    quietPaths: ['/health'],
+    metrics,
+    metricsOnOwnPort: config.metricsPort !== undefined,
+  });
+  app.locals.metrics = metrics;
   // The OpenAPI document of this app, for tools that hold the app rather than a URL (contract tests).
   app.locals.docs = ctx.docs;
   // The request log's writer, for whoever holds the app (server.ts flushes it on shutdown, tests read it).
   app.locals.requestLog = ctx.requestLog;
+  // The shared rate-limit store, for server.ts to close on shutdown.
+  app.locals.rateLimits = ctx.rateLimits;
   platformRoutes(app, ctx);
   // Everything after this acts for a merchant (or is not logged): records it, and scopes events to it.
   app.use(requestLog({ writer: ctx.requestLog, api: 'payment', redactFields: config.requestLog.redactFields }));
@@ -105,7 +139,7 @@ export function buildApp(config: PaymentApiConfig, deps: AppDeps): Express {
   api.use(
     AUTHENTICATED_PREFIXES,
     apiKeyAuth({ pool: deps.db.pool, scope: 'payment', onTouchError: (err) => ctx.logger.warn({ err }, 'lastUsedAt') }),
-    perKeyRateLimit({ limit: config.rateLimitPerMinute }),
+    perKeyRateLimit({ limit: config.rateLimitPerMinute, backend: ctx.rateLimits }),
     jsonBody(),
   );
   for (const register of ROUTE_MODULES) register(api, ctx);

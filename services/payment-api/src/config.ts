@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import {
+  booleanFromEnv,
   checkProductionSecrets,
   commonEnvShape,
+  durationFromEnv,
   loadConfigOrExit,
   parseConfig,
-  parseDuration,
   port,
+  readPackageVersion,
   requestLogEnvShape,
   requestLogSettingsFromEnv,
   resolveAllowPrivateTargets,
@@ -17,26 +18,7 @@ import {
 } from '@mypay/core';
 import { z } from 'zod';
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const duration = z.string().transform((text, ctx) => {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
-
-const packageVersion = (() => {
-  try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-      .version;
-  } catch {
-    return '0.0.0';
-  }
-})();
+const packageVersion = readPackageVersion(new URL('../package.json', import.meta.url));
 
 export const DEFAULT_PUBLIC_SANDBOX_URL = 'http://127.0.0.1:4002';
 // Outside production only, so a developer can run the API with no set-up; production refuses it.
@@ -54,21 +36,27 @@ export const paymentApiEnv = z
     /** Test events per minute per merchant (counted in the database): each one goes to every endpoint. */
     WEBHOOK_TEST_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
     /** Run the payment-scenario and checkout-expiry workers in this process. */
-    WORKER_ENABLED: flag.default(true),
-    WORKER_POLL_INTERVAL: duration.prefault('250ms'),
+    WORKER_ENABLED: booleanFromEnv.default(true),
+    WORKER_POLL_INTERVAL: durationFromEnv.prefault('250ms'),
     /** Signs the hosted page's CSRF tokens; ≥ 32 characters in production. */
     CHECKOUT_CSRF_SECRET: secretField,
     /** Secure flag on the hosted page's CSRF cookie (default: on in production). */
-    COOKIE_SECURE: flag.optional(),
+    COOKIE_SECURE: booleanFromEnv.optional(),
     /** How long the hosted page shows a successful outcome before sending the customer back. */
-    CHECKOUT_REDIRECT_DELAY: duration.prefault('2s'),
+    CHECKOUT_REDIRECT_DELAY: durationFromEnv.prefault('2s'),
     /**
      * An Idempotency-Key whose request has run this long may be taken over by a retry (safe: the
      * first request can no longer commit). The chaos run shortens it to exercise takeovers.
      */
-    IDEMPOTENCY_STALE_AFTER: duration.prefault('60s'),
-    SHUTDOWN_TIMEOUT: duration.prefault('10s'),
+    IDEMPOTENCY_STALE_AFTER: durationFromEnv.prefault('60s'),
+    SHUTDOWN_TIMEOUT: durationFromEnv.prefault('10s'),
     TRUST_PROXY: trustProxyField,
+    /** Serve /metrics on this port instead of PORT (docs/operations.md). */
+    METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+    /** PEM files whose expiry /metrics exports (comma-separated; Compose: the edge's certificate). */
+    METRICS_CERT_FILES: z.string().default(''),
+    /** File systems whose free space /metrics exports (comma-separated). */
+    METRICS_DISK_PATHS: z.string().default('/'),
     APP_VERSION: z.string().max(64).default(packageVersion),
   })
   .superRefine((env, ctx) => {
@@ -89,6 +77,10 @@ export const paymentApiEnv = z
     publicUrl: (env.PUBLIC_SANDBOX_URL ?? DEFAULT_PUBLIC_SANDBOX_URL).replace(/\/+$/, ''),
     scenarioDelayScale: env.SCENARIO_DELAY_SCALE,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    /** Shared rate-limit store (Redis) and this service's prefix in it; null: counted per process. */
+    rateLimitStore: env.REDIS_URL
+      ? { redisUrl: env.REDIS_URL, prefix: `${env.RATE_LIMIT_REDIS_PREFIX}payment-api:` }
+      : null,
     webhookTestLimitPerMinute: env.WEBHOOK_TEST_LIMIT_PER_MINUTE,
     workerEnabled: env.WORKER_ENABLED,
     workerPollIntervalMs: env.WORKER_POLL_INTERVAL,
@@ -101,6 +93,13 @@ export const paymentApiEnv = z
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT,
     idempotencyStaleAfterMs: env.IDEMPOTENCY_STALE_AFTER,
     trustProxy: env.TRUST_PROXY,
+    metricsPort: env.METRICS_PORT,
+    metricsCertificateFiles: env.METRICS_CERT_FILES.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
+    metricsDiskPaths: env.METRICS_DISK_PATHS.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
     version: env.APP_VERSION,
   }));
 

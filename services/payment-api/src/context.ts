@@ -1,6 +1,6 @@
 import type { Directory, Logger, RequestLogWriter, ScenarioCatalog } from '@mypay/core';
 import type { Db } from '@mypay/db';
-import type { ApiDocument } from '@mypay/http';
+import type { ApiDocument, RateLimitBackend } from '@mypay/http';
 import type { RequestHandler, Router } from 'express';
 import type { PaymentApiConfig } from './config.ts';
 
@@ -17,6 +17,8 @@ export interface ApiContext {
   idempotent: RequestHandler;
   /** The request log's buffered writer; null when REQUEST_LOG_ENABLED=false. */
   requestLog: RequestLogWriter | null;
+  /** Shared rate-limit counters (Redis, REDIS_URL); null: this process counts alone. */
+  rateLimits: RateLimitBackend | null;
 }
 
 /**

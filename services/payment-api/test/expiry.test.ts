@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  afterWorkerPolls,
   client,
   createTestMerchant,
   eventTypes,
@@ -33,7 +34,8 @@ describe('checkout expiry', () => {
       (b) => b.status === 'EXPIRED',
     );
     expect(after.status).toBe('EXPIRED');
-    await new Promise((r) => setTimeout(r, 200));
+    // Two more sweeps: had the first not settled the checkout for good, a second event would now be there.
+    await afterWorkerPolls(api);
     expect(await eventTypes(api.db, m.merchantId)).toEqual(['checkout.expired']);
     const event = await api.db.pool.query(
       "SELECT payload FROM WebhookEvent WHERE merchantId = ? AND type = 'checkout.expired'",
@@ -66,7 +68,8 @@ describe('checkout expiry', () => {
       pay.body.id,
     ]);
     await backdate(checkout.id);
-    await new Promise((r) => setTimeout(r, 400));
+    // The sweep has run over it (one whole sweep started after the backdate), and left it alone.
+    await afterWorkerPolls(api);
     expect((await c.get(`/checkouts/${checkout.id}`)).body.status).toBe('OPEN');
     await api.db.pool.query('UPDATE PaymentTransaction SET nextTransitionAt = ? WHERE id = ?', [
       new Date(),

@@ -11,6 +11,7 @@ import {
   available,
   client,
   createTestMerchant,
+  fileWorkerScope,
   openCheckout,
   startTestApi,
   type TestApi,
@@ -228,6 +229,7 @@ describe('POST /checkout/:id/pay and /cancel', () => {
       logger: createLogger({ level: 'silent' }),
       scenarios: createScenarioCatalog(api.db, { delayScale: api.config.scenarioDelayScale }),
       publicUrl: api.config.publicUrl,
+      scope: fileWorkerScope,
     });
     let final = waiting;
     for (let i = 0; i < 100 && !final.text.includes('Payment successful'); i++) {

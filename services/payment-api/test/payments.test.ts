@@ -1,6 +1,7 @@
 import { cancelCheckout } from '@mypay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  afterWorkerPolls,
   available,
   client,
   createTestMerchant,
@@ -157,8 +158,8 @@ describe('POST /payment/complete — scenarios', () => {
     );
     expect(done.status).toBe('COMPLETED');
     expect(done.latestTransaction.status).toBe('REFUNDED');
-    // Give the worker time to (wrongly) act twice.
-    await new Promise((r) => setTimeout(r, 300));
+    // Let the workers run over it again: had they (wrongly) acted twice, it would show now.
+    await afterWorkerPolls(api);
     expect(await available(api.db, m.merchantId)).toBe(0);
     expect(await ledgerTypes(api.db, m.merchantId)).toEqual(['PAYMENT_CREDIT', 'PAYMENT_REFUND']);
     expect(await ledgerSum(api.db, m.merchantId)).toBe(0);

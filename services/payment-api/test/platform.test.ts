@@ -1,4 +1,4 @@
-import { createWebhookEndpoint } from '@mypay/core';
+import { createWebhookEndpoint, SCENARIOS } from '@mypay/core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePaymentApiConfig } from '../src/config.ts';
@@ -52,6 +52,17 @@ describe('platform routes', () => {
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.text).toContain('/payment/complete');
     expect(res.text).not.toContain('<script');
+  });
+
+  it('when /docs is fetched, then it has curl for checkout create and refunds with the key header and the seeded scenario table', async () => {
+    const html = (await request(api.app).get('/docs')).text;
+    for (const call of ['POST $BASE/api/checkout/create', 'POST $BASE/refunds', 'curl -s $BASE/checkouts/cs_'])
+      expect(html).toContain(call);
+    expect(html).toContain('Authorization: Bearer $KEY');
+    const rows = [...html.matchAll(/<tr><td>(\d+)<\/td><td><code>([A-Z_]+)<\/code><\/td><td>(\d+)<\/td>/g)];
+    expect(rows.map(([, n, key, mobile]) => ({ n: Number(n), key, mobile }))).toEqual(
+      SCENARIOS.map((s) => ({ n: s.number, key: s.key, mobile: s.mobile })),
+    );
   });
 
   it('when an unknown route is called, then a JSON 404', async () => {

@@ -342,3 +342,27 @@ describe('GET /refunds', () => {
     expect((await c.get('/refunds/re_nope')).status).toBe(404);
   });
 });
+
+describe('POST /refunds — audit', () => {
+  const auditRows = async (refundId: string) =>
+    (await api.db.pool.query(
+      "SELECT actorType, merchantId, requestId FROM AuditLog WHERE targetId = ? AND action = 'refund.created'",
+      [refundId],
+    )) as { actorType: string; merchantId: string; requestId: string | null }[];
+
+  it('when a refund is made through the API, then one audit row names the API key and the request', async () => {
+    const { m, c, txnId } = await paidWith();
+    const res = await c
+      .post('/refunds', { transactionId: txnId, amount: 1_000 })
+      .set('Idempotency-Key', `audit-${txnId}`)
+      .set('X-Request-Id', `req-audit-${txnId}`);
+    expect(res.status).toBe(201);
+    const replay = await c
+      .post('/refunds', { transactionId: txnId, amount: 1_000 })
+      .set('Idempotency-Key', `audit-${txnId}`);
+    expect(replay.body.id).toBe(res.body.id);
+    expect(await auditRows(res.body.id)).toEqual([
+      { actorType: 'API_KEY', merchantId: m.merchantId, requestId: `req-audit-${txnId}` },
+    ]);
+  });
+});

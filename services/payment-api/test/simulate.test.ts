@@ -5,6 +5,7 @@ import {
   client,
   createTestMerchant,
   eventTypes,
+  fileWorkerScope,
   ledgerSum,
   ledgerTypes,
   openCheckout,
@@ -145,7 +146,11 @@ describe('POST /sandbox/payments/:id/simulate', () => {
     expect(refund.body).toMatchObject({ status: 'PENDING', scenario: 'TIMEOUT' });
     expect(await available(api.db, m.merchantId)).toBe(0);
     // This file runs no workers: drive the refund worker by hand until the refund is due.
-    const worker = createRefundWorker({ pool: api.db.pool, logger: createLogger({ level: 'silent' }) });
+    const worker = createRefundWorker({
+      pool: api.db.pool,
+      logger: createLogger({ level: 'silent' }),
+      scope: fileWorkerScope,
+    });
     const done = await waitFor(
       async () => {
         await worker.runOnce();

@@ -12,13 +12,19 @@ import {
   type DueRowWorker,
   insertApiKey,
   type RequestLogWriter,
+  type WorkerScope,
 } from '@mypay/core';
 import { createDb, type Db } from '@mypay/db';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { type Violation, withContractCheck } from '../../../test/support/contract.ts';
+// Shared with every test: one waitFor and one ledgerSum (test/support/wait.ts).
+import { afterPolls, ledgerSum, waitFor } from '../../../test/support/wait.ts';
+import { claimRowsOf, fileWorkerScope } from '../../../test/support/worker-scope.ts';
 import { buildApp } from '../src/app.ts';
 import { type PaymentApiConfig, parsePaymentApiConfig } from '../src/config.ts';
+
+export { claimRowsOf, fileWorkerScope, ledgerSum, waitFor };
 
 /** Every test file uses the same delay scale, so workers of parallel files agree on due times. */
 export const TEST_DELAY_SCALE = 0.01;
@@ -50,8 +56,12 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export function startTestApi(options: { env?: Record<string, string>; workers?: boolean } = {}): TestApi {
+/** The workers claim only the rows of this file's merchants (`scope`, default `fileWorkerScope`). */
+export function startTestApi(
+  options: { env?: Record<string, string>; workers?: boolean; scope?: WorkerScope } = {},
+): TestApi {
   const config = testConfig(options.env);
+  const scope = options.scope ?? fileWorkerScope;
   const db = createDb(config.databaseUrl, { connectionLimit: 20 });
   const logger = createLogger({ level: 'silent' });
   const scenarios = createScenarioCatalog(db, { delayScale: config.scenarioDelayScale });
@@ -70,13 +80,15 @@ export function startTestApi(options: { env?: Record<string, string>; workers?: 
             publicUrl: config.publicUrl,
             pollIntervalMs: config.workerPollIntervalMs,
             retryDelayMs: 200,
+            scope,
           }),
-          createCheckoutExpiryWorker({ pool: db.pool, logger, publicUrl: config.publicUrl, pollIntervalMs: 50 }),
+          createCheckoutExpiryWorker({ pool: db.pool, logger, publicUrl: config.publicUrl, pollIntervalMs: 50, scope }),
           createRefundWorker({
             pool: db.pool,
             logger,
             pollIntervalMs: config.workerPollIntervalMs,
             retryDelayMs: 200,
+            scope,
           }),
         ];
   for (const worker of workers) worker.start();
@@ -104,7 +116,7 @@ export interface TestMerchant {
   name: string;
 }
 
-/** A fresh merchant with its own balance and a key of the given scope. */
+/** A fresh merchant with its own balance and a key of the given scope; this file's workers claim its rows. */
 export async function createTestMerchant(
   db: Db,
   options: { balance?: number; scope?: ApiKeyScope; name?: string } = {},
@@ -117,6 +129,7 @@ export async function createTestMerchant(
     password: 'not-used-in-these-tests',
     openingBalance: options.balance ?? 0,
   });
+  claimRowsOf(id);
   const key = await addKey(db, id, options.scope ?? 'payment');
   return { merchantId: id, key, name };
 }
@@ -159,13 +172,6 @@ export async function openCheckout(app: Express, key: string, overrides: Record<
   return res.body as { id: string; checkoutUrl: string; amount: number; status: string };
 }
 
-export async function ledgerSum(db: Db, merchantId: string): Promise<number> {
-  const rows = await db.pool.query('SELECT COALESCE(SUM(amount), 0) AS total FROM LedgerEntry WHERE merchantId = ?', [
-    merchantId,
-  ]);
-  return Number(rows[0].total);
-}
-
 export async function available(db: Db, merchantId: string): Promise<number> {
   const rows = await db.pool.query('SELECT available FROM MerchantBalance WHERE merchantId = ?', [merchantId]);
   return Number(rows[0].available);
@@ -186,19 +192,10 @@ export async function eventTypes(db: Db, merchantId: string): Promise<string[]> 
   return rows.map((r) => r.type).sort();
 }
 
-export async function waitFor<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 10_000,
-  everyMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** Until every worker of `api` has finished `count` more polls (`afterPolls`, test/support/wait.ts). */
+export async function afterWorkerPolls(api: TestApi, count = 2): Promise<void> {
+  if (api.workers.length === 0) throw new Error('the test API runs no workers');
+  await afterPolls(api.workers, count);
 }
 
 /** A tiny local HTTP server standing in for the merchant's shop (success/cancel pages, webhook receiver). */

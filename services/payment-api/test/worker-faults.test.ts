@@ -17,6 +17,7 @@ import {
   client,
   createTestMerchant,
   eventTypes,
+  fileWorkerScope,
   ledgerSum,
   ledgerTypes,
   openCheckout,
@@ -46,7 +47,13 @@ afterAll(async () => {
 const scenarios = () => createScenarioCatalog(api.db, { delayScale: api.config.scenarioDelayScale });
 const payoutDeps = () => ({ db: api.db, scenarios: scenarios(), directory: createDirectory(api.db) });
 const paymentWorker = () =>
-  createPaymentWorker({ pool: api.db.pool, logger, scenarios: scenarios(), publicUrl: api.config.publicUrl });
+  createPaymentWorker({
+    pool: api.db.pool,
+    logger,
+    scenarios: scenarios(),
+    publicUrl: api.config.publicUrl,
+    scope: fileWorkerScope,
+  });
 const transactionOf = async (id: string) =>
   (
     (await api.db.pool.query('SELECT status, failureCode, nextTransitionAt FROM PaymentTransaction WHERE id = ?', [
@@ -98,7 +105,12 @@ describe('checkout expiry sweep under faults', () => {
        END`,
     );
     try {
-      const sweep = createCheckoutExpiryWorker({ pool: api.db.pool, logger, publicUrl: api.config.publicUrl });
+      const sweep = createCheckoutExpiryWorker({
+        pool: api.db.pool,
+        logger,
+        publicUrl: api.config.publicUrl,
+        scope: fileWorkerScope,
+      });
       await sweep.runOnce();
       await sweep.runOnce();
       expect(lines.some((line) => line.includes('injected: expiry refused'))).toBe(true);

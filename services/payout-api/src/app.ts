@@ -12,14 +12,19 @@ import {
 import type { Db } from '@mypay/db';
 import {
   ApiDocument,
+  type AppMetrics,
   apiKeyAuth,
+  createAppMetrics,
   createBaseApp,
+  createRateLimitBackend,
   finishApp,
   idempotency,
   jsonBody,
   perKeyRateLimit,
+  type RateLimitBackend,
   requestLog,
   requestLogRoutes,
+  routeBaseMarker,
   WEBHOOKS_TAG_DESCRIPTION,
 } from '@mypay/http';
 import express, { type Express } from 'express';
@@ -43,6 +48,10 @@ export interface AppDeps {
   directory?: Directory;
   /** The request log's writer (server.ts stops it on shutdown); default: a new one when the log is on. */
   requestLog?: RequestLogWriter | null;
+  /** The metrics registry of this app (default: a new one). */
+  metrics?: AppMetrics;
+  /** Shared rate-limit counters; default: Redis when REDIS_URL is set (server.ts closes it), else none. */
+  rateLimits?: RateLimitBackend | null;
 }
 
 const ROUTE_MODULES: RouteModule[] = [
@@ -54,7 +63,6 @@ const ROUTE_MODULES: RouteModule[] = [
   testClockRoutes,
   // Before webhookRoutes: `/events/stream` must not be taken for `/events/:id`.
   eventStreamRoutes(),
-  // The webhooks issue's routes (webhook endpoints, events) plug in here.
   webhookRoutes,
   requestLogRoutes(API_BASE),
 ];
@@ -92,17 +100,43 @@ export function createContext(config: PayoutApiConfig, deps: AppDeps): ApiContex
         : config.requestLog.enabled
           ? createRequestLogWriter({ pool: deps.db.pool, logger })
           : null,
+    rateLimits:
+      deps.rateLimits !== undefined
+        ? deps.rateLimits
+        : config.rateLimitStore
+          ? createRateLimitBackend({ ...config.rateLimitStore, logger })
+          : null,
   };
 }
 
 /** Builds the Payout API; never listens (server.ts does). */
 export function buildApp(config: PayoutApiConfig, deps: AppDeps): Express {
   const ctx = createContext(config, deps);
-  const app = createBaseApp({ logger: ctx.logger, trustProxy: config.trustProxy, quietPaths: ['/health'] });
+  // One app registry per app: /metrics here, or on METRICS_PORT (server.ts) when that is set.
+  const metrics =
+    deps.metrics ??
+    createAppMetrics({
+      pool: deps.db.pool,
+      requestLog: () => ctx.requestLog,
+      outbox: true,
+      certificateFiles: config.metricsCertificateFiles,
+      diskPaths: config.metricsDiskPaths,
+      logger: ctx.logger,
+    });
+  const app = createBaseApp({
+    logger: ctx.logger,
+    trustProxy: config.trustProxy,
+    quietPaths: ['/health'],
+    metrics,
+    metricsOnOwnPort: config.metricsPort !== undefined,
+  });
+  app.locals.metrics = metrics;
   // The OpenAPI document of this app, for tools that hold the app rather than a URL (contract tests).
   app.locals.docs = ctx.docs;
   // The request log's writer, for whoever holds the app (server.ts flushes it on shutdown, tests read it).
   app.locals.requestLog = ctx.requestLog;
+  // The shared rate-limit store, for server.ts to close on shutdown.
+  app.locals.rateLimits = ctx.rateLimits;
   platformRoutes(app, ctx);
   // Everything after this acts for a merchant (or is not logged): records it, and scopes events to it.
   app.use(
@@ -115,10 +149,11 @@ export function buildApp(config: PayoutApiConfig, deps: AppDeps): Express {
   );
 
   const api = express.Router();
+  api.use(routeBaseMarker());
   api.use(
     apiKeyAuth({ pool: deps.db.pool, scope: 'payout', onTouchError: (err) => ctx.logger.warn({ err }, 'lastUsedAt') }),
   );
-  api.use(perKeyRateLimit({ limit: config.rateLimitPerMinute }));
+  api.use(perKeyRateLimit({ limit: config.rateLimitPerMinute, backend: ctx.rateLimits }));
   api.use(jsonBody());
   for (const register of ROUTE_MODULES) register(api, ctx);
   app.use(API_BASE, api);

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { enqueueEvent, insertEvent } from '@mypay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../../test/support/wait.ts';
 import { addKey, createTestMerchant, payoutBody, startTestApi, type TestApi } from './support.ts';
 
 let api: TestApi;
@@ -62,13 +63,8 @@ async function openStream(key: string, query = '', headers: Record<string, strin
   return { response, messages, close: () => controller.abort() };
 }
 
-async function waitFor(what: string, probe: () => boolean, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = (what: string, probe: () => boolean, timeoutMs = 30_000) =>
+  waitUntil(probe, { what, timeoutMs, intervalMs: 50 });
 
 const events = (messages: Message[]) => messages.filter((m) => m.event !== 'ready' && m.event !== 'error');
 

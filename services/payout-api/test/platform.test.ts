@@ -1,4 +1,4 @@
-import { createLogger } from '@mypay/core';
+import { createLogger, SCENARIOS } from '@mypay/core';
 import { createDb, type Db } from '@mypay/db';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,5 +83,19 @@ describe('OpenAPI and docs', () => {
     expect(res.text).toContain('/api/v1/payouts');
     expect(res.text).toContain('destination.accountNumber');
     expect(res.text).not.toMatch(/<script|https?:\/\/cdn/);
+  });
+
+  it('when /docs is opened, then it has curl for the main calls with the key header and the seeded scenario table', async () => {
+    const res = await request(api.app).get('/api/v1/docs');
+    const html = res.text;
+    for (const call of ['POST $API/payouts', 'curl -s $API/payouts/po_', 'POST $API/verify-account'])
+      expect(html).toContain(call);
+    expect(html).toContain('Authorization: Bearer $KEY');
+    const rows = [
+      ...html.matchAll(/<tr><td>(\d+)<\/td><td><code>([A-Z_]+)<\/code><\/td><td>(\d+)<\/td><td>(\d+)<\/td>/g),
+    ];
+    expect(rows.map(([, n, key, mobile, bank]) => ({ n: Number(n), key, mobile, bank }))).toEqual(
+      SCENARIOS.map((s) => ({ n: s.number, key: s.key, mobile: s.mobile, bank: s.bankAccount })),
+    );
   });
 });

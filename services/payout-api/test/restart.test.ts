@@ -1,17 +1,17 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createDb, type Db, parseDatabaseUrl } from '@mypay/db';
+import { createDb, type Db, dropDatabase, withDatabaseName } from '@mypay/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestMerchant, testDatabaseUrl } from './support.ts';
+import { prepareDatabase } from '../../../prisma/prepare-database.ts';
+import { createTestMerchant, testDatabaseUrl, waitFor } from './support.ts';
 
 /**
  * Runs real server processes on a scratch database of their own, so no other test file's worker
  * can move the payout on while the server is dead.
  */
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 let scratchUrl: string;
 let db: Db;
 const children: ChildProcess[] = [];
@@ -51,26 +51,27 @@ async function startServer(port: number): Promise<ChildProcess> {
   throw new Error('server did not start');
 }
 
+const untilStatus = (id: string, status: string) =>
+  waitFor(
+    () => statusOf(id),
+    (now) => now === status,
+    5_000,
+  );
+const isDue = async (id: string) =>
+  Boolean((await db.pool.query('SELECT nextTransitionAt <= NOW(3) AS due FROM Payout WHERE id = ?', [id]))[0]?.due);
 const statusOf = async (id: string) =>
   (await db.pool.query('SELECT status FROM Payout WHERE id = ?', [id]))[0]?.status as string;
 
-beforeAll(() => {
-  const base = parseDatabaseUrl(testDatabaseUrl());
-  const name = `mypay_restart_${randomBytes(4).toString('hex')}`;
-  scratchUrl = `mysql://${encodeURIComponent(base.user)}${base.password ? `:${encodeURIComponent(base.password)}` : ''}@${base.host}:${base.port}/${name}`;
-  execFileSync('mysql', ['-h', base.host, '-P', String(base.port), '-u', base.user, '-e', `CREATE DATABASE ${name}`], {
-    env: { ...process.env, MYSQL_PWD: base.password },
-  });
-  const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: scratchUrl };
-  execFileSync('pnpm', ['--silent', 'db:migrate'], { cwd: repoRoot, env, stdio: 'ignore' });
-  execFileSync('pnpm', ['--silent', 'db:seed'], { cwd: repoRoot, env, stdio: 'ignore' });
+beforeAll(async () => {
+  scratchUrl = withDatabaseName(testDatabaseUrl(), `mypay_restart_${randomBytes(4).toString('hex')}`);
+  await prepareDatabase(scratchUrl);
   db = createDb(scratchUrl, { connectionLimit: 2 });
 }, 120_000);
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  await db?.pool.query(`DROP DATABASE IF EXISTS ${db.location.database}`).catch(() => {});
   await db?.close();
+  if (scratchUrl) await dropDatabase(scratchUrl).catch(() => {});
 });
 
 describe('restart', () => {
@@ -90,18 +91,16 @@ describe('restart', () => {
     });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
-    for (let i = 0; i < 100 && (await statusOf(id)) !== 'PROCESSING'; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await statusOf(id)).toBe('PROCESSING');
+    expect(await untilStatus(id, 'PROCESSING')).toBe('PROCESSING');
 
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     // Its completion falls due while no process runs.
-    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await waitFor(() => isDue(id), Boolean, 10_000)).toBe(true);
     expect(await statusOf(id)).toBe('PROCESSING');
 
     await startServer(port);
-    for (let i = 0; i < 100 && (await statusOf(id)) !== 'COMPLETED'; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await statusOf(id)).toBe('COMPLETED');
+    expect(await untilStatus(id, 'COMPLETED')).toBe('COMPLETED');
     const balance = await db.pool.query('SELECT available, pending FROM MerchantBalance WHERE merchantId = ?', [
       merchant.merchantId,
     ]);

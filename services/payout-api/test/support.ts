@@ -8,13 +8,20 @@ import {
   type DueRowWorker,
   insertApiKey,
   type RequestLogWriter,
+  type WorkerScope,
 } from '@mypay/core';
 import { createDb, type Db } from '@mypay/db';
+import type { RateLimitBackend } from '@mypay/http';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { type Violation, withContractCheck } from '../../../test/support/contract.ts';
+import { claimRowsOf, fileWorkerScope } from '../../../test/support/worker-scope.ts';
 import { buildApp } from '../src/app.ts';
 import { type PayoutApiConfig, parsePayoutApiConfig } from '../src/config.ts';
+
+// Shared with every test: one waitFor and one ledgerSum (test/support/wait.ts).
+export { ledgerSum, waitFor } from '../../../test/support/wait.ts';
+export { claimRowsOf };
 
 /** Every test file uses the same delay scale, so workers of parallel files agree on due times. */
 export const TEST_DELAY_SCALE = 0.01;
@@ -44,7 +51,10 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export function startTestApi(options: { env?: Record<string, string>; worker?: boolean } = {}): TestApi {
+/** The worker claims only the rows of this file's merchants (`scope`, default `fileWorkerScope`). */
+export function startTestApi(
+  options: { env?: Record<string, string>; worker?: boolean; scope?: WorkerScope } = {},
+): TestApi {
   const config = testConfig(options.env);
   const db = createDb(config.databaseUrl, { connectionLimit: 20 });
   const logger = createLogger({ level: 'silent' });
@@ -52,11 +62,18 @@ export function startTestApi(options: { env?: Record<string, string>; worker?: b
   // Every response of every test is checked against the OpenAPI document: a drift fails the file.
   const built = buildApp(config, { db, logger, scenarios });
   const requestLog = built.locals.requestLog as RequestLogWriter | null;
+  const rateLimits = built.locals.rateLimits as RateLimitBackend | null;
   const { app, violations, assertNoViolations } = withContractCheck(built, express);
   const worker =
     options.worker === false
       ? null
-      : createPayoutWorker({ pool: db.pool, logger, scenarios, pollIntervalMs: config.workerPollIntervalMs });
+      : createPayoutWorker({
+          pool: db.pool,
+          logger,
+          scenarios,
+          pollIntervalMs: config.workerPollIntervalMs,
+          scope: options.scope ?? fileWorkerScope,
+        });
   worker?.start();
   return {
     db,
@@ -68,6 +85,7 @@ export function startTestApi(options: { env?: Record<string, string>; worker?: b
     async close() {
       await requestLog?.stop();
       await worker?.stop();
+      await rateLimits?.close();
       await db.close();
       assertNoViolations();
     },
@@ -81,7 +99,7 @@ export interface TestMerchant {
   key: string;
 }
 
-/** A fresh merchant with its own balance and a key of the given scope. */
+/** A fresh merchant with its own balance and a key of the given scope; this file's workers claim its rows. */
 export async function createTestMerchant(
   db: Db,
   options: { balance?: number; scope?: ApiKeyScope } = {},
@@ -93,6 +111,7 @@ export async function createTestMerchant(
     password: 'not-used-in-these-tests',
     openingBalance: options.balance ?? 10_000_000,
   });
+  claimRowsOf(id);
   const key = await addKey(db, id, options.scope ?? 'payout');
   return { merchantId: id, key };
 }
@@ -129,29 +148,7 @@ export function payoutBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export async function ledgerSum(db: Db, merchantId: string): Promise<number> {
-  const rows = await db.pool.query('SELECT COALESCE(SUM(amount), 0) AS total FROM LedgerEntry WHERE merchantId = ?', [
-    merchantId,
-  ]);
-  return Number(rows[0].total);
-}
-
 export async function balanceRow(db: Db, merchantId: string): Promise<{ available: number; pending: number }> {
   const rows = await db.pool.query('SELECT available, pending FROM MerchantBalance WHERE merchantId = ?', [merchantId]);
   return { available: Number(rows[0].available), pending: Number(rows[0].pending) };
-}
-
-export async function waitFor<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 10_000,
-  everyMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }

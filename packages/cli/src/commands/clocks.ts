@@ -1,25 +1,14 @@
+import { parseClockStepSeconds } from '@mypay/contracts';
 import type { MyPay, TestClock } from '@mypay/sdk';
 import { colorEnabled, out, paint, printJson, table, UsageError } from '../output.ts';
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
-
-/** `30m`, `2h`, `1h30m`, `45s`, `1d`, or plain seconds (`90`) → whole seconds. */
+/** `30m`, `2h`, `1h30m`, `45s`, `1d`, or plain seconds (`90`) → whole seconds (the contracts' parser). */
 export function parseClockStep(text: string): number {
-  const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return positive(Number(trimmed), text);
-  const parts = [...trimmed.matchAll(/(\d+)([smhdw])/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) {
-    throw new UsageError(`"${text}" is not a step; use e.g. 31s, 5m, 2h, 1h30m, 1d or a number of seconds`);
-  }
-  return positive(
-    parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_SECONDS[p[2]!]!, 0),
-    text,
-  );
-}
-
-function positive(seconds: number, text: string): number {
-  if (!Number.isSafeInteger(seconds) || seconds < 1) throw new UsageError(`"${text}" must be at least 1 s`);
-  return seconds;
+  const seconds = parseClockStepSeconds(text);
+  if (seconds !== null) return seconds;
+  if (/^\d+$/.test(text.trim()) || /^(\d+[smhdw])+$/.test(text.trim()))
+    throw new UsageError(`"${text}" must be at least 1 s`);
+  throw new UsageError(`"${text}" is not a step; use e.g. 31s, 5m, 2h, 1h30m, 1d or a number of seconds`);
 }
 
 function printClock(clock: TestClock): void {

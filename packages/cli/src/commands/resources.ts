@@ -6,7 +6,9 @@ const WALLET_NUMBER = /^03\d{9}$/;
 
 export interface CreatePayoutOptions {
   amount: string;
-  account: string;
+  account?: string;
+  iban?: string;
+  raast?: string;
   type?: string;
   provider?: string;
   reference?: string;
@@ -23,9 +25,48 @@ export function parseAmount(value: string): number {
   return Number(value);
 }
 
+type DestinationType = 'wallet' | 'bank' | 'iban' | 'raast';
+const DESTINATION_TYPES: readonly string[] = ['wallet', 'bank', 'iban', 'raast'];
+
+/**
+ * The destination from `--account`, `--iban` or `--raast` (exactly one). The API checks the
+ * number (IBAN check digits, mobile forms) and names the rule that failed; the CLI passes it as given.
+ */
+export function destinationOf(options: Pick<CreatePayoutOptions, 'account' | 'iban' | 'raast' | 'type'>): {
+  type: DestinationType;
+  accountNumber: string;
+} {
+  const given = (['account', 'iban', 'raast'] as const).filter((name) => options[name] !== undefined);
+  if (given.length !== 1) {
+    throw new UsageError('give exactly one of --account <number>, --iban <iban> or --raast <mobile>');
+  }
+  if (options.type !== undefined && !DESTINATION_TYPES.includes(options.type)) {
+    throw new UsageError(`--type is wallet, bank, iban or raast, got ${options.type}`);
+  }
+  if (options.iban !== undefined) {
+    if (options.type && options.type !== 'iban')
+      throw new UsageError(`--iban makes an iban payout, not ${options.type}`);
+    return { type: 'iban', accountNumber: options.iban };
+  }
+  if (options.raast !== undefined) {
+    if (options.type && options.type !== 'raast')
+      throw new UsageError(`--raast makes a raast payout, not ${options.type}`);
+    return { type: 'raast', accountNumber: options.raast };
+  }
+  const account = options.account as string;
+  const type = (options.type ??
+    (WALLET_NUMBER.test(account)
+      ? 'wallet'
+      : /^[A-Za-z]{2}/.test(account.trim())
+        ? 'iban'
+        : 'bank')) as DestinationType;
+  return { type, accountNumber: account };
+}
+
 export async function createPayoutCommand(client: MyPay, options: CreatePayoutOptions): Promise<void> {
-  const type = options.type ?? (WALLET_NUMBER.test(options.account) ? 'wallet' : 'bank');
-  if (type !== 'wallet' && type !== 'bank') throw new UsageError(`--type is wallet or bank, got ${type}`);
+  const { type, accountNumber } = destinationOf(options);
+  // wallet and bank need a provider (defaults JAZZCASH / HBL); an IBAN's bank code or a Raast ID names the bank.
+  const provider = options.provider ?? (type === 'wallet' ? 'JAZZCASH' : type === 'bank' ? 'HBL' : undefined);
   const payout = await client.payouts.create(
     {
       amount: parseAmount(options.amount),
@@ -33,9 +74,8 @@ export async function createPayoutCommand(client: MyPay, options: CreatePayoutOp
       destination: {
         type,
         // The API checks the code (400 names the known ones); the CLI passes what it was given.
-        provider: (options.provider ??
-          (type === 'wallet' ? 'JAZZCASH' : 'HBL')) as CreatePayoutParams['destination']['provider'],
-        accountNumber: options.account,
+        ...(provider ? { provider: provider as NonNullable<CreatePayoutParams['destination']['provider']> } : {}),
+        accountNumber,
         ...(options.title ? { accountTitle: options.title } : {}),
       },
       reference: options.reference ?? `cli-${randomBytes(6).toString('hex')}`,

@@ -101,6 +101,7 @@ export async function trigger(client: MyPay, target: string, options: TriggerOpt
   }
   if (plan.kind === 'checkout-expiry') return triggerCheckoutExpiry(client, target, plan, options);
   if (plan.kind === 'checkout-cancel') return triggerCheckoutCancel(client, target, plan, options);
+  if (plan.kind === 'refund') return triggerRefund(client, target, plan, options);
   return plan.kind === 'payout'
     ? triggerPayout(client, target, plan, options)
     : triggerPayment(client, target, plan, options);
@@ -303,5 +304,58 @@ async function triggerCheckoutCancel(
   out(
     `Created checkout ${paint('bold', checkout.id, color)} and cancelled it: ${paint(statusColor(cancelled.status), cancelled.status, color)}`,
   );
+  out(paint('dim', `  events: ${plan.events.join(', ')}`, color));
+}
+
+/** Pays a checkout from the plan's scenario number, then refunds the payment in full. */
+async function triggerRefund(
+  client: MyPay,
+  target: string,
+  plan: Extract<TriggerPlan, { kind: 'refund' }>,
+  options: TriggerOptions,
+) {
+  const scenario = await scenarioByKey(client, plan.scenario);
+  const color = colorEnabled();
+  const checkout = await client.checkouts.create({
+    amount: options.amount,
+    currency: 'PKR',
+    orderId: `mypay-trigger-${tag()}`,
+    successUrl: 'https://example.com/mypay/success',
+    cancelUrl: 'https://example.com/mypay/cancel',
+  });
+  const payment = await client.payments.complete({
+    checkoutId: checkout.id,
+    provider: 'JAZZCASH',
+    mobile: scenario.mobile,
+    otp: '123456',
+  });
+  if (payment.status !== 'SUCCEEDED') {
+    throw new Error(`the payment ${payment.id} is ${payment.status}, so there is nothing to refund`);
+  }
+  const refund = await client.refunds.create({ transactionId: payment.id, reason: `mypay trigger ${target}` });
+  if (!options.json) {
+    out(
+      `Paid checkout ${paint('bold', checkout.id, color)} from ${scenario.mobile} (scenario ${scenario.number} ${scenario.key}) and refunded payment ${payment.id}: refund ${paint('bold', refund.id, color)} ${paint(statusColor(refund.status), refund.status, color)}`,
+    );
+  }
+  let status: string = refund.status;
+  if (plan.waitFor.length > 0 && !plan.waitFor.includes(status)) {
+    if (options.wait) {
+      status = await waitUntil(
+        async () => (await client.refunds.get(refund.id)).status,
+        (s) => s !== 'PENDING',
+        options,
+        `refund ${refund.id}`,
+        plan.waitFor,
+      );
+    } else if (!options.json) {
+      out(paint('dim', `  it moves on to ${plan.waitFor.join(' or ')} shortly (--wait to wait for it)`, color));
+    }
+  }
+  if (options.json) {
+    const final = status === refund.status ? refund : await client.refunds.get(refund.id);
+    return printJson({ trigger: target, scenario: scenario.key, payment, refund: final, events: plan.events });
+  }
+  if (status !== refund.status) out(`Refund ${refund.id} is ${paint(statusColor(status), status, color)}`);
   out(paint('dim', `  events: ${plan.events.join(', ')}`, color));
 }

@@ -5,6 +5,7 @@ import {
   cancelCheckout,
   completePayment,
   formatPkr,
+  getCheckoutAttempt,
   getHostedCheckout,
   type HostedCheckout,
   type PaymentResource,
@@ -44,7 +45,10 @@ export function hostedPageRouter(ctx: ApiContext): Router {
   const deps = { db: ctx.db, scenarios: ctx.scenarios, directory: ctx.directory, publicUrl: ctx.config.publicUrl };
   const { csrfSecret, cookieSecure, redirectDelayMs } = ctx.config;
 
-  router.use('/checkout', perKeyRateLimit({ limit: ctx.config.rateLimitPerMinute }));
+  router.use(
+    '/checkout',
+    perKeyRateLimit({ limit: ctx.config.rateLimitPerMinute, backend: ctx.rateLimits, name: 'hosted-page' }),
+  );
   router.use('/checkout', express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
 
   function send(
@@ -83,9 +87,8 @@ export function hostedPageRouter(ctx: ApiContext): Router {
   /** A page for a checkout that cannot be paid (any more, or now); false when it is payable. */
   function statePage(res: Response, hosted: HostedCheckout): boolean {
     const { checkout } = hosted;
-    // A checkout bound to a test clock is past its time only on its clock.
-    const expired = checkout.status === 'EXPIRED' || (checkout.status === 'OPEN' && checkout.expiresAt <= hosted.now);
-    if (checkout.status === 'OPEN' && !expired) {
+    // Core's rule, at the checkout's time (a checkout bound to a test clock expires on its clock).
+    if (hosted.payable) {
       if (!hosted.merchantSuspended) return false;
       // No form, no pay button: completePayment refuses it anyway (403 FORBIDDEN).
       send(res, 403, {
@@ -314,11 +317,7 @@ export function hostedPageRouter(ctx: ApiContext): Router {
     if (!hosted) return;
     const { checkout } = hosted;
     const txnId = typeof req.query.transaction === 'string' ? req.query.transaction : '';
-    const rows = (await ctx.db.pool.query('SELECT id, status FROM PaymentTransaction WHERE id = ? AND checkoutId = ?', [
-      txnId,
-      checkout.id,
-    ])) as { id: string; status: PaymentResource['status'] }[];
-    const txn = rows[0];
+    const txn = await getCheckoutAttempt(ctx.db, checkout.id, txnId);
     if (!txn) return res.redirect(303, pagePath(checkout.id));
     if (txn.status === 'PENDING') {
       return waitingPage(res, hosted, `${pagePath(checkout.id, '/result')}?transaction=${encodeURIComponent(txn.id)}`);

@@ -1,6 +1,6 @@
 import { createRefundBody, emptyQuery, idParams, listRefundsQuery, refundList, refundSchema } from '@mypay/contracts';
 import { createRefund, getRefundOrThrow, listRefunds } from '@mypay/core';
-import { idempotencyOf, parseBody, parseParams, parseQuery, principalOf } from '@mypay/http';
+import { auditContextOf, idempotencyOf, parseBody, parseParams, parseQuery, principalOf } from '@mypay/http';
 import type { RouteModule } from '../context.ts';
 
 export const refundRoutes: RouteModule = (router, ctx) => {
@@ -24,7 +24,7 @@ export const refundRoutes: RouteModule = (router, ctx) => {
     const refund = await createRefund(
       deps,
       { merchantId: principalOf(req).merchantId, ...body },
-      { idempotency: idempotencyOf(req) },
+      { idempotency: idempotencyOf(req), audit: auditContextOf(req) },
     );
     res.status(201).json(refund);
   });

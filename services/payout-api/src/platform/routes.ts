@@ -3,6 +3,7 @@ import { pingDatabase } from '@mypay/db';
 import { healthHandler, renderDocsPage } from '@mypay/http';
 import type { Express } from 'express';
 import { API_BASE, type ApiContext } from '../context.ts';
+import { examplesSection, scenarioSection } from './docs-sections.ts';
 
 /** Routes without an API key: health, the OpenAPI document and the docs page. */
 export function platformRoutes(app: Express, ctx: ApiContext): void {
@@ -55,6 +56,7 @@ export function platformRoutes(app: Express, ctx: ApiContext): void {
   app.get(`${API_BASE}/docs`, (_req, res) => {
     page ??= renderDocsPage(ctx.docs.document() as unknown as Record<string, unknown>, {
       openapiUrl: `${API_BASE}/openapi.json`,
+      sections: [examplesSection(ctx.config.publicUrl), scenarioSection(ctx.config.scenarioDelayScale)],
     });
     res.type('html').setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.send(page);

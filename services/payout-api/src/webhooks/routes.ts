@@ -9,21 +9,27 @@ import {
   listEventsQuery,
   redeliverBody,
   redeliveryResult,
+  rotatedWebhookEndpointSchema,
+  rotateWebhookSecretBody,
+  updateWebhookEndpointBody,
+  webhookEndpointDetailSchema,
   webhookEndpointList,
+  webhookEndpointSchema,
 } from '@mypay/contracts';
 import {
-  type AuditContext,
   createWebhookEndpoint,
   DEFAULT_WEBHOOK_SETTINGS,
   deleteWebhookEndpoint,
   getEventOrThrow,
+  getWebhookEndpointDetail,
   listEvents,
   listWebhookEndpoints,
   redeliverEvent,
+  rotateWebhookSecret,
+  updateWebhookEndpoint,
   type WebhookSettings,
 } from '@mypay/core';
-import { idempotencyOf, parseBody, parseParams, parseQuery, principalOf, requestIdOf } from '@mypay/http';
-import type { Request } from 'express';
+import { auditContextOf, idempotencyOf, parseBody, parseParams, parseQuery, principalOf } from '@mypay/http';
 import { API_BASE, type ApiContext, type RouteModule } from '../context.ts';
 
 /**
@@ -34,14 +40,6 @@ export function webhookSettingsOf(ctx: Pick<ApiContext, 'config'>): WebhookSetti
   const fromConfig = (ctx.config as { webhooks?: WebhookSettings }).webhooks;
   return fromConfig ?? { ...DEFAULT_WEBHOOK_SETTINGS, allowPrivateTargets: ctx.config.nodeEnv !== 'production' };
 }
-
-const auditOf = (req: Request): AuditContext => ({
-  actorType: 'API_KEY',
-  actorId: principalOf(req).keyId,
-  ip: req.ip ?? null,
-  userAgent: req.get('user-agent') ?? null,
-  requestId: requestIdOf(req),
-});
 
 /** `/webhook-endpoints` and `/events` of the Payout API (mounted at /api/v1 behind API-key auth). */
 export const webhookRoutes: RouteModule = (router, ctx) => {
@@ -67,7 +65,7 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
       ctx.db,
       { merchantId: principalOf(req).merchantId, url: body.url, events: body.events, description: body.description },
       { allowPrivateTargets: settings.allowPrivateTargets },
-      auditOf(req),
+      auditContextOf(req),
       { idempotency: idempotencyOf(req) },
     );
     res.status(201).json(endpoint);
@@ -88,6 +86,82 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
   });
 
   ctx.docs.add({
+    operationId: 'getWebhookEndpoint',
+    method: 'get',
+    path: `${API_BASE}/webhook-endpoints/:id`,
+    tags,
+    summary: 'A webhook endpoint with its delivery success over the last 24 h',
+    description:
+      '`deliveryStats` counts the delivery attempts of the last 24 hours: `succeeded` (your endpoint answered 2xx), `failed` (any other status, a timeout, no connection), `total` and `successRate` (null without attempts). Never the secret.',
+    params: idParams,
+    query: emptyQuery,
+    responses: { 200: { description: 'The endpoint', schema: webhookEndpointDetailSchema } },
+    errors: ['NOT_FOUND'],
+  });
+  router.get('/webhook-endpoints/:id', async (req, res) => {
+    const { id } = parseParams(idParams, req.params);
+    parseQuery(emptyQuery, req.query);
+    res.json(await getWebhookEndpointDetail(ctx.db, principalOf(req).merchantId, id));
+  });
+
+  ctx.docs.add({
+    operationId: 'updateWebhookEndpoint',
+    method: 'patch',
+    path: `${API_BASE}/webhook-endpoints/:id`,
+    tags,
+    summary: 'Change, disable or enable a webhook endpoint',
+    description:
+      'Only the fields given change (none: nothing changes). `url` passes the same checks as at registration (the network rule included); `events` null means every type. `enabled: false` stops deliveries to it — events written meanwhile are not sent to it, and pending retries are given up when they come due; `enabled: true` enables it again, also one disabled for failing. Audited (`webhook_endpoint.updated`).',
+    params: idParams,
+    body: updateWebhookEndpointBody,
+    bodyRequired: false,
+    responses: { 200: { description: 'The endpoint as it is now', schema: webhookEndpointSchema } },
+    errors: ['NOT_FOUND'],
+  });
+  router.patch('/webhook-endpoints/:id', async (req, res) => {
+    const { id } = parseParams(idParams, req.params);
+    // Every field is optional: an empty body changes nothing and answers the endpoint as it is.
+    const body = parseBody(updateWebhookEndpointBody, req.body ?? {});
+    res.json(
+      await updateWebhookEndpoint(
+        ctx.db,
+        principalOf(req).merchantId,
+        id,
+        body,
+        { allowPrivateTargets: settings.allowPrivateTargets },
+        auditContextOf(req),
+      ),
+    );
+  });
+
+  ctx.docs.add({
+    operationId: 'rotateWebhookSecret',
+    method: 'post',
+    path: `${API_BASE}/webhook-endpoints/:id/rotate-secret`,
+    tags,
+    summary: "Roll an endpoint's signing secret, with an overlap",
+    description:
+      'Returns the new `secret` — the only time it is shown (an `Idempotency-Key` replay shows it again). For `overlapSeconds` (default 86400 = 24 h, at most 604800 = 7 days; 0: none) every delivery carries two `v1` signatures in `MyPay-Signature`, the new secret’s first and the old one’s second, so a receiver checking either secret accepts it; after that only the new one. Rotating again during an overlap drops the oldest secret. Audited (`webhook_endpoint.secret_rotated`, without the secrets).',
+    idempotent: true,
+    params: idParams,
+    body: rotateWebhookSecretBody,
+    bodyRequired: false,
+    responses: {
+      200: { description: 'The endpoint with its new signing secret', schema: rotatedWebhookEndpointSchema },
+    },
+    errors: ['NOT_FOUND'],
+  });
+  router.post('/webhook-endpoints/:id/rotate-secret', ctx.idempotent, async (req, res) => {
+    const { id } = parseParams(idParams, req.params);
+    const body = parseBody(rotateWebhookSecretBody, req.body ?? {});
+    res.json(
+      await rotateWebhookSecret(ctx.db, principalOf(req).merchantId, id, body, auditContextOf(req), {
+        idempotency: idempotencyOf(req),
+      }),
+    );
+  });
+
+  ctx.docs.add({
     operationId: 'deleteWebhookEndpoint',
     method: 'delete',
     path: `${API_BASE}/webhook-endpoints/:id`,
@@ -100,7 +174,7 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
   });
   router.delete('/webhook-endpoints/:id', async (req, res) => {
     const { id } = parseParams(idParams, req.params);
-    res.json(await deleteWebhookEndpoint(ctx.db, principalOf(req).merchantId, id, auditOf(req)));
+    res.json(await deleteWebhookEndpoint(ctx.db, principalOf(req).merchantId, id, auditContextOf(req)));
   });
 
   ctx.docs.add({
@@ -165,7 +239,7 @@ export const webhookRoutes: RouteModule = (router, ctx) => {
     const result = await redeliverEvent(
       ctx.db,
       { merchantId: principalOf(req).merchantId, eventId: id, endpointId: body.endpointId },
-      auditOf(req),
+      auditContextOf(req),
       { idempotency: idempotencyOf(req) },
     );
     res.status(202).json(result);

@@ -1,0 +1,27 @@
+import type { Logger } from '@mypay/core';
+
+let loggingProcessErrors = false;
+
+/**
+ * Process-level errors go through the process's structured logger (fatal, with the stack), then
+ * an uncaught exception exits 1 — what Node does by default, but now in the log. An unhandled
+ * rejection exits 1 too unless `exitOnRejection` is false: the portals keep running, because
+ * Next's late-awaited data promises reject unhandled when a render no longer needs them.
+ */
+export function logProcessErrors(logger: Logger, options: { exitOnRejection?: boolean } = {}): void {
+  if (loggingProcessErrors) return;
+  loggingProcessErrors = true;
+  const exitOnRejection = options.exitOnRejection ?? true;
+  process.on('unhandledRejection', (reason) => {
+    if (!exitOnRejection) {
+      logger.error({ err: reason }, 'unhandled promise rejection');
+      return;
+    }
+    logger.fatal({ err: reason }, 'unhandled promise rejection; exiting');
+    process.exit(1);
+  });
+  process.on('uncaughtException', (error, origin) => {
+    logger.fatal({ err: error, origin }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
+}
