@@ -15,8 +15,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../services/payout-api/src/app.ts';
 import { parsePayoutApiConfig } from '../../../services/payout-api/src/config.ts';
+import { launchChromium, logIn } from '../../../test/support/browser.ts';
 import { type RunningPortal, startPortal, testDatabaseUrl } from '../../../test/support/portal-server.ts';
-import { launchChromium, logIn } from './browser.ts';
 
 const ADMIN_PAGES = ['/', '/merchants', '/merchants/new', '/audit', '/webhooks', '/reconciliation', '/system'];
 

@@ -1,19 +1,15 @@
 'use client';
 
-export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+import { ErrorState } from '@mypay/portal-ui/error-state';
+
+export default function ErrorPage(props: { error: Error & { digest?: string }; reset: () => void }) {
   return (
+    // Outside the portal's layout (it failed too), so this page brings its own <main>.
     <main>
-      <div className="panel" role="alert">
-        <h1>Something went wrong</h1>
-        <p>
-          The admin portal could not load this page. Try again; if it keeps failing, check the System page and the
-          database (<code>scripts/health-check.sh</code>), and quote this reference:{' '}
-          <code>{error.digest ?? 'n/a'}</code>.
-        </p>
-        <button type="button" onClick={reset}>
-          Try again
-        </button>
-      </div>
+      <ErrorState {...props}>
+        The admin portal could not load this page. Try again; if it keeps failing, check the System page and the
+        database (<code>scripts/health-check.sh</code>), and quote the reference below.
+      </ErrorState>
     </main>
   );
 }

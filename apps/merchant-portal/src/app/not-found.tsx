@@ -1,18 +1,10 @@
-import Link from 'next/link';
+import { NotFoundPanel } from '@mypay/portal-ui/not-found-panel';
 
 export default function NotFound() {
   return (
-    <main>
-      <div className="panel">
-        <h1>Not found</h1>
-        <p>
-          This page or object does not exist, or it belongs to another merchant account. Check the id, or go back to the
-          list it came from.
-        </p>
-        <p>
-          <Link href="/">Back to the dashboard</Link>
-        </p>
-      </div>
-    </main>
+    <NotFoundPanel home="Back to the dashboard">
+      This page or object does not exist, or it belongs to another merchant account. Check the id, or go back to the
+      list it came from.
+    </NotFoundPanel>
   );
 }

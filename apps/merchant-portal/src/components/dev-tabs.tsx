@@ -7,6 +7,8 @@ const TABS = [
   { href: '/developers', label: 'API keys' },
   { href: '/developers/webhooks', label: 'Webhooks' },
   { href: '/developers/events', label: 'Events' },
+  { href: '/developers/logs', label: 'Logs' },
+  { href: '/developers/test-clocks', label: 'Test clocks' },
   { href: '/developers/docs', label: 'Scenarios & snippets' },
 ];
 

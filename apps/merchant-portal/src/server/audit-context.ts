@@ -1,5 +1,5 @@
 import type { AuditContext, PortalPrincipal } from '@mypay/core';
-import { getRequestContext } from './session.ts';
+import { getRequestContext } from './portal.ts';
 
 /** The audit context of a merchant acting in the portal. */
 export async function merchantAuditContext(merchant: PortalPrincipal): Promise<AuditContext> {

@@ -1,6 +1,6 @@
 import { createDirectory, createScenarioCatalog, type PayoutDeps } from '@mypay/core';
 import { getConfig } from './config.ts';
-import { getDb } from './db.ts';
+import { getDb } from './portal.ts';
 
 const holder = globalThis as unknown as { __mypayMerchantPortalDeps?: PayoutDeps };
 

@@ -5,13 +5,16 @@ import type { ReactNode } from 'react';
 const LINKS = [
   { href: '/', label: 'Home' },
   { href: '/merchants', label: 'Merchants' },
+  { href: '/payouts', label: 'Payouts' },
+  { href: '/payments', label: 'Payments' },
   { href: '/audit', label: 'Audit log' },
   { href: '/webhooks', label: 'Webhooks' },
   { href: '/reconciliation', label: 'Reconciliation' },
   { href: '/system', label: 'System' },
+  { href: '/admins', label: 'Admins' },
 ];
 
-import { requireAdmin } from '../../server/session.ts';
+import { requireAdmin } from '../../server/portal.ts';
 import { logout } from '../logout-action.ts';
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {

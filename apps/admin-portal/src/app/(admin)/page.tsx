@@ -3,8 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime } from '../../components/format.tsx';
 import { getConfig } from '../../server/config.ts';
-import { getDb } from '../../server/db.ts';
-import { requireAdmin } from '../../server/session.ts';
+import { getDb, requireAdmin } from '../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Home' };
 

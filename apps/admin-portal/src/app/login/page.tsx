@@ -2,7 +2,7 @@ import { safeRedirectPath } from '@mypay/core';
 import { LoginForm } from '@mypay/portal-ui/login-form';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { getCurrentAdmin } from '../../server/session.ts';
+import { getCurrentAdmin } from '../../server/portal.ts';
 import { login } from './actions.ts';
 
 export const metadata: Metadata = { title: 'Sign in' };

@@ -6,10 +6,12 @@ const LINKS = [
   { href: '/', label: 'Dashboard' },
   { href: '/payouts', label: 'Payouts' },
   { href: '/payments', label: 'Payments' },
+  { href: '/balance', label: 'Balance' },
+  { href: '/search', label: 'Search' },
   { href: '/developers', label: 'Developers' },
 ];
 
-import { requireMerchant } from '../../server/session.ts';
+import { requireMerchant } from '../../server/portal.ts';
 import { logout } from '../logout-action.ts';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {

@@ -2,15 +2,12 @@ import { AUDIT_ACTOR_TYPES, queryAuditLog } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime } from '../../../components/format.tsx';
+import { JsonCell } from '../../../components/json-cell.tsx';
 import { one, withQuery } from '../../../components/query.ts';
-import { getDb } from '../../../server/db.ts';
-import { orNotFound } from '../../../server/errors.ts';
-import { requireAdmin } from '../../../server/session.ts';
+import { getDb, orNotFound, requireAdmin } from '../../../server/portal.ts';
 import { FILTER_KEYS, type RawFilters, toAuditFilters } from './filters.ts';
 
 export const metadata: Metadata = { title: 'Audit log' };
-
-const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v, null, 1));
 
 export default async function AuditPage({
   searchParams,
@@ -69,7 +66,17 @@ export default async function AuditPage({
         {page.data.length === 0 ? (
           <p className="empty">No audit entries match these filters.</p>
         ) : (
-          <table data-testid="audit-table">
+          <table data-testid="audit-table" className="compact">
+            <colgroup>
+              <col style={{ width: '13rem' }} />
+              <col style={{ width: '8rem' }} />
+              <col style={{ width: '9rem' }} />
+              <col style={{ width: '8rem' }} />
+              <col style={{ width: '7rem' }} />
+              <col style={{ width: '6.5rem' }} />
+              <col />
+              <col />
+            </colgroup>
             <thead>
               <tr>
                 <th>Time</th>
@@ -85,34 +92,32 @@ export default async function AuditPage({
             <tbody>
               {page.data.map((r) => (
                 <tr key={r.id} data-action={r.action}>
-                  <td>
+                  <td className="nowrap" title={`entry #${r.id}`} data-testid="audit-time">
                     {formatTime(r.createdAt)}
-                    <div className="muted mono">#{r.id}</div>
                   </td>
-                  <td>
-                    {r.actorType}
-                    <div className="mono">{r.actorId}</div>
+                  <td title={`${r.actorType} ${r.actorId ?? ''}`}>
+                    {r.actorType} <span className="mono">{r.actorId}</span>
                   </td>
-                  <td className="mono">{r.action}</td>
-                  <td>
-                    {r.targetType}
-                    <div className="mono">{r.targetId}</div>
+                  <td className="mono" title={r.action}>
+                    {r.action}
                   </td>
-                  <td className="mono">
+                  <td title={`${r.targetType} ${r.targetId ?? ''}`}>
+                    {r.targetType} <span className="mono">{r.targetId}</span>
+                  </td>
+                  <td className="mono" title={r.merchantId ?? ''}>
                     {r.merchantId && <Link href={`/merchants/${r.merchantId}`}>{r.merchantId}</Link>}
                   </td>
-                  <td>
-                    <div className="mono">{r.ip}</div>
-                    <div className="muted" title={r.userAgent ?? ''}>
-                      {r.userAgent?.slice(0, 40)}
-                    </div>
-                    {r.requestId && <div className="muted mono">req {r.requestId}</div>}
+                  <td
+                    className="mono"
+                    title={[r.ip, r.userAgent, r.requestId && `req ${r.requestId}`].filter(Boolean).join('\n')}
+                  >
+                    {r.ip}
                   </td>
                   <td>
-                    <pre className="json">{json(r.before)}</pre>
+                    <JsonCell value={r.before} label="before" />
                   </td>
                   <td>
-                    <pre className="json">{json(r.after)}</pre>
+                    <JsonCell value={r.after} label="after" />
                   </td>
                 </tr>
               ))}

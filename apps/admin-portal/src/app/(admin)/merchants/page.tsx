@@ -3,9 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime, StatusBadge } from '../../../components/format.tsx';
 import { one, withQuery } from '../../../components/query.ts';
-import { getDb } from '../../../server/db.ts';
-import { orNotFound } from '../../../server/errors.ts';
-import { requireAdmin } from '../../../server/session.ts';
+import { getDb, orNotFound, requireAdmin } from '../../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Merchants' };
 

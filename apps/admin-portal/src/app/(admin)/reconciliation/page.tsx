@@ -2,8 +2,7 @@ import { formatPkr, reconcileBalances } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime } from '../../../components/format.tsx';
-import { getDb } from '../../../server/db.ts';
-import { requireAdmin } from '../../../server/session.ts';
+import { getDb, requireAdmin } from '../../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Reconciliation' };
 

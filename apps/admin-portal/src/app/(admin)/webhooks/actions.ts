@@ -2,9 +2,7 @@
 
 import { redeliverWebhookDeliveryAsAdmin } from '@mypay/core';
 import { revalidatePath } from 'next/cache';
-import { getDb } from '../../../server/db.ts';
-import { type FormState, toFormState } from '../../../server/errors.ts';
-import { requireAdminActor } from '../../../server/session.ts';
+import { type FormState, getDb, requireAdminActor, toFormState } from '../../../server/portal.ts';
 
 export async function redeliverAction(_prev: FormState, form: FormData): Promise<FormState> {
   const { actor } = await requireAdminActor();

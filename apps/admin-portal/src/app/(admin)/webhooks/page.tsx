@@ -3,9 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime, StatusBadge } from '../../../components/format.tsx';
 import { one, withQuery } from '../../../components/query.ts';
-import { getDb } from '../../../server/db.ts';
-import { orNotFound } from '../../../server/errors.ts';
-import { requireAdmin } from '../../../server/session.ts';
+import { getDb, orNotFound, requireAdmin } from '../../../server/portal.ts';
 import { RedeliverButton } from './redeliver-button.tsx';
 
 export const metadata: Metadata = { title: 'Webhook deliveries' };
@@ -74,7 +72,17 @@ export default async function WebhooksPage({
         {page.data.length === 0 ? (
           <p className="empty">No deliveries match these filters.</p>
         ) : (
-          <table>
+          <table className="compact" data-testid="deliveries-table">
+            <colgroup>
+              <col style={{ width: '13rem' }} />
+              <col style={{ width: '9rem' }} />
+              <col style={{ width: '11rem' }} />
+              <col />
+              <col style={{ width: '6.5rem' }} />
+              <col style={{ width: '5rem' }} />
+              <col style={{ width: '8rem' }} />
+              <col style={{ width: '7.5rem' }} />
+            </colgroup>
             <thead>
               <tr>
                 <th>Created</th>
@@ -82,36 +90,29 @@ export default async function WebhooksPage({
                 <th>Event</th>
                 <th>Endpoint</th>
                 <th>Status</th>
-                <th>Attempts</th>
+                <th className="num">Attempts</th>
                 <th>Last</th>
-                <th />
+                <th>Redeliver</th>
               </tr>
             </thead>
             <tbody>
               {page.data.map((d) => (
                 <tr key={d.id}>
-                  <td>
-                    {formatTime(d.createdAt)}
-                    <div className="muted mono">{d.id}</div>
-                  </td>
-                  <td>
+                  <td title={d.id}>{formatTime(d.createdAt)}</td>
+                  <td title={d.merchant.id}>
                     <Link href={`/merchants/${d.merchant.id}`}>{d.merchant.name}</Link>
                   </td>
-                  <td>
-                    {d.event.type}
-                    <div className="muted mono">{d.event.id}</div>
-                  </td>
-                  <td className="mono">
+                  <td title={d.event.id}>{d.event.type}</td>
+                  <td className="mono" title={d.endpoint.url}>
+                    {!d.endpoint.enabled && <span className="danger">disabled · </span>}
                     <Link href={withQuery('/webhooks', { endpointId: d.endpoint.id })}>{d.endpoint.url}</Link>
-                    {!d.endpoint.enabled && <div className="danger">disabled</div>}
                   </td>
                   <td>
                     <StatusBadge status={d.status} />
                   </td>
                   <td className="num">{d.attemptCount}</td>
-                  <td>
+                  <td title={`${d.lastError ?? ''} ${formatTime(d.lastAttemptAt)}`}>
                     {d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : (d.lastError ?? '—')}
-                    <div className="muted">{formatTime(d.lastAttemptAt)}</div>
                   </td>
                   <td>
                     <RedeliverButton deliveryId={d.id} />

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import type { FormState } from '../../../server/errors.ts';
+import type { FormState } from '../../../server/portal.ts';
 import { redeliverAction } from './actions.ts';
 
 export function RedeliverButton({ deliveryId }: { deliveryId: string }) {

@@ -3,8 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime, StatusBadge } from '../../../components/format.tsx';
 import { VolumeChart } from '../../../components/volume-chart.tsx';
-import { getDb } from '../../../server/db.ts';
-import { requireMerchant } from '../../../server/session.ts';
+import { getDb, requireMerchant } from '../../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 

@@ -12,9 +12,7 @@ import {
 import { revalidatePath } from 'next/cache';
 import { merchantAuditContext } from '../../../server/audit-context.ts';
 import { getConfig } from '../../../server/config.ts';
-import { getDb } from '../../../server/db.ts';
-import { type FormState, toFormState } from '../../../server/errors.ts';
-import { getRequestContext, requireMerchant } from '../../../server/session.ts';
+import { type FormState, getDb, getRequestContext, requireMerchant, toFormState } from '../../../server/portal.ts';
 
 export interface CreatedKeyState extends FormState {
   key?: string;

@@ -1,7 +1,6 @@
 import { recordAudit, streamAuditLogCsv } from '@mypay/core';
 import type { NextRequest } from 'next/server';
-import { getDb } from '../../../../server/db.ts';
-import { getCurrentAdmin, getRequestContext } from '../../../../server/session.ts';
+import { csvResponse, getCurrentAdmin, getDb, getRequestContext } from '../../../../server/portal.ts';
 import { FILTER_KEYS, type RawFilters, toAuditFilters } from '../filters.ts';
 
 export const dynamic = 'force-dynamic';
@@ -30,30 +29,5 @@ export async function GET(request: NextRequest): Promise<Response> {
     requestId: ctx.requestId,
     after: { filters: raw },
   });
-  const rows = streamAuditLogCsv(db, filters, { batchSize: 1_000 });
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await rows.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      } catch (error) {
-        console.error('admin-portal audit export failed', error);
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await rows.return(undefined);
-    },
-  });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  return new Response(body, {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="audit-log-${stamp}.csv"`,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
+  return csvResponse(streamAuditLogCsv(db, filters, { batchSize: 1_000 }), 'audit-log');
 }

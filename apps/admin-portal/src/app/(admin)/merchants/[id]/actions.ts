@@ -3,9 +3,7 @@
 import { adjustMerchantBalance, revokeApiKey, setMerchantStatus } from '@mypay/core';
 import { revalidatePath } from 'next/cache';
 import { parseRupees } from '../../../../components/query.ts';
-import { getDb } from '../../../../server/db.ts';
-import { type FormState, toFormState } from '../../../../server/errors.ts';
-import { requireAdminActor } from '../../../../server/session.ts';
+import { type FormState, getDb, requireAdminActor, toFormState } from '../../../../server/portal.ts';
 
 // Server actions: Next checks the Origin header against the host, so another site cannot post them.
 

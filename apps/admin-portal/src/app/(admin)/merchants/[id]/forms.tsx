@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import type { FormState } from '../../../../server/errors.ts';
+import type { FormState } from '../../../../server/portal.ts';
 import { adjustBalanceAction, revokeKeyAction, setStatusAction } from './actions.ts';
 
 function Result({ state }: { state: FormState }) {

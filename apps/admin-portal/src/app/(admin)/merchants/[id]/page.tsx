@@ -3,10 +3,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime, StatusBadge } from '../../../../components/format.tsx';
 import { withQuery } from '../../../../components/query.ts';
-import { getDb } from '../../../../server/db.ts';
-import { orNotFound } from '../../../../server/errors.ts';
-import { requireAdmin } from '../../../../server/session.ts';
+import { getDb, orNotFound, requireAdmin } from '../../../../server/portal.ts';
 import { AdjustBalanceForm, RevokeKeyButton, StatusForm } from './forms.tsx';
+import { ResetPasswordForm } from './reset-password-form.tsx';
 
 export const metadata: Metadata = { title: 'Merchant' };
 
@@ -52,11 +51,21 @@ export default async function MerchantPage({ params }: { params: Promise<{ id: s
           </p>
           <StatusForm merchantId={m.id} status={m.status} />
         </section>
+        <section className="panel" aria-labelledby="reset-h">
+          <h2 id="reset-h">Reset password</h2>
+          <p className="muted">
+            Ends every portal session of the merchant; it must choose a new password at its next login.
+          </p>
+          <ResetPasswordForm merchantId={m.id} />
+        </section>
       </div>
       <section className="panel table-wrap" aria-labelledby="ledger-h">
-        <h2 id="ledger-h">Recent ledger entries</h2>
+        <div className="spread">
+          <h2 id="ledger-h">Recent ledger entries</h2>
+          <Link href={`/merchants/${m.id}/ledger`}>Whole ledger →</Link>
+        </div>
         {d.recentLedger.length === 0 ? (
-          <p className="empty">No ledger entries.</p>
+          <p className="empty">No ledger entries yet. The opening balance, payouts and payments each write one.</p>
         ) : (
           <table data-testid="ledger">
             <thead>
@@ -84,56 +93,83 @@ export default async function MerchantPage({ params }: { params: Promise<{ id: s
           </table>
         )}
       </section>
-      <div className="grid">
-        <section className="panel table-wrap" aria-labelledby="payouts-h">
+      {/* One below the other: side by side, the amounts of long ids were cut off. */}
+      <section className="panel table-wrap" aria-labelledby="payouts-h">
+        <div className="spread">
           <h2 id="payouts-h">Recent payouts</h2>
-          {d.recentPayouts.length === 0 ? (
-            <p className="empty">No payouts yet.</p>
-          ) : (
-            <table>
-              <tbody>
-                {d.recentPayouts.map((p) => (
-                  <tr key={p.id}>
-                    <td className="mono">{p.id}</td>
-                    <td>{p.reference}</td>
-                    <td>
-                      <StatusBadge status={p.status} />
-                    </td>
-                    <td className="num">{formatPkr(p.amount)}</td>
-                    <td>{formatTime(p.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
-        <section className="panel table-wrap" aria-labelledby="payments-h">
+          <Link href={withQuery('/payouts', { merchantId: m.id })}>All payouts →</Link>
+        </div>
+        {d.recentPayouts.length === 0 ? (
+          <p className="empty">No payouts yet. They appear here once the merchant sends one (portal, API or CLI).</p>
+        ) : (
+          <table data-testid="recent-payouts">
+            <thead>
+              <tr>
+                <th>Payout</th>
+                <th>Reference</th>
+                <th>Status</th>
+                <th className="num">Amount</th>
+                <th>Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.recentPayouts.map((p) => (
+                <tr key={p.id}>
+                  <td className="mono">
+                    <Link href={`/payouts/${p.id}`}>{p.id}</Link>
+                  </td>
+                  <td>{p.reference}</td>
+                  <td>
+                    <StatusBadge status={p.status} />
+                  </td>
+                  <td className="num">{formatPkr(p.amount)}</td>
+                  <td className="nowrap">{formatTime(p.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="panel table-wrap" aria-labelledby="payments-h">
+        <div className="spread">
           <h2 id="payments-h">Recent payments</h2>
-          {d.recentPayments.length === 0 ? (
-            <p className="empty">No payments yet.</p>
-          ) : (
-            <table>
-              <tbody>
-                {d.recentPayments.map((p) => (
-                  <tr key={p.id}>
-                    <td className="mono">{p.id}</td>
-                    <td>{p.provider}</td>
-                    <td>
-                      <StatusBadge status={p.status} />
-                    </td>
-                    <td className="num">{formatPkr(p.amount)}</td>
-                    <td>{formatTime(p.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
-      </div>
+          <Link href={withQuery('/payments', { merchantId: m.id })}>All payments →</Link>
+        </div>
+        {d.recentPayments.length === 0 ? (
+          <p className="empty">No payments yet. They appear here once a checkout of this merchant is paid.</p>
+        ) : (
+          <table data-testid="recent-payments">
+            <thead>
+              <tr>
+                <th>Payment</th>
+                <th>Provider</th>
+                <th>Status</th>
+                <th className="num">Amount</th>
+                <th>Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.recentPayments.map((p) => (
+                <tr key={p.id}>
+                  <td className="mono">
+                    <Link href={`/payments/${p.id}`}>{p.id}</Link>
+                  </td>
+                  <td>{p.provider}</td>
+                  <td>
+                    <StatusBadge status={p.status} />
+                  </td>
+                  <td className="num">{formatPkr(p.amount)}</td>
+                  <td className="nowrap">{formatTime(p.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       <section className="panel table-wrap" aria-labelledby="keys-h">
         <h2 id="keys-h">API keys</h2>
         {d.apiKeys.length === 0 ? (
-          <p className="empty">No keys.</p>
+          <p className="empty">No API keys. The merchant creates them under Developers in the merchant portal.</p>
         ) : (
           <table>
             <thead>
@@ -170,7 +206,7 @@ export default async function MerchantPage({ params }: { params: Promise<{ id: s
       <section className="panel table-wrap" aria-labelledby="endpoints-h">
         <h2 id="endpoints-h">Webhook endpoints</h2>
         {d.webhookEndpoints.length === 0 ? (
-          <p className="empty">No webhook endpoints.</p>
+          <p className="empty">No webhook endpoints. The merchant adds them under Developers → Webhooks.</p>
         ) : (
           <table>
             <tbody>

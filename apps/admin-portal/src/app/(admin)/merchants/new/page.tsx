@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requireAdmin } from '../../../../server/session.ts';
+import { requireAdmin } from '../../../../server/portal.ts';
 import { CreateMerchantForm } from './create-merchant-form.tsx';
 
 export const metadata: Metadata = { title: 'New merchant' };

@@ -1,8 +1,7 @@
 import { listApiKeys } from '@mypay/core';
 import type { Metadata } from 'next';
 import { formatTime } from '../../../../components/format.tsx';
-import { getDb } from '../../../../server/db.ts';
-import { requireMerchant } from '../../../../server/session.ts';
+import { getDb, requireMerchant } from '../../../../server/portal.ts';
 import { CreateKeyForm, RevokeKeyButton } from '../key-forms.tsx';
 
 export const metadata: Metadata = { title: 'API keys' };

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { CopyButton } from '../../../../components/copy-button.tsx';
 import { getConfig } from '../../../../server/config.ts';
 import { getPayoutDeps } from '../../../../server/deps.ts';
-import { requireMerchant } from '../../../../server/session.ts';
+import { requireMerchant } from '../../../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Scenarios & snippets' };
 

@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { CopyButton } from '../../../../components/copy-button.tsx';
-import type { FormState } from '../../../../server/errors.ts';
+import type { FormState } from '../../../../server/portal.ts';
 import {
   type CreatedEndpointState,
   createEndpointAction,

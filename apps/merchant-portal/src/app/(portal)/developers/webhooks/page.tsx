@@ -1,15 +1,20 @@
-import { EVENT_TYPES, listWebhookEndpoints } from '@mypay/core';
+import { EVENT_TYPES, listWebhookEndpoints, webhookDeliveryStats } from '@mypay/core';
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { formatTime } from '../../../../components/format.tsx';
-import { getDb } from '../../../../server/db.ts';
-import { requireMerchant } from '../../../../server/session.ts';
+import { getDb, requireMerchant } from '../../../../server/portal.ts';
 import { CreateEndpointForm, EndpointActions } from './endpoint-forms.tsx';
+import { SuccessRate } from './success-rate.tsx';
 
 export const metadata: Metadata = { title: 'Webhooks' };
 
 export default async function WebhooksPage() {
   const merchant = await requireMerchant();
   const { data: endpoints } = await listWebhookEndpoints(getDb(), merchant.id);
+  const stats = await webhookDeliveryStats(
+    getDb(),
+    endpoints.map((e) => e.id),
+  );
   return (
     <>
       <div className="panel">
@@ -24,6 +29,7 @@ export default async function WebhooksPage() {
                   <th>URL</th>
                   <th>Events</th>
                   <th>State</th>
+                  <th>Success (24 h)</th>
                   <th>Created</th>
                   <th>Actions</th>
                 </tr>
@@ -32,7 +38,9 @@ export default async function WebhooksPage() {
                 {endpoints.map((e) => (
                   <tr key={e.id}>
                     <td className="mono" style={{ overflowWrap: 'anywhere' }}>
-                      {e.url}
+                      <Link href={`/developers/webhook-endpoints/${e.id}`} aria-label={`Manage endpoint ${e.url}`}>
+                        {e.url}
+                      </Link>
                       {e.description && <div className="muted">{e.description}</div>}
                     </td>
                     <td>{e.events ? e.events.join(', ') : 'all'}</td>
@@ -45,6 +53,7 @@ export default async function WebhooksPage() {
                         </span>
                       )}
                     </td>
+                    <td>{stats.get(e.id) && <SuccessRate stats={stats.get(e.id)!} />}</td>
                     <td>{formatTime(e.createdAt)}</td>
                     <td>
                       <EndpointActions endpointId={e.id} url={e.url} />

@@ -1,13 +1,13 @@
 import { CHECKOUT_STATUSES, type CheckoutStatus, formatPkr, isAppError, listCheckouts } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ClockBadge } from '../../../../components/clock-badge.tsx';
 import { formatTime, StatusBadge } from '../../../../components/format.tsx';
 import { StatusDateFields } from '../../../../components/list-filters.tsx';
 import { PaymentTabs } from '../../../../components/payment-tabs.tsx';
 import { one, parseDay, withQuery } from '../../../../components/query.ts';
 import { getConfig } from '../../../../server/config.ts';
-import { getDb } from '../../../../server/db.ts';
-import { requireMerchant } from '../../../../server/session.ts';
+import { getDb, requireMerchant } from '../../../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Checkouts' };
 
@@ -74,7 +74,7 @@ export default async function CheckoutsPage({
                       </Link>
                     </td>
                     <td>
-                      <StatusBadge status={c.status} />
+                      <StatusBadge status={c.status} /> <ClockBadge clock={c.testClock} />
                     </td>
                     <td>{formatTime(c.expiresAt)}</td>
                     <td className="num">{formatPkr(c.amount)}</td>

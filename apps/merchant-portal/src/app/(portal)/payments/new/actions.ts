@@ -6,9 +6,7 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { parseRupees } from '../../../../components/query.ts';
 import { getConfig } from '../../../../server/config.ts';
-import { getDb } from '../../../../server/db.ts';
-import { type FormState, toFieldErrors, toFormState } from '../../../../server/errors.ts';
-import { requireMerchant } from '../../../../server/session.ts';
+import { type FormState, getDb, requireMerchant, toFieldErrors, toFormState } from '../../../../server/portal.ts';
 
 export async function createTestCheckout(_prev: FormState, form: FormData): Promise<FormState> {
   const merchant = await requireMerchant();

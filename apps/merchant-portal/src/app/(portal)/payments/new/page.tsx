@@ -1,7 +1,7 @@
 import { randomHex } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { requireMerchant } from '../../../../server/session.ts';
+import { requireMerchant } from '../../../../server/portal.ts';
 import { CheckoutForm } from './checkout-form.tsx';
 
 export const metadata: Metadata = { title: 'Create test checkout' };

@@ -9,11 +9,11 @@ import {
 } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ClockBadge } from '../../../../components/clock-badge.tsx';
 import { formatTime, StatusBadge } from '../../../../components/format.tsx';
 import { StatusDateFields } from '../../../../components/list-filters.tsx';
 import { one, parseDay, withQuery } from '../../../../components/query.ts';
-import { getDb } from '../../../../server/db.ts';
-import { requireMerchant } from '../../../../server/session.ts';
+import { getDb, requireMerchant } from '../../../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Payouts' };
 
@@ -61,6 +61,14 @@ export default async function PayoutsPage({ searchParams }: { searchParams: Prom
     <>
       <div className="spread">
         <h1>Payouts</h1>
+        <a
+          className="button secondary"
+          href={withQuery('/payouts/export', { status, from: fromText, to: toText })}
+          download
+          data-testid="export-payouts"
+        >
+          Export CSV
+        </a>
         <Link className="button" href="/payouts/new">
           New test payout
         </Link>
@@ -109,7 +117,7 @@ export default async function PayoutsPage({ searchParams }: { searchParams: Prom
                       {p.destination.provider} <span className="mono">{p.destination.accountNumber}</span>
                     </td>
                     <td>
-                      <StatusBadge status={p.status} />
+                      <StatusBadge status={p.status} /> <ClockBadge clock={p.testClock} />
                     </td>
                     <td className="num">{formatPkr(p.amount)}</td>
                   </tr>

@@ -4,8 +4,7 @@ import { isAppError, type PayoutStatus, simulatePayoutTransition } from '@mypay/
 import { revalidatePath } from 'next/cache';
 import { merchantAuditContext } from '../../../../server/audit-context.ts';
 import { getPayoutDeps } from '../../../../server/deps.ts';
-import { type FormState, toFormState } from '../../../../server/errors.ts';
-import { requireMerchant } from '../../../../server/session.ts';
+import { type FormState, requireMerchant, toFormState } from '../../../../server/portal.ts';
 
 export async function simulate(_prev: FormState, form: FormData): Promise<FormState> {
   const merchant = await requireMerchant();

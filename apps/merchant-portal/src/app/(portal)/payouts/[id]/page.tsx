@@ -1,10 +1,10 @@
 import { formatPkr, getPayoutOrThrow, LEGAL_TRANSITIONS, listObjectEvents } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ClockBadge } from '../../../../components/clock-badge.tsx';
 import { formatTime, StatusBadge } from '../../../../components/format.tsx';
-import { getDb } from '../../../../server/db.ts';
-import { orNotFound } from '../../../../server/errors.ts';
-import { requireMerchant } from '../../../../server/session.ts';
+import { RequestsPanel } from '../../../../components/requests-panel.tsx';
+import { getDb, orNotFound, requireMerchant } from '../../../../server/portal.ts';
 import { SimulateButtons } from './simulate-buttons.tsx';
 
 export const metadata: Metadata = { title: 'Payout' };
@@ -23,7 +23,7 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
         <h1>
           Payout <span className="mono">{payout.reference}</span>
         </h1>
-        <StatusBadge status={payout.status} />
+        <StatusBadge status={payout.status} /> <ClockBadge clock={payout.testClock} />
       </div>
       <div className="grid">
         <div className="panel">
@@ -126,6 +126,7 @@ export default async function PayoutPage({ params }: { params: Promise<{ id: str
           </div>
         )}
       </div>
+      <RequestsPanel merchantId={merchant.id} objectId={payout.id} />
     </>
   );
 }

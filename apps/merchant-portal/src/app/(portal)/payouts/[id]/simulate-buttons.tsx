@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import type { FormState } from '../../../../server/errors.ts';
+import type { FormState } from '../../../../server/portal.ts';
 import { simulate } from './actions.ts';
 
 export function SimulateButtons({ payoutId, targets }: { payoutId: string; targets: readonly string[] }) {

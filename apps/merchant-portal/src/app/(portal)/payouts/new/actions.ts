@@ -5,8 +5,7 @@ import { createPayout } from '@mypay/core';
 import { redirect } from 'next/navigation';
 import { parseRupees } from '../../../../components/query.ts';
 import { getPayoutDeps } from '../../../../server/deps.ts';
-import { type FormState, toFieldErrors, toFormState } from '../../../../server/errors.ts';
-import { requireMerchant } from '../../../../server/session.ts';
+import { type FormState, requireMerchant, toFieldErrors, toFormState } from '../../../../server/portal.ts';
 
 /** Friendlier words for the portal's own fields; everything else is the contract's message. */
 const MESSAGES: Record<string, string> = {
@@ -24,8 +23,9 @@ export async function createTestPayout(_prev: FormState, form: FormData): Promis
     amount: parseRupees(text('amount')) ?? undefined,
     currency: 'PKR',
     destination: {
-      type: text('type') === 'bank' ? 'bank' : 'wallet',
-      provider: text('provider'),
+      type: text('type') === 'bank' || text('type') === 'iban' ? text('type') : 'wallet',
+      // An IBAN's bank code names its bank: the form sends no provider for it.
+      provider: optional('provider'),
       accountNumber: text('accountNumber'),
       accountTitle: optional('accountTitle'),
     },

@@ -2,7 +2,7 @@ import { randomHex } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getPayoutDeps } from '../../../../server/deps.ts';
-import { requireMerchant } from '../../../../server/session.ts';
+import { requireMerchant } from '../../../../server/portal.ts';
 import { PayoutForm } from './payout-form.tsx';
 
 export const metadata: Metadata = { title: 'New test payout' };
@@ -31,7 +31,7 @@ export default async function NewPayoutPage() {
             payoutOutcome: s.payoutOutcome,
           }))}
           wallets={wallets}
-          banks={banks.map((b) => ({ code: b.code, name: b.name }))}
+          banks={banks.map((b) => ({ code: b.code, name: b.name, ibanCode: b.ibanCode }))}
           defaultReference={`portal-${randomHex(4)}`}
         />
       </div>

@@ -1,8 +1,9 @@
 'use client';
 
 import { useActionState, useState } from 'react';
-import type { FormState } from '../../../../server/errors.ts';
+import type { FormState } from '../../../../server/portal.ts';
 import { createTestPayout } from './actions.ts';
+import { exampleIban, type IbanBank, IbanField } from './iban-field.tsx';
 
 export interface ScenarioOption {
   number: number;
@@ -15,7 +16,7 @@ export interface ScenarioOption {
 interface Props {
   scenarios: ScenarioOption[];
   wallets: { code: string; name: string }[];
-  banks: { code: string; name: string }[];
+  banks: IbanBank[];
   defaultReference: string;
 }
 
@@ -29,17 +30,30 @@ function FieldError({ id, message }: { id: string; message?: string }) {
 
 export function PayoutForm({ scenarios, wallets, banks, defaultReference }: Props) {
   const [state, action, pending] = useActionState<FormState, FormData>(createTestPayout, {});
-  const [type, setType] = useState<'wallet' | 'bank'>('wallet');
+  const [type, setType] = useState<'wallet' | 'bank' | 'iban'>('wallet');
   const [scenarioKey, setScenarioKey] = useState(scenarios[0]?.key ?? '');
   const scenario = scenarios.find((s) => s.key === scenarioKey);
   const [accountNumber, setAccountNumber] = useState(scenario?.mobile ?? '');
   const providers = type === 'wallet' ? wallets : banks;
   const f = state.fields ?? {};
+  // The server's word on the IBAN holds until it is edited; the live check speaks after that.
+  const [editedAfter, setEditedAfter] = useState<FormState | null>(null);
 
   const pick = (key: string, nextType = type) => {
     setScenarioKey(key);
     const s = scenarios.find((x) => x.key === key);
-    if (s) setAccountNumber(nextType === 'wallet' ? s.mobile : s.bankAccount);
+    if (s) {
+      setAccountNumber(
+        nextType === 'wallet'
+          ? s.mobile
+          : nextType === 'iban'
+            ? exampleIban(
+                s.bankAccount,
+                banks.find((b) => b.ibanCode),
+              )
+            : s.bankAccount,
+      );
+    }
   };
 
   return (
@@ -68,32 +82,35 @@ export function PayoutForm({ scenarios, wallets, banks, defaultReference }: Prop
           name="type"
           value={type}
           onChange={(e) => {
-            const next = e.target.value === 'bank' ? 'bank' : 'wallet';
+            const next = e.target.value === 'bank' || e.target.value === 'iban' ? e.target.value : 'wallet';
             setType(next);
             pick(scenarioKey, next);
           }}
         >
           <option value="wallet">Mobile wallet</option>
           <option value="bank">Bank account</option>
+          <option value="iban">IBAN</option>
         </select>
       </div>
-      <div className="field">
-        <label htmlFor="provider">Provider</label>
-        <select
-          id="provider"
-          name="provider"
-          key={type}
-          defaultValue={providers[0]?.code}
-          aria-describedby="provider-error"
-        >
-          {providers.map((p) => (
-            <option key={p.code} value={p.code}>
-              {p.name} ({p.code})
-            </option>
-          ))}
-        </select>
-        <FieldError id="provider-error" message={f['destination.provider']} />
-      </div>
+      {type !== 'iban' && (
+        <div className="field">
+          <label htmlFor="provider">Provider</label>
+          <select
+            id="provider"
+            name="provider"
+            key={type}
+            defaultValue={providers[0]?.code}
+            aria-describedby="provider-error"
+          >
+            {providers.map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.name} ({p.code})
+              </option>
+            ))}
+          </select>
+          <FieldError id="provider-error" message={f['destination.provider']} />
+        </div>
+      )}
       <div className="field">
         <label htmlFor="scenario">Scenario</label>
         <select id="scenario" name="scenario" value={scenarioKey} onChange={(e) => pick(e.target.value)}>
@@ -105,18 +122,30 @@ export function PayoutForm({ scenarios, wallets, banks, defaultReference }: Prop
         </select>
         <span className="hint">Fills in the account number that triggers this outcome.</span>
       </div>
-      <div className="field">
-        <label htmlFor="accountNumber">{type === 'wallet' ? 'Mobile number' : 'Bank account number'}</label>
-        <input
-          id="accountNumber"
-          name="accountNumber"
-          required
+      {type === 'iban' ? (
+        <IbanField
           value={accountNumber}
-          onChange={(e) => setAccountNumber(e.target.value)}
-          aria-describedby="account-error"
+          onChange={(value) => {
+            setAccountNumber(value);
+            setEditedAfter(state);
+          }}
+          banks={banks}
+          serverError={editedAfter === state ? undefined : f['destination.accountNumber']}
         />
-        <FieldError id="account-error" message={f['destination.accountNumber']} />
-      </div>
+      ) : (
+        <div className="field">
+          <label htmlFor="accountNumber">{type === 'wallet' ? 'Mobile number' : 'Bank account number'}</label>
+          <input
+            id="accountNumber"
+            name="accountNumber"
+            required
+            value={accountNumber}
+            onChange={(e) => setAccountNumber(e.target.value)}
+            aria-describedby="account-error"
+          />
+          <FieldError id="account-error" message={f['destination.accountNumber']} />
+        </div>
+      )}
       <div className="field">
         <label htmlFor="accountTitle">Account title (optional)</label>
         <input id="accountTitle" name="accountTitle" />

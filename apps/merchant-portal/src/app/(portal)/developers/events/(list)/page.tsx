@@ -1,13 +1,71 @@
-import { EVENT_TYPES, type EventType, isAppError, listEvents } from '@mypay/core';
+import {
+  EVENT_TYPES,
+  type EventDeliverySummary,
+  type EventObjectRef,
+  type EventType,
+  isAppError,
+  listEventSummaries,
+} from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { formatTime } from '../../../../../components/format.tsx';
+import { formatTime, StatusBadge } from '../../../../../components/format.tsx';
 import { one, withQuery } from '../../../../../components/query.ts';
-import { getDb } from '../../../../../server/db.ts';
-import { requireMerchant } from '../../../../../server/session.ts';
+import { getDb, requireMerchant } from '../../../../../server/portal.ts';
 import { RedeliverButton } from '../redeliver-button.tsx';
 
 export const metadata: Metadata = { title: 'Events' };
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Where the object's page is; a refund is listed on its payment's page. */
+function objectHref(about: EventObjectRef): string | null {
+  switch (about.kind) {
+    case 'payout':
+      return `/payouts/${about.id}`;
+    case 'checkout':
+      return `/payments/checkouts/${about.id}`;
+    case 'payment':
+      return `/payments/transactions/${about.id}`;
+    case 'refund':
+      return about.transactionId ? `/payments/transactions/${about.transactionId}` : null;
+  }
+}
+
+function ObjectCell({ about }: { about: EventObjectRef | null }) {
+  if (!about) return <span className="muted">—</span>;
+  const href = objectHref(about);
+  return (
+    <span className="object-ref" data-testid="event-object" data-kind={about.kind} title={about.id}>
+      <span className="muted">{about.kind} </span>
+      {href ? (
+        <Link className="mono" href={href}>
+          {about.id}
+        </Link>
+      ) : (
+        <span className="mono">{about.id}</span>
+      )}
+    </span>
+  );
+}
+
+/** One badge for the event: failed wins over pending, pending over delivered; counts say the rest. */
+function DeliveryCell({ d }: { d: EventDeliverySummary }) {
+  if (d.total === 0) return <span className="muted">No endpoint</span>;
+  const status = d.failed > 0 ? 'FAILED' : d.pending > 0 ? 'PENDING' : 'DELIVERED';
+  const parts = [
+    d.delivered && `${d.delivered} delivered`,
+    d.pending && `${d.pending} pending`,
+    d.failed && `${d.failed} failed`,
+  ].filter(Boolean);
+  return (
+    <span className="delivery-summary" data-testid="event-delivery" data-status={status}>
+      <StatusBadge status={status} />
+      <span className="muted">
+        {parts.join(', ')} · {plural(d.attempts, 'attempt')}
+      </span>
+    </span>
+  );
+}
 
 export default async function EventsPage({
   searchParams,
@@ -18,7 +76,7 @@ export default async function EventsPage({
   const sp = await searchParams;
   const type = EVENT_TYPES.includes(one(sp.type) as EventType) ? (one(sp.type) as EventType) : undefined;
   const cursor = one(sp.cursor);
-  const page = await listEvents(getDb(), {
+  const page = await listEventSummaries(getDb(), {
     merchantId: merchant.id,
     limit: 25,
     ...(cursor ? { cursor } : {}),
@@ -44,14 +102,19 @@ export default async function EventsPage({
         <button type="submit">Filter</button>
       </form>
       {page.data.length === 0 ? (
-        <p className="empty">No events yet. They are written whenever a payout or payment changes state.</p>
+        <p className="empty">
+          {type ? `No ${type} events yet.` : 'No events yet.'} They are written whenever a payout or payment changes
+          state: <Link href="/payouts/new">send a test payout</Link> to see one.
+        </p>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="events-table" data-testid="events-table">
             <thead>
               <tr>
                 <th>Event</th>
                 <th>Type</th>
+                <th>Object</th>
+                <th>Delivery</th>
                 <th>Created</th>
                 <th />
               </tr>
@@ -59,13 +122,19 @@ export default async function EventsPage({
             <tbody>
               {page.data.map((e) => (
                 <tr key={e.id}>
-                  <td>
+                  <td className="clip-cell" title={e.id}>
                     <Link className="mono" href={`/developers/events/${e.id}`}>
                       {e.id}
                     </Link>
                   </td>
                   <td>{e.type}</td>
-                  <td>{formatTime(e.createdAt)}</td>
+                  <td>
+                    <ObjectCell about={e.about} />
+                  </td>
+                  <td>
+                    <DeliveryCell d={e.deliveries} />
+                  </td>
+                  <td className="nowrap">{formatTime(e.createdAt)}</td>
                   <td>
                     <RedeliverButton eventId={e.id} />
                   </td>

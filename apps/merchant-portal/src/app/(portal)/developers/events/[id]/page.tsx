@@ -2,9 +2,7 @@ import { getEventOrThrow } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime, StatusBadge } from '../../../../../components/format.tsx';
-import { getDb } from '../../../../../server/db.ts';
-import { orNotFound } from '../../../../../server/errors.ts';
-import { requireMerchant } from '../../../../../server/session.ts';
+import { getDb, orNotFound, requireMerchant } from '../../../../../server/portal.ts';
 import { RedeliverButton } from '../redeliver-button.tsx';
 
 export const metadata: Metadata = { title: 'Event' };

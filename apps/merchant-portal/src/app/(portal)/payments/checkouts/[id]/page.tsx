@@ -1,11 +1,12 @@
 import { formatPkr, getCheckoutOrThrow, listObjectEvents } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ClockBadge } from '../../../../../components/clock-badge.tsx';
 import { formatTime, StatusBadge } from '../../../../../components/format.tsx';
+import { RequestsPanel } from '../../../../../components/requests-panel.tsx';
 import { getConfig } from '../../../../../server/config.ts';
-import { getDb } from '../../../../../server/db.ts';
-import { orNotFound } from '../../../../../server/errors.ts';
-import { requireMerchant } from '../../../../../server/session.ts';
+import { getDb, orNotFound, requireMerchant } from '../../../../../server/portal.ts';
+import { CancelCheckoutButton } from './cancel-checkout-button.tsx';
 
 export const metadata: Metadata = { title: 'Checkout' };
 
@@ -24,8 +25,9 @@ export default async function CheckoutPage({ params }: { params: Promise<{ id: s
         <h1>
           Checkout <span className="mono">{c.orderId}</span>
         </h1>
-        <StatusBadge status={c.status} />
+        <StatusBadge status={c.status} /> <ClockBadge clock={c.testClock} />
       </div>
+      {c.status === 'OPEN' && <CancelCheckoutButton checkoutId={c.id} />}
       <div className="grid">
         <div className="panel">
           <h2>Details</h2>
@@ -103,6 +105,7 @@ export default async function CheckoutPage({ params }: { params: Promise<{ id: s
           </ul>
         )}
       </div>
+      <RequestsPanel merchantId={merchant.id} objectId={c.id} />
     </>
   );
 }

@@ -1,12 +1,12 @@
 import { formatPkr, isAppError, listTransactions, TRANSACTION_STATUSES, type TransactionStatus } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ClockBadge } from '../../../../../components/clock-badge.tsx';
 import { formatTime, StatusBadge } from '../../../../../components/format.tsx';
 import { StatusDateFields } from '../../../../../components/list-filters.tsx';
 import { PaymentTabs } from '../../../../../components/payment-tabs.tsx';
 import { one, parseDay, withQuery } from '../../../../../components/query.ts';
-import { getDb } from '../../../../../server/db.ts';
-import { requireMerchant } from '../../../../../server/session.ts';
+import { getDb, requireMerchant } from '../../../../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Transactions' };
 
@@ -46,6 +46,14 @@ export default async function TransactionsPage({
       <form className="panel inline" method="get" aria-label="Filter transactions">
         <StatusDateFields statuses={TRANSACTION_STATUSES} status={status} fromText={fromText} toText={toText} />
         <button type="submit">Filter</button>
+        <a
+          className="button secondary"
+          href={withQuery('/payments/transactions/export', { status, from: fromText, to: toText })}
+          download
+          data-testid="export-transactions"
+        >
+          Export CSV
+        </a>
       </form>
       <div className="panel">
         {page.data.length === 0 ? (
@@ -84,7 +92,7 @@ export default async function TransactionsPage({
                       {t.provider} <span className="mono">{t.mobile}</span>
                     </td>
                     <td>
-                      <StatusBadge status={t.status} />
+                      <StatusBadge status={t.status} /> <ClockBadge clock={t.testClock} />
                     </td>
                     <td className="num">{formatPkr(t.amount)}</td>
                   </tr>

@@ -1,10 +1,11 @@
 import { formatPkr, getTransactionOrThrow, listObjectEvents } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ClockBadge } from '../../../../../components/clock-badge.tsx';
 import { formatTime, StatusBadge } from '../../../../../components/format.tsx';
-import { getDb } from '../../../../../server/db.ts';
-import { orNotFound } from '../../../../../server/errors.ts';
-import { requireMerchant } from '../../../../../server/session.ts';
+import { RequestsPanel } from '../../../../../components/requests-panel.tsx';
+import { getDb, orNotFound, requireMerchant } from '../../../../../server/portal.ts';
+import { RefundsPanel } from './refunds-panel.tsx';
 
 export const metadata: Metadata = { title: 'Transaction' };
 
@@ -22,7 +23,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
         <h1>
           Transaction <span className="mono">{t.id}</span>
         </h1>
-        <StatusBadge status={t.status} />
+        <StatusBadge status={t.status} /> <ClockBadge clock={t.testClock} />
       </div>
       <div className="panel">
         <dl className="kv">
@@ -54,6 +55,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
           <dd>{formatTime(t.updatedAt)}</dd>
         </dl>
       </div>
+      <RefundsPanel merchantId={merchant.id} transaction={t} />
       <div className="panel">
         <h2>Webhook events</h2>
         {events.length === 0 ? (
@@ -68,6 +70,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
           </ul>
         )}
       </div>
+      <RequestsPanel merchantId={merchant.id} objectId={t.id} />
     </>
   );
 }

@@ -1,0 +1,3 @@
+import { describePortalMetrics } from '../../../test/support/portal-metrics.ts';
+
+describePortalMetrics('admin-portal');
