@@ -43,6 +43,7 @@ FROM base AS files
 COPY . /src
 RUN node /src/docker/image-files.mjs /src /files \
     prisma-client=prisma.config.ts,prisma/schema.prisma \
+    bundler=scripts/bundle.mjs \
     migrate=@mypay/prisma \
     payout-api=@mypay/payout-api \
     payment-api=@mypay/payment-api \
@@ -60,8 +61,9 @@ COPY --from=files /files/prisma-client/ ./
 RUN pnpm db:generate
 
 # ---------------------------------------------------------------------------
-# Production dependencies of one workspace package (tsx included: the services and the
-# migrate job run TypeScript through it, by project choice). bcrypt ships prebuilt binaries.
+# Production dependencies of one workspace package. The migrate job runs TypeScript through tsx
+# (a dependency of @mypay/prisma); the APIs run their JavaScript build (below) with plain node, so
+# their production install has no TypeScript loader. bcrypt ships prebuilt binaries.
 FROM base AS migrate-deps
 COPY --from=files /files/manifests/ ./
 RUN --mount=type=bind,from=store,source=/pnpm,target=/pnpm,rw \
@@ -76,6 +78,28 @@ FROM base AS payment-api-deps
 COPY --from=files /files/manifests/ ./
 RUN --mount=type=bind,from=store,source=/pnpm,target=/pnpm,rw \
     pnpm install --frozen-lockfile --offline --prod --store-dir /pnpm/store --cache-dir /pnpm/cache --filter "@mypay/payment-api..."
+
+# ---------------------------------------------------------------------------
+# The APIs' JavaScript builds (all dependencies, then `pnpm build`: scripts/bundle.mjs bundles the
+# service and its workspace packages, the generated Prisma client included, into dist/server.js;
+# every other package stays an import served by the production install above).
+FROM base AS payout-api-build
+COPY --from=files /files/manifests/ ./
+RUN --mount=type=bind,from=store,source=/pnpm,target=/pnpm,rw \
+    pnpm install --frozen-lockfile --offline --store-dir /pnpm/store --cache-dir /pnpm/cache --filter "@mypay/payout-api..."
+COPY --from=prisma-client /app/packages/db/src/generated packages/db/src/generated
+COPY --from=files /files/payout-api/ ./
+COPY --from=files /files/bundler/ ./
+RUN pnpm --filter @mypay/payout-api build
+
+FROM base AS payment-api-build
+COPY --from=files /files/manifests/ ./
+RUN --mount=type=bind,from=store,source=/pnpm,target=/pnpm,rw \
+    pnpm install --frozen-lockfile --offline --store-dir /pnpm/store --cache-dir /pnpm/cache --filter "@mypay/payment-api..."
+COPY --from=prisma-client /app/packages/db/src/generated packages/db/src/generated
+COPY --from=files /files/payment-api/ ./
+COPY --from=files /files/bundler/ ./
+RUN pnpm --filter @mypay/payment-api build
 
 # ---------------------------------------------------------------------------
 # Next.js builds (all dependencies, then `next build`; standalone output). No secrets at
@@ -100,8 +124,9 @@ RUN --mount=type=cache,id=mypay-next-admin-portal,target=/app/apps/admin-portal/
 
 # ===========================================================================
 # Runtime images. Files are root-owned and read-only for the process, which runs as the
-# base image's unprivileged `node` user. Dependencies, the Prisma client and the sources
-# are separate layers, so a source edit ships one small layer.
+# base image's unprivileged `node` user. Dependencies and the build (the APIs: dist/, which holds
+# the Prisma client; the migrate job: the client and its sources) are separate layers, so a source
+# edit ships one small layer.
 
 # One shot (the Compose `migrate` service): applies prisma/migrations, runs the idempotent seed.
 FROM ${NODE_IMAGE} AS migrate
@@ -118,28 +143,27 @@ FROM ${NODE_IMAGE} AS payout-api
 ENV NODE_ENV=production PORT=4001
 WORKDIR /app
 COPY --from=payout-api-deps /app /app
-COPY --from=prisma-client /app/packages/db/src/generated /app/packages/db/src/generated
-COPY --from=files /files/payout-api/ /app/
+COPY --from=payout-api-build /app/services/payout-api/dist /app/services/payout-api/dist
 USER node
 WORKDIR /app/services/payout-api
 EXPOSE 4001
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4001) + '/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node is PID 1's child under `init: true` and receives SIGTERM directly (graceful shutdown).
-CMD ["node", "--import", "tsx", "src/server.ts"]
+# The heap cap keeps the process within its memory budget (docs/performance.md, "Memory").
+CMD ["node", "--max-old-space-size=96", "dist/server.js"]
 
 FROM ${NODE_IMAGE} AS payment-api
 ENV NODE_ENV=production PORT=4002
 WORKDIR /app
 COPY --from=payment-api-deps /app /app
-COPY --from=prisma-client /app/packages/db/src/generated /app/packages/db/src/generated
-COPY --from=files /files/payment-api/ /app/
+COPY --from=payment-api-build /app/services/payment-api/dist /app/services/payment-api/dist
 USER node
 WORKDIR /app/services/payment-api
 EXPOSE 4002
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4002) + '/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--import", "tsx", "src/server.ts"]
+CMD ["node", "--max-old-space-size=96", "dist/server.js"]
 
 # The standalone server carries only the files Next traced (node_modules included).
 FROM ${NODE_IMAGE} AS merchant-portal

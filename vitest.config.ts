@@ -9,6 +9,13 @@ import { defineConfig } from 'vitest/config';
 // with nothing else).
 const DOCKER_STACK_TEST = 'test/ops/docker-stack.test.ts';
 
+// `pnpm test:quick` (MYPAY_TEST_QUICK=1): the fast local loop, without the chaos run, the
+// operations/stack suites (nginx, Docker, backups), the browser suites and the built-portal suite.
+const SLOW_SUITES =
+  process.env.MYPAY_TEST_QUICK === '1'
+    ? ['test/chaos/**', 'test/ops/**', '**/*.browser.test.ts', 'apps/*/test/**', 'test/portal/portal-security.test.ts']
+    : [];
+
 const shared = {
   exclude: ['**/node_modules/**', '**/.next/**'],
   testTimeout: 60_000,
@@ -26,7 +33,7 @@ export default defineConfig({
           ...shared,
           name: 'suite',
           include: ['{packages,services,apps,prisma,test,scripts,bench}/**/*.test.ts'],
-          exclude: [...shared.exclude, DOCKER_STACK_TEST],
+          exclude: [...shared.exclude, DOCKER_STACK_TEST, ...SLOW_SUITES],
           globalSetup: ['./test/support/global-setup.ts'],
           sequence: { groupOrder: 0 },
         },

@@ -11,7 +11,6 @@
  * Env: DATABASE_URL (default mysql://root@127.0.0.1:3306/mypay_bench; created, migrated, seeded),
  * REQUESTS (default 200), WARMUP (default 20), PAYOUTS (history size, default 300).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +25,8 @@ import {
   randomHex,
   resolvePortalAuthConfig,
 } from '@mypay/core';
-import { createDb, mariadb, parseDatabaseUrl } from '@mypay/db';
+import { createDb } from '@mypay/db';
+import { prepareDatabase } from '../prisma/prepare-database.ts';
 import { startPortal } from '../test/support/portal-server.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -42,24 +42,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[index]!;
 }
 
-async function prepareDatabase(): Promise<void> {
-  const location = parseDatabaseUrl(DATABASE_URL);
-  const conn = await mariadb.createConnection({
-    host: location.host,
-    port: location.port,
-    user: location.user,
-    password: location.password,
-  });
-  try {
-    await conn.query(
-      `CREATE DATABASE IF NOT EXISTS \`${location.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-    );
-  } finally {
-    await conn.end();
-  }
-  const env = { ...process.env, DATABASE_URL, NODE_ENV: 'development' };
-  execFileSync('pnpm', ['--silent', 'db:migrate'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  execFileSync('pnpm', ['--silent', 'db:seed'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+async function prepareBenchDatabase(): Promise<void> {
+  await prepareDatabase(DATABASE_URL, { nodeEnv: 'development', showErrors: true });
 }
 
 function writeReport(result: Record<string, number | string>): void {
@@ -90,7 +74,7 @@ function writeReport(result: Record<string, number | string>): void {
 }
 
 async function main(): Promise<void> {
-  await prepareDatabase();
+  await prepareBenchDatabase();
   const db = createDb(DATABASE_URL, { connectionLimit: 8 });
   const portal = await startPortal('merchant-portal', {
     DATABASE_URL,

@@ -229,7 +229,7 @@ async function runCeiling(shape: string, merchants: Merchant[], seconds: number)
 
 async function main() {
   log(`recreating ${location.database}`);
-  recreateDatabase(databaseUrl);
+  await recreateDatabase(databaseUrl);
   const db = createDb(databaseUrl, { connectionLimit: 4 });
   log(`creating ${MERCHANTS} merchants`);
   const merchants = await createMerchants(db, {

@@ -1,88 +1,127 @@
+/**
+ * Payout create through the API next to two ceilings, in one sitting:
+ *
+ *  - **API**: `POST /api/v1/payouts` (autocannon, keep-alive) against the Payout API started as the
+ *    image starts it (`node --max-old-space-size=96 dist/server.js`, NODE_ENV=production); with
+ *    `--replicas 2` also two API processes on the one database, the load split between them;
+ *  - **the API's statements**: the statements the API's create transaction runs for a payout that
+ *    completes at once (SUCCESS), replayed with the same driver (mariadb) and the same round
+ *    trips, no HTTP, no validation — what the API would do with no framework at all;
+ *  - **the minimal write set** (the physical limit): the rows a SUCCESS payout needs — conditional
+ *    balance debit, payout row, one status event, ledger entry, one outbox event, in one
+ *    transaction — with the fewest round trips (two: mysql2 multi-statements), no HTTP.
+ *
+ * `pnpm exec tsx bench/payouts.ts [--duration 20] [--connections 32] [--merchants 100] [--replicas 2]
+ * [--api-only] [--json out.json]`, or `run()` from bench/run-all.ts. Database: BENCH_DATABASE_URL
+ * (default mypay_bench), dropped and recreated.
+ */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createDb, createPool, type Pool, parseDatabaseUrl } from '@mypay/db';
+import { createDb, createPool, type DatabaseLocation, type Pool, parseDatabaseUrl } from '@mypay/db';
 import autocannon from 'autocannon';
-import { type BenchMerchant, createMerchants, log, percentile, recreateDatabase, rssMb, startApi } from './support.ts';
+import mysql from 'mysql2/promise';
+import { dbUrl, dropDatabase, median, startApi, stop } from './lib.ts';
+import { type Bench, COLORS } from './report.ts';
+import { type BenchMerchant, cpuMs, createMerchants, log, percentile, recreateDatabase, rssMb } from './support.ts';
 
-const { values } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '20' },
-    connections: { type: 'string', default: '32' },
-    merchants: { type: 'string', default: '100' },
-    'api-only': { type: 'boolean', default: false },
-    json: { type: 'string' },
-  },
-});
-const DURATION_S = Number(values.duration);
-const CONCURRENCY = Number(values.connections);
-const MERCHANTS = Number(values.merchants);
-const PORT = 4191;
 const AMOUNT = 100;
-const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/mypay_bench';
-const location = parseDatabaseUrl(databaseUrl);
 
-type Merchant = BenchMerchant;
+export type RunKind = 'api' | 'api ×2' | 'statements' | 'minimal';
 
-interface RunResult {
+export interface RunResult {
   shape: string;
-  what: 'api' | 'ceiling';
+  what: RunKind;
   requests: number;
   reqPerSec: number;
   p50: number;
   p99: number;
   errors: number;
   maxRssMb?: number;
+  /** API processes' CPU time (user + system) per request answered, ms: the per-request cost. */
+  cpuMsPerRequest?: number;
 }
 
-async function runApi(shape: string, merchants: Merchant[], pid: number, seconds: number): Promise<RunResult> {
+export interface PayoutBenchOptions {
+  durationS: number;
+  connections: number;
+  merchants: number;
+  /** 2: also two API processes on one database (load split between them). */
+  replicas?: 1 | 2;
+  apiOnly?: boolean;
+  databaseUrl?: string;
+}
+
+export interface PayoutBenchResult {
+  options: PayoutBenchOptions;
+  results: RunResult[];
+  /** Balances that disagree with their ledger after all the load (must be 0). */
+  drift: number;
+}
+
+async function runApi(
+  shape: string,
+  merchants: BenchMerchant[],
+  targets: { base: string; pid: number }[],
+  seconds: number,
+  connections: number,
+): Promise<Omit<RunResult, 'what'>> {
   let n = 0;
   const run = randomBytes(3).toString('hex');
   const destination = { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03001234567' };
-  let maxRss = rssMb(pid);
+  let maxRss = Math.max(...targets.map((t) => rssMb(t.pid)));
   const sampler = setInterval(() => {
-    maxRss = Math.max(maxRss, rssMb(pid));
+    for (const t of targets) maxRss = Math.max(maxRss, rssMb(t.pid));
   }, 250);
-  const result = await autocannon({
-    url: `http://127.0.0.1:${PORT}`,
-    connections: CONCURRENCY,
-    duration: seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/v1/payouts',
-        setupRequest: (req) => {
-          const i = n++;
-          const merchant = merchants[i % merchants.length]!;
-          return {
-            ...req,
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${merchant.key}` },
-            body: JSON.stringify({ amount: AMOUNT, currency: 'PKR', destination, reference: `b-${run}-${i}` }),
-          };
-        },
-      },
-    ],
-  });
+  const cpuAtStart = targets.reduce((sum, t) => sum + cpuMs(t.pid), 0);
+  const results = await Promise.all(
+    targets.map((target) =>
+      autocannon({
+        url: target.base,
+        connections: Math.max(1, Math.round(connections / targets.length)),
+        duration: seconds,
+        timeout: 30,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/v1/payouts',
+            setupRequest: (req) => {
+              const i = n++;
+              const merchant = merchants[i % merchants.length]!;
+              return {
+                ...req,
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${merchant.key}` },
+                body: JSON.stringify({ amount: AMOUNT, currency: 'PKR', destination, reference: `b-${run}-${i}` }),
+              };
+            },
+          },
+        ],
+      }),
+    ),
+  );
   clearInterval(sampler);
+  const cpuUsed = targets.reduce((sum, t) => sum + cpuMs(t.pid), 0) - cpuAtStart;
+  const requests = results.reduce((s, r) => s + r.requests.total, 0);
   return {
     shape,
-    what: 'api',
-    requests: result.requests.total,
-    reqPerSec: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.non2xx + result.errors + result.timeouts,
+    requests,
+    reqPerSec: Math.round(results.reduce((s, r) => s + r.requests.average, 0)),
+    // Several load generators: the slowest one's percentiles (an upper bound of the merged ones).
+    p50: Math.max(...results.map((r) => r.latency.p50)),
+    p99: Math.max(...results.map((r) => r.latency.p99)),
+    errors: results.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts, 0),
     maxRssMb: maxRss,
+    cpuMsPerRequest: requests > 0 ? Number((cpuUsed / requests).toFixed(2)) : Number.NaN,
   };
 }
 
 /**
- * The same statements the API's create transaction runs for a payout that completes at once
- * (SUCCESS): payout row, three status events, three outbox events with their fan-out inserts,
- * conditional balance update, ledger entry and its balanceAfter read — no HTTP, no validation.
+ * The API's own statements before the lean create path (bench history: the "ceiling" column of
+ * earlier reports): payout row, three status events, three outbox events with their fan-out
+ * inserts, conditional balance update, ledger entry and its balanceAfter read — each its own round trip.
  */
-async function ceilingOnce(pool: Pool, merchantId: string, reference: string) {
+async function statementsOnce(pool: Pool, merchantId: string, reference: string) {
   const conn = await pool.getConnection();
   try {
     await conn.beginTransaction();
@@ -100,20 +139,16 @@ async function ceilingOnce(pool: Pool, merchantId: string, reference: string) {
       [id, 'PENDING', now, id, 'PROCESSING', now, id, 'COMPLETED', now],
     );
     for (const type of ['payout.created', 'payout.processing', 'payout.completed']) {
+      const seq = await conn.query(
+        'UPDATE MerchantBalance SET lastEventSequence = LAST_INSERT_ID(lastEventSequence + 1) WHERE merchantId = ?',
+        [merchantId],
+      );
       const eventId = `evt_${randomBytes(12).toString('hex').slice(0, 24)}`;
-      const payload = JSON.stringify({
-        id: eventId,
-        type,
-        createdAt: now.toISOString(),
-        data: { object: { id, amount: AMOUNT } },
-      });
-      await conn.query('INSERT INTO WebhookEvent (id, merchantId, type, payload, createdAt) VALUES (?, ?, ?, ?, ?)', [
-        eventId,
-        merchantId,
-        type,
-        payload,
-        now,
-      ]);
+      const payload = JSON.stringify(eventPayload(eventId, type, Number(seq.insertId), id, reference, now));
+      await conn.query(
+        'INSERT INTO WebhookEvent (id, merchantId, type, sequence, payload, createdAt) VALUES (?, ?, ?, ?, ?, ?)',
+        [eventId, merchantId, type, Number(seq.insertId), payload, now],
+      );
       await conn.query(
         `INSERT INTO WebhookDelivery (id, eventId, endpointId, status, attemptCount, nextAttemptAt, createdAt, updatedAt)
          SELECT CONCAT('whd_', SUBSTRING(SHA2(CONCAT(UUID(), RAND(), e.id), 256), 1, 24)), ?, e.id, 'PENDING', 0, ?, ?, ?
@@ -144,8 +179,104 @@ async function ceilingOnce(pool: Pool, merchantId: string, reference: string) {
   }
 }
 
-async function runCeiling(shape: string, merchants: Merchant[], seconds: number): Promise<RunResult> {
-  const pool = createPool(location, { connectionLimit: CONCURRENCY });
+/** An event body of the API's shape and size (the payout resource as the API renders it). */
+function eventPayload(eventId: string, type: string, sequence: number, id: string, reference: string, now: Date) {
+  const at = now.toISOString();
+  return {
+    id: eventId,
+    type,
+    createdAt: at,
+    sequence,
+    request: { id: `req_${randomBytes(8).toString('hex')}`, idempotencyKey: null },
+    data: {
+      object: {
+        id,
+        object: 'payout',
+        amount: AMOUNT,
+        currency: 'PKR',
+        status: 'COMPLETED',
+        destination: { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03001234567', accountTitle: null },
+        reference,
+        description: null,
+        metadata: null,
+        failure: null,
+        testClock: null,
+        createdAt: at,
+        updatedAt: at,
+      },
+    },
+  };
+}
+
+/**
+ * The minimal write set of a SUCCESS payout, two round trips: (1) BEGIN and the conditional debit,
+ * which also takes the event's sequence number; (2) outbox event, payout row, its status event, the
+ * ledger entry (balanceAfter from the locked row) and COMMIT as one multi-statement batch (the
+ * server stops at the first failing statement, so COMMIT only runs when every insert went in).
+ */
+async function minimalOnce(pool: mysql.Pool, merchantId: string, reference: string) {
+  const conn = await pool.getConnection();
+  try {
+    const [first] = (await conn.query(
+      `START TRANSACTION;
+       UPDATE MerchantBalance SET available = available - ?, version = version + 1, updatedAt = NOW(3),
+              lastEventSequence = LAST_INSERT_ID(lastEventSequence + 1)
+        WHERE merchantId = ? AND available - ? >= 0`,
+      [AMOUNT, merchantId, AMOUNT],
+    )) as unknown as [mysql.ResultSetHeader[]];
+    const debit = first[1]!;
+    if (debit.affectedRows !== 1) throw new Error('insufficient balance');
+    const id = `po_${randomBytes(12).toString('hex').slice(0, 24)}`;
+    const eventId = `evt_${randomBytes(12).toString('hex').slice(0, 24)}`;
+    const now = new Date();
+    const payload = JSON.stringify(eventPayload(eventId, 'payout.completed', debit.insertId, id, reference, now));
+    await conn.query(
+      `INSERT INTO WebhookEvent (id, merchantId, type, sequence, payload, createdAt) VALUES (?, ?, 'payout.completed', ?, ?, ?);
+       INSERT INTO Payout (id, merchantId, amount, currency, destinationType, provider, accountNumber, accountTitle,
+                           reference, description, metadata, status, scenario, failureCode, failureMessage,
+                           nextTransitionAt, createdAt, updatedAt)
+       VALUES (?, ?, ?, 'PKR', 'wallet', 'JAZZCASH', '03001234567', NULL, ?, NULL, NULL, 'COMPLETED', 'SUCCESS', NULL, NULL, NULL, ?, ?);
+       INSERT INTO PayoutEvent (payoutId, status, reason, at) VALUES (?, 'COMPLETED', NULL, ?);
+       INSERT INTO LedgerEntry (merchantId, type, amount, balanceAfter, payoutId, transactionId, description, createdAt)
+       SELECT ?, 'PAYOUT_DEBIT', ?, available, ?, NULL, ?, NOW(3) FROM MerchantBalance WHERE merchantId = ?;
+       COMMIT`,
+      [
+        eventId,
+        merchantId,
+        debit.insertId,
+        payload,
+        now,
+        id,
+        merchantId,
+        AMOUNT,
+        reference,
+        now,
+        now,
+        id,
+        now,
+        merchantId,
+        -AMOUNT,
+        id,
+        `Payout ${reference}`,
+        merchantId,
+      ],
+    );
+  } catch (error) {
+    await conn.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    conn.release();
+  }
+}
+
+async function closedLoop(
+  shape: string,
+  what: RunKind,
+  merchants: BenchMerchant[],
+  seconds: number,
+  connections: number,
+  once: (merchantId: string, reference: string) => Promise<void>,
+): Promise<RunResult> {
   const latencies: number[] = [];
   let errors = 0;
   let n = 0;
@@ -153,12 +284,12 @@ async function runCeiling(shape: string, merchants: Merchant[], seconds: number)
   const deadline = Date.now() + seconds * 1000;
   const started = Date.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: connections }, async () => {
       while (Date.now() < deadline) {
         const i = n++;
         const t0 = performance.now();
         try {
-          await ceilingOnce(pool, merchants[i % merchants.length]!.id, `c-${run}-${i}`);
+          await once(merchants[i % merchants.length]!.id, `c-${run}-${i}`);
           latencies.push(performance.now() - t0);
         } catch {
           errors++;
@@ -167,11 +298,10 @@ async function runCeiling(shape: string, merchants: Merchant[], seconds: number)
     }),
   );
   const elapsed = (Date.now() - started) / 1000;
-  await pool.end();
   latencies.sort((a, b) => a - b);
   return {
     shape,
-    what: 'ceiling',
+    what,
     requests: latencies.length,
     reqPerSec: Math.round(latencies.length / elapsed),
     p50: Math.round(percentile(latencies, 50)),
@@ -180,47 +310,79 @@ async function runCeiling(shape: string, merchants: Merchant[], seconds: number)
   };
 }
 
-async function main() {
+function mysql2Pool(location: DatabaseLocation, connections: number): mysql.Pool {
+  return mysql.createPool({
+    host: location.host,
+    port: location.port,
+    user: location.user,
+    password: location.password,
+    database: location.database,
+    connectionLimit: connections,
+    multipleStatements: true,
+    timezone: 'Z',
+  });
+}
+
+export async function run(options: PayoutBenchOptions): Promise<PayoutBenchResult> {
+  const databaseUrl =
+    options.databaseUrl ?? process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/mypay_bench';
+  const location = parseDatabaseUrl(databaseUrl);
+  const { durationS, connections } = options;
   log(`recreating ${location.database}`);
-  recreateDatabase(databaseUrl);
+  await recreateDatabase(databaseUrl);
   const db = createDb(databaseUrl, { connectionLimit: 4 });
-  log(`creating ${MERCHANTS} merchants`);
+  log(`creating ${options.merchants} merchants`);
   // Far more than a run can spend: the bench measures throughput, not refusals.
   const merchants = await createMerchants(db, {
-    count: MERCHANTS,
+    count: options.merchants,
     emailPrefix: 'bench',
     openingBalance: 900_000_000_000,
     scope: 'payout',
   });
-  const hot = [merchants[0]!];
+  const shapes = [
+    ['one merchant', [merchants[0]!]],
+    [`${options.merchants} merchants`, merchants],
+  ] as const;
   const results: RunResult[] = [];
-  const api = await startApi({
-    service: 'payout-api',
-    port: PORT,
-    databaseUrl,
-    poolSize: CONCURRENCY,
-  });
-  try {
-    log('warm-up');
-    await runApi('warm-up', merchants, api.pid!, 3);
-    for (const [shape, set] of [
-      ['one merchant', hot],
-      [`${MERCHANTS} merchants`, merchants],
-    ] as const) {
-      log(`API, ${shape}`);
-      results.push(await runApi(shape, set, api.pid!, DURATION_S));
+  const apiEnv = { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' };
+  for (const replicas of options.replicas === 2 ? [1, 2] : [1]) {
+    // Each process gets the whole pool it would get alone (the database is the shared part).
+    const apis = await Promise.all(
+      Array.from({ length: replicas }, () =>
+        startApi('payout-api', databaseUrl, { env: { ...apiEnv, DB_POOL_SIZE: String(connections) } }),
+      ),
+    );
+    const targets = apis.map((a) => ({ base: a.base, pid: a.child.pid! }));
+    const what: RunKind = replicas === 1 ? 'api' : 'api ×2';
+    try {
+      log(`warm-up (${what})`);
+      await runApi('warm-up', merchants, targets, 3, connections);
+      for (const [shape, set] of shapes) {
+        log(`${what}, ${shape}`);
+        results.push({ ...(await runApi(shape, [...set], targets, durationS, connections)), what });
+      }
+    } finally {
+      await Promise.all(apis.map((a) => stop(a.child)));
     }
-  } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
   }
-  for (const [shape, set] of [
-    ['one merchant', hot],
-    [`${MERCHANTS} merchants`, merchants],
-  ] as const) {
-    if (values['api-only']) break;
-    log(`ceiling, ${shape}`);
-    results.push(await runCeiling(shape, set, DURATION_S));
+  if (!options.apiOnly) {
+    const pool = createPool(location, { connectionLimit: connections });
+    const pool2 = mysql2Pool(location, connections);
+    try {
+      for (const [shape, set] of shapes) {
+        log(`the API's statements, ${shape}`);
+        results.push(
+          await closedLoop(shape, 'statements', [...set], durationS, connections, (m, r) => statementsOnce(pool, m, r)),
+        );
+        log(`minimal write set, ${shape}`);
+        results.push(
+          await closedLoop(shape, 'minimal', [...set], durationS, connections, (m, r) => minimalOnce(pool2, m, r)),
+        );
+      }
+    } finally {
+      await pool.end();
+      await pool2.end();
+    }
   }
   // Invariant after all that load: every balance equals its ledger.
   const drift = await db.pool.query(
@@ -228,25 +390,152 @@ async function main() {
       WHERE b.available <> (SELECT COALESCE(SUM(amount), 0) FROM LedgerEntry l WHERE l.merchantId = b.merchantId)`,
   );
   await db.close();
-
-  const rows = ['| shape | run | req/s | p50 ms | p99 ms | errors | API RSS MB |', '|---|---|---|---|---|---|---|'];
-  for (const r of results) {
-    rows.push(`| ${r.shape} | ${r.what} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.maxRssMb ?? ''} |`);
-  }
-  rows.push('', '| shape | API / ceiling (req/s) | p99 API / ceiling |', '|---|---|---|');
-  for (const shape of ['one merchant', `${MERCHANTS} merchants`]) {
-    const a = results.find((r) => r.shape === shape && r.what === 'api')!;
-    const c = results.find((r) => r.shape === shape && r.what === 'ceiling');
-    if (!c) continue;
-    rows.push(`| ${shape} | ${Math.round((100 * a.reqPerSec) / c.reqPerSec)} % | ${(a.p99 / c.p99).toFixed(2)}× |`);
-  }
-  rows.push('', `balances that disagree with their ledger: ${Number(drift[0].n)}`);
-  process.stdout.write(`${rows.join('\n')}\n`);
-  if (values.json)
-    writeFileSync(values.json, `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`);
+  return { options, results, drift: Number(drift[0].n) };
 }
 
-main().catch((error) => {
-  process.stderr.write(`bench failed: ${(error as Error).stack}\n`);
-  process.exit(1);
-});
+const pct = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${Math.round((100 * a) / b)} %` : 'n/a');
+const times = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+
+/** The markdown of one run: every row, then the API against both ceilings (throughput and p99). */
+export function report(result: PayoutBenchResult): string[] {
+  const rows = [
+    '| shape | run | req/s | p50 ms | p99 ms | errors | API RSS MB (max) | API CPU ms per request |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of result.results) {
+    rows.push(
+      `| ${r.shape} | ${r.what} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.maxRssMb ?? ''} | ${r.cpuMsPerRequest ?? ''} |`,
+    );
+  }
+  rows.push(
+    '',
+    '| shape | API / minimal write set | API / API’s statements | p99 API / minimal | p99 API / statements | two processes / one |',
+    '|---|---|---|---|---|---|',
+  );
+  const shapes = [...new Set(result.results.map((r) => r.shape))];
+  for (const shape of shapes) {
+    const find = (what: RunKind) => result.results.find((r) => r.shape === shape && r.what === what);
+    const a = find('api');
+    if (!a) continue;
+    const minimal = find('minimal');
+    const statements = find('statements');
+    const two = find('api ×2');
+    rows.push(
+      `| ${shape} | ${pct(a.reqPerSec, minimal?.reqPerSec ?? Number.NaN)} | ${pct(a.reqPerSec, statements?.reqPerSec ?? Number.NaN)} | ${times(a.p99, minimal?.p99 ?? Number.NaN)} | ${times(a.p99, statements?.p99 ?? Number.NaN)} | ${two ? `${pct(two.reqPerSec, a.reqPerSec)} (p99 ${two.p99} ms)` : 'not run'} |`,
+    );
+  }
+  rows.push('', `balances that disagree with their ledger: ${result.drift}`);
+  return rows;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((arg) => arg !== '--'),
+    options: {
+      duration: { type: 'string', default: '20' },
+      connections: { type: 'string', default: '32' },
+      merchants: { type: 'string', default: '100' },
+      replicas: { type: 'string', default: '1' },
+      'api-only': { type: 'boolean', default: false },
+      json: { type: 'string' },
+    },
+  });
+  const result = await run({
+    durationS: Number(values.duration),
+    connections: Number(values.connections),
+    merchants: Number(values.merchants),
+    replicas: values.replicas === '2' ? 2 : 1,
+    apiOnly: values['api-only'],
+  });
+  process.stdout.write(`${report(result).join('\n')}\n`);
+  if (values.json)
+    writeFileSync(values.json, `${JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2)}\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack}\n`);
+    process.exit(1);
+  });
+}
+
+// --- as a section of `pnpm bench` (bench/run-all.ts) ----------------------------------------------
+
+const SECTION_MERCHANTS = 20;
+
+export const bench: Bench<PayoutBenchResult[]> = {
+  name: 'payouts',
+  async run(ctx) {
+    const runs: PayoutBenchResult[] = [];
+    for (let r = 1; r <= ctx.runs; r++) {
+      log(`payout create vs ceilings, run ${r}/${ctx.runs}`);
+      runs.push(
+        await run({
+          durationS: ctx.quick ? 3 : 8,
+          connections: 32,
+          merchants: SECTION_MERCHANTS,
+          replicas: 2,
+          databaseUrl: dbUrl('mypay_bench_runall_payouts'),
+        }),
+      );
+    }
+    await dropDatabase(dbUrl('mypay_bench_runall_payouts')).catch(() => {});
+    return runs;
+  },
+  report(runs, ctx) {
+    const merged = mergeRuns(runs);
+    return [
+      `### Payout create vs its two ceilings (bench/payouts.ts, 32 connections, ${ctx.quick ? 3 : 8} s per shape, ${SECTION_MERCHANTS} merchants; medians of ${runs.length})`,
+      '',
+      '**minimal** is the physical limit: the rows a SUCCESS payout needs, fewest round trips, no HTTP; **statements** replays',
+      'the statements the create path ran before it was made lean (each its own round trip); **api ×2** is two Payout API',
+      'processes on the one database, the load split between them.',
+      '',
+      ...report(merged),
+    ];
+  },
+  chart(runs) {
+    const merged = mergeRuns(runs);
+    const value = (shape: string, what: RunKind) =>
+      merged.results.find((r) => r.shape === shape && r.what === what)?.reqPerSec ?? Number.NaN;
+    return [
+      {
+        title: `Payout create, req/s (32 connections; medians of ${runs.length})`,
+        bars: ['one merchant', `${SECTION_MERCHANTS} merchants`].flatMap((shape) => [
+          { label: `API — ${shape}`, value: value(shape, 'api'), color: COLORS.api },
+          { label: `API ×2 — ${shape}`, value: value(shape, 'api ×2'), color: COLORS.api },
+          { label: `statements — ${shape}`, value: value(shape, 'statements'), color: COLORS.ceiling },
+          { label: `minimal — ${shape}`, value: value(shape, 'minimal'), color: COLORS.minimal },
+        ]),
+      },
+    ];
+  },
+  memory(runs) {
+    const merged = mergeRuns(runs);
+    return merged.results
+      .filter((r) => r.maxRssMb !== undefined && r.shape !== 'one merchant')
+      .map((r) => ({ process: `payout-api (${r.what}) in bench/payouts.ts`, maxMb: r.maxRssMb }));
+  },
+};
+
+/** Medians, field by field, of several runs of the same shapes. */
+function mergeRuns(runs: PayoutBenchResult[]): PayoutBenchResult {
+  const first = runs[0]!;
+  const results = first.results.map((row) => {
+    const same = runs.map((r) => r.results.find((x) => x.shape === row.shape && x.what === row.what)!).filter(Boolean);
+    const med = (field: keyof RunResult) => Math.round(median(same.map((x) => Number(x[field]))));
+    return {
+      ...row,
+      requests: med('requests'),
+      reqPerSec: med('reqPerSec'),
+      p50: med('p50'),
+      p99: med('p99'),
+      errors: same.reduce((s, x) => s + x.errors, 0),
+      ...(row.maxRssMb !== undefined ? { maxRssMb: med('maxRssMb') } : {}),
+      ...(row.cpuMsPerRequest !== undefined
+        ? { cpuMsPerRequest: Number(median(same.map((x) => Number(x.cpuMsPerRequest))).toFixed(2)) }
+        : {}),
+    };
+  });
+  return { options: first.options, results, drift: runs.reduce((s, r) => s + r.drift, 0) };
+}

@@ -2,12 +2,14 @@
  * What the load runs in bench/ share: a recreated database of their own, merchants with keys,
  * one API process started as the image starts it, and RSS sampling.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type ApiKeyScope, createMerchant, insertApiKey } from '@mypay/core';
-import { type Db, parseDatabaseUrl } from '@mypay/db';
+import type { Db } from '@mypay/db';
+import { prepareDatabase } from '../prisma/prepare-database.ts';
+import { ensureBuilt, IMAGE_NODE_FLAGS } from './lib.ts';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -21,17 +23,8 @@ export function log(message: string): void {
 }
 
 /** Drops and recreates the bench database, then migrates and seeds it. */
-export function recreateDatabase(databaseUrl: string): void {
-  const location = parseDatabaseUrl(databaseUrl);
-  const admin = ['-h', location.host, '-P', String(location.port), '-u', location.user];
-  execFileSync(
-    'mysql',
-    [...admin, '-e', `DROP DATABASE IF EXISTS ${location.database}; CREATE DATABASE ${location.database}`],
-    { env: { ...process.env, MYSQL_PWD: location.password } },
-  );
-  const scriptEnv = { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl };
-  execFileSync('pnpm', ['--silent', 'db:migrate'], { cwd: repoRoot, env: scriptEnv, stdio: 'ignore' });
-  execFileSync('pnpm', ['--silent', 'db:seed'], { cwd: repoRoot, env: scriptEnv, stdio: 'ignore' });
+export async function recreateDatabase(databaseUrl: string): Promise<void> {
+  await prepareDatabase(databaseUrl, { recreate: true });
 }
 
 export async function createMerchants(
@@ -61,8 +54,8 @@ export async function createMerchants(
 }
 
 /**
- * Starts `services/<service>` as the image does (`node --import tsx src/server.ts`, production
- * mode) and waits for its health endpoint. BENCH_API_NODE_OPTIONS passes V8 flags to it alone.
+ * Starts `services/<service>` as the image does (its JavaScript build, `node --max-old-space-size=96
+ * dist/server.js`, built first when missing; production mode) and waits for its health endpoint. BENCH_API_NODE_OPTIONS passes V8 flags to it alone.
  */
 export async function startApi(options: {
   service: 'payout-api' | 'payment-api';
@@ -71,7 +64,10 @@ export async function startApi(options: {
   poolSize: number;
   env?: Record<string, string>;
 }): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const entry = ensureBuilt(options.service);
+  // BENCH_API_NODE_FLAGS adds Node flags NODE_OPTIONS refuses (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const extra = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...IMAGE_NODE_FLAGS, ...extra, entry], {
     cwd: `${repoRoot}services/${options.service}`,
     env: {
       ...process.env,
@@ -101,6 +97,22 @@ export function rssMb(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
 }
+
+/**
+ * CPU time (user + system) the process has used so far, in ms: divided by the requests it answered,
+ * the cost of one request — unlike req/s, barely moved by other work on a shared machine.
+ */
+export function cpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+// USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK).
+const CLOCK_TICKS = 100;
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;

@@ -21,12 +21,13 @@
  * - dispatchMs: first attempt's start (recorded by the worker) minus `createdAt`: commit plus the
  *   worker's pick-up delay, without the HTTP hop.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createMerchant, insertApiKey } from '@mypay/core';
-import { createDb, mariadb, parseDatabaseUrl } from '@mypay/db';
+import { createDb } from '@mypay/db';
+import { prepareDatabase } from '../prisma/prepare-database.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE_URL = process.env.BENCH_WEBHOOK_DATABASE_URL || 'mysql://root@127.0.0.1:3306/mypay_bench_webhooks';
@@ -45,19 +46,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[index]!;
 }
 
-async function prepareDatabase(): Promise<void> {
-  const location = parseDatabaseUrl(DATABASE_URL);
-  const conn = await mariadb.createConnection({
-    host: location.host,
-    port: location.port,
-    user: location.user,
-    password: location.password,
-  });
-  await conn.query(`CREATE DATABASE IF NOT EXISTS \`${location.database}\``);
-  await conn.end();
-  const env = { ...process.env, DATABASE_URL, NODE_ENV: 'development' };
-  execFileSync('pnpm', ['--silent', 'db:migrate'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  execFileSync('pnpm', ['--silent', 'db:seed'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+async function prepareBenchDatabase(): Promise<void> {
+  await prepareDatabase(DATABASE_URL, { nodeEnv: 'development', showErrors: true });
 }
 
 async function freePort(): Promise<number> {
@@ -173,7 +163,7 @@ function post(
 }
 
 async function main() {
-  await prepareDatabase();
+  await prepareBenchDatabase();
   const db = createDb(DATABASE_URL, { connectionLimit: 4 });
   const apis = await Promise.all(Array.from({ length: REPLICAS }, startApi));
   const receiver = await startReceiver();

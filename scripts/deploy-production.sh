@@ -23,7 +23,8 @@ Steps (each logged to logs/deployment-<UTC time>.log):
   5. start MySQL, apply migrations, seed if the database is empty, least-privilege grants
      for the app user (scripts/db-grants.sh: AuditLog append-only)
   6. start everything (docker compose up -d) and wait for the health checks
-  7. issue or renew the TLS certificate (certbot, webroot through nginx)
+  7. issue or renew the TLS certificate (scripts/certificates.sh: certbot's webroot flow
+     through nginx), then start the certbot-renew loop (twice a day)
   8. verify with scripts/health-check.sh
 If a step from 4 on fails, the previous images are put back (and the pre-deploy backup
 restored when migrations had run) and the health check is repeated.
@@ -39,6 +40,9 @@ Options:
   --https-port PORT          verify: the public hosts' HTTPS port (default 443)
   --cacert FILE              verify: trust this CA for the public hosts
   --skip-certs               leave certificates alone (e.g. behind another TLS terminator)
+  --acme-server URL          ACME directory to issue from (default ACME_SERVER from the env
+                             file, else Let's Encrypt production)
+  --staging                  Let's Encrypt's staging directory (untrusted test certificates)
   --no-rollback              on failure, leave the new release running for inspection
   --yes                      no questions
   -h, --help                 this help
@@ -130,6 +134,7 @@ build_images() {
 migrate_database() {
   local merchants
   step "database and migrations"
+  write_seed_admin_secret
   compose up -d mysql
   wait_for_healthy mysql
   MIGRATIONS_BEFORE="${MIGRATIONS_BEFORE:-$(migration_count)}"
@@ -155,44 +160,33 @@ start_stack() {
 # nginx cannot start without certificate files: until certbot has issued the real one, a
 # self-signed placeholder takes its place (the well-known nginx + certbot bootstrap).
 ensure_certificate_files() {
-  local live="$CERT_DIR/live/$CERT_NAME" domain
-  [[ -f "$live/fullchain.pem" && -f "$live/privkey.pem" ]] && return 0
-  domain="$(env_file_value "$ENV_FILE" DOMAIN)"
-  info "no certificate yet: creating a temporary self-signed one for $domain"
-  mkdir -p "$live"
-  openssl req -x509 -nodes -newkey rsa:2048 -days 2 -subj "/CN=sandbox.$domain" \
-    -addext "subjectAltName=DNS:sandbox.$domain,DNS:devportal.$domain,DNS:devadmin.$domain" \
-    -keyout "$live/privkey.pem" -out "$live/fullchain.pem" 2>/dev/null
-  cp "$live/fullchain.pem" "$live/chain.pem"
-  touch "$live/.self-signed"
+  "$SCRIPT_DIR/certificates.sh" placeholder --domain "$(env_file_value "$ENV_FILE" DOMAIN)"
 }
 
-reload_nginx() {
-  compose exec -T nginx nginx -c /tmp/nginx/conf/nginx.conf -s reload
-}
-
+# certbot's webroot flow through our nginx (scripts/certificates.sh): issue when only the
+# placeholder is there, else renew when due; then the renewal loop (certbot-renew) keeps it fresh.
 issue_or_renew_certificate() {
-  local live="$CERT_DIR/live/$CERT_NAME" domain email
+  local domain email server
+  local -a args
   step "certificates"
   domain="$(env_file_value "$ENV_FILE" DOMAIN)"
   email="$(env_file_value "$ENV_FILE" LETSENCRYPT_EMAIL)"
-  if [[ -f "$live/.self-signed" ]]; then
-    info "requesting a Let's Encrypt certificate for sandbox./devportal./devadmin.$domain"
-    # nginx keeps the placeholder in memory; certbot needs the live directory to itself.
-    rm -rf "${CERT_DIR:?}/live/$CERT_NAME" "${CERT_DIR:?}/archive/$CERT_NAME" "${CERT_DIR:?}/renewal/$CERT_NAME.conf"
-    if ! compose run --rm --entrypoint certbot certbot certonly --webroot -w /var/www/certbot \
-      --cert-name "$CERT_NAME" -d "sandbox.$domain" -d "devportal.$domain" -d "devadmin.$domain" \
-      --email "$email" --agree-tos --non-interactive --no-eff-email; then
-      ensure_certificate_files
+  server="${ACME_SERVER_ARG:-${ACME_SERVER:-$(env_file_value "$ENV_FILE" ACME_SERVER)}}"
+  args=(--domain "$domain" --email "$email")
+  [[ -n "$server" ]] && args+=(--server "$server")
+  if [[ -f "$CERT_DIR/live/$CERT_NAME/.self-signed" ]]; then
+    if ! "$SCRIPT_DIR/certificates.sh" issue "${args[@]}"; then
       CERT_FAILED=1
       error "certbot could not issue the certificate (DNS? port 80 reachable?); serving the self-signed placeholder"
       return 0
     fi
   else
-    compose run --rm --entrypoint certbot certbot renew --webroot -w /var/www/certbot --non-interactive ||
+    "$SCRIPT_DIR/certificates.sh" renew --now "${args[@]}" ||
       warn "certbot renew failed; the current certificate stays"
   fi
-  reload_nginx
+  # Twice a day from now on: certbot renews 30 days before expiry, nginx reloads every 6 h.
+  compose --profile certbot up -d --no-build certbot-renew ||
+    warn "could not start the certbot-renew service; renew by hand: scripts/certificates.sh renew"
 }
 
 verify() {
@@ -269,7 +263,7 @@ certificates() {
 
 parse_args() {
   DEPLOY_ENV=production SKIP_CERTS=0 NO_ROLLBACK=0 ASSUME_YES="${ASSUME_YES:-0}"
-  PULL=auto HTTPS_PORT=443 CA_FILE='' COMPOSE_PROJECT=''
+  PULL=auto HTTPS_PORT=443 CA_FILE='' COMPOSE_PROJECT='' ACME_SERVER_ARG=''
   local env_file=''
   while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -289,6 +283,8 @@ parse_args() {
         ;;
       --cacert) CA_FILE="${2:?--cacert needs a file}"; shift ;;
       --skip-certs) SKIP_CERTS=1 ;;
+      --acme-server) ACME_SERVER_ARG="${2:?--acme-server needs a URL}"; shift ;;
+      --staging) ACME_SERVER_ARG=https://acme-staging-v02.api.letsencrypt.org/directory ;;
       --no-rollback) NO_ROLLBACK=1 ;;
       --yes) ASSUME_YES=1 ;;
       -h | --help) usage; exit 0 ;;

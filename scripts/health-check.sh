@@ -37,11 +37,14 @@ Options:
   --https-port PORT    the public hosts' HTTPS port (default 443; e.g. a test stack on 8443)
   --cacert FILE        trust this CA (or certificate) for the public hosts, besides the system's
   --skip-public        do not check the public HTTPS hosts
+  --cert FILE          check this PEM certificate's expiry (repeatable), e.g.
+                       nginx/certbot/conf/live/mypay/fullchain.pem
   -h, --help           this help
 
 Thresholds (environment): HEALTH_DISK_MIN_FREE_MB (1024), HEALTH_MEM_MIN_AVAILABLE_MB (128),
 HEALTH_LOG_WINDOW_MINUTES (15), HEALTH_LOG_MAX_ERRORS (20: more FAILs, fewer WARN),
-HEALTH_TIMEOUT_SECONDS (5), HEALTH_CERT_MIN_DAYS (14).
+HEALTH_TIMEOUT_SECONDS (5), HEALTH_CERT_MIN_DAYS (14: a certificate, served or --cert, that
+expires sooner WARNs; an expired one FAILs).
 USAGE
 }
 
@@ -230,16 +233,47 @@ check_compose_apps() {
   judge_portal admin-portal "$PROBE_CODE" "$PROBE_ERROR"
 }
 
-cert_days_left() {
-  local host="$1" end
-  end="$(openssl s_client -connect "${RESOLVE_IP:-$host}:$HTTPS_PORT" -servername "$host" </dev/null 2>/dev/null |
-    openssl x509 -noout -enddate 2>/dev/null | cut -d= -f2)" || true
+# Seconds until a PEM certificate (on stdin) expires; negative once it has.
+cert_seconds_left() {
+  local end
+  end="$(openssl x509 -noout -enddate 2>/dev/null | cut -d= -f2)" || true
   [[ -n "$end" ]] || return 1
-  echo $((($(date -d "$end" +%s) - $(date +%s)) / 86400))
+  echo $(($(date -d "$end" +%s) - $(date +%s)))
+}
+
+served_cert_seconds_left() {
+  local host="$1"
+  openssl s_client -connect "${RESOLVE_IP:-$host}:$HTTPS_PORT" -servername "$host" </dev/null 2>/dev/null |
+    cert_seconds_left
+}
+
+# judge_certificate NAME SECONDS_LEFT: FAIL once expired, WARN within HEALTH_CERT_MIN_DAYS (14).
+judge_certificate() {
+  local name="$1" left="$2" days
+  days=$((left / 86400))
+  if ((left <= 0)); then
+    record "$name" FAIL "expired $((-left / 86400)) days ago: renew now (scripts/certificates.sh renew --force --now)"
+  elif ((days < ${HEALTH_CERT_MIN_DAYS:-14})); then
+    record "$name" WARN "expires in $days days: renewal is failing (certbot renews at 30 days; scripts/certificates.sh renew)"
+  else
+    record "$name" PASS "valid for $days more days"
+  fi
+}
+
+# The certificate files named with --cert.
+check_certificate_files() {
+  local file left
+  for file in "${CERT_FILES[@]+"${CERT_FILES[@]}"}"; do
+    if ! left="$(cert_seconds_left <"$file")"; then
+      record "certificate $file" FAIL "not a readable PEM certificate"
+      continue
+    fi
+    judge_certificate "certificate $file" "$left"
+  done
 }
 
 check_public_hosts() {
-  local domain="$1" host path name days origin
+  local domain="$1" host path name left origin
   local -a tls
   for host in "sandbox.$domain" "devportal.$domain" "devadmin.$domain"; do
     tls=()
@@ -256,8 +290,8 @@ check_public_hosts() {
     else
       judge_portal "$name" "$PROBE_CODE" "$PROBE_ERROR"
     fi
-    if days="$(cert_days_left "$host")" && ((days < ${HEALTH_CERT_MIN_DAYS:-14})); then
-      record "$name certificate" WARN "expires in $days days (certbot renew)"
+    if left="$(served_cert_seconds_left "$host")"; then
+      judge_certificate "$name certificate" "$left"
     fi
   done
 }
@@ -280,6 +314,7 @@ run_local() {
   check_local_portal merchant-portal "${MERCHANT_PORTAL_URL:-http://127.0.0.1:4010}"
   check_local_portal admin-portal "${ADMIN_PORTAL_URL:-http://127.0.0.1:4011}"
   check_database "${DATABASE_URL:-mysql://root@127.0.0.1:3306/mypay}"
+  check_certificate_files
   check_disk "$OPS_REPO_ROOT"
   check_memory
   check_local_logs "${HEALTH_LOG_DIR:-$OPS_REPO_ROOT/logs}"
@@ -294,13 +329,14 @@ run_compose() {
     [[ -n "$DOMAIN_ARG" ]] || DOMAIN_ARG="$(env_file_value "$ENV_FILE" DOMAIN)"
     check_public_hosts "${DOMAIN_ARG:-mycodigital.io}"
   fi
+  check_certificate_files
   check_disk "$OPS_REPO_ROOT"
   check_memory
   check_compose_logs
 }
 
 parse_args() {
-  MODE=compose JSON=0 SKIP_PUBLIC=0 DOMAIN_ARG='' RESOLVE_IP='' HTTPS_PORT=443 CA_FILE=''
+  MODE=compose JSON=0 SKIP_PUBLIC=0 DOMAIN_ARG='' RESOLVE_IP='' HTTPS_PORT=443 CA_FILE='' CERT_FILES=()
   ENV_FILE="${ENV_FILE:-$OPS_REPO_ROOT/.env}"
   COMPOSE_PROJECT="${COMPOSE_PROJECT:-mypay-production}"
   while [[ $# -gt 0 ]]; do
@@ -327,6 +363,7 @@ parse_args() {
         shift
         ;;
       --skip-public) SKIP_PUBLIC=1 ;;
+      --cert) CERT_FILES+=("${2:?--cert needs a file}"); shift ;;
       -h | --help) usage; exit 0 ;;
       *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -338,6 +375,7 @@ parse_args() {
 main() {
   parse_args "$@"
   require_commands curl awk df
+  ((${#CERT_FILES[@]} == 0)) || require_commands openssl
   if [[ "$MODE" == local ]]; then run_local; else run_compose; fi
   if [[ "$JSON" == 1 ]]; then print_json "$MODE"; else print_table; fi
   [[ -z "$(failed_components)" ]]

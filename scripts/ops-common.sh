@@ -110,6 +110,28 @@ compose() {
     -p "${COMPOSE_PROJECT:-mypay-production}" --env-file "${ENV_FILE:-$OPS_REPO_ROOT/.env}" "$@"
 }
 
+# The seeded admin's password reaches the migrate container as a Compose secret (a mounted file),
+# never as an environment value (an exited container keeps its environment: `docker inspect`).
+# Written from the env file's SEED_ADMIN_PASSWORD to SEED_ADMIN_PASSWORD_FILE (relative to the
+# repository; default secrets/seed_admin_password): mode 0444 inside a 0700 directory, so the
+# container's unprivileged user reads it and nobody else on the host reaches it.
+write_seed_admin_secret() {
+  local env_file="${ENV_FILE:-$OPS_REPO_ROOT/.env}" target value
+  target="$(env_file_value "$env_file" SEED_ADMIN_PASSWORD_FILE)"
+  target="${target:-./secrets/seed_admin_password}"
+  [[ "$target" == /* ]] || target="$OPS_REPO_ROOT/${target#./}"
+  value="$(env_file_value "$env_file" SEED_ADMIN_PASSWORD)"
+  if [[ -z "$value" ]]; then
+    [[ -s "$target" ]] || die "SEED_ADMIN_PASSWORD is empty in $env_file and $target does not exist"
+    return 0
+  fi
+  mkdir -p "$(dirname "$target")"
+  chmod 700 "$(dirname "$target")"
+  rm -f "$target"
+  (umask 022 && printf '%s' "$value" >"$target")
+  chmod 444 "$target"
+}
+
 # Image names, one rule for Compose and the scripts: IMAGE_PREFIX from the environment, else
 # from the env file, else "mypay"; :current is the running release, :rollback the one before.
 image_prefix() {

@@ -153,6 +153,11 @@ check_env() {
     record env FAIL "$ENV_FILE not found (cp .env.production $ENV_FILE, fill it in, chmod 600)"
     return
   fi
+  # An explicit opt-in, so a warning and not a failure: the demo merchant's credentials are public.
+  if [[ "$(env_value SEED_DEMO_MERCHANT)" == true ]]; then
+    record "env SEED_DEMO_MERCHANT" WARN \
+      "the seed creates the public demo merchant (test@mycodigital.io / test123456, key test-api-key-123): anyone can sign in; set SEED_DEMO_MERCHANT=false unless this host is a public demo"
+  fi
   problems="$(env_problems)"
   if [[ -z "$problems" ]]; then
     record env PASS "$ENV_FILE complete"

@@ -13,6 +13,8 @@ PROJECT=mypay-stacktest
 STATE_DIR="${STACK_TEST_DIR:-/var/tmp/mypay-stacktest}"
 HTTP_PORT="${STACK_HTTP_PORT:-8080}"
 HTTPS_PORT="${STACK_HTTPS_PORT:-8443}"
+PROMETHEUS_PORT="${STACK_PROMETHEUS_PORT:-19090}"
+ALERTMANAGER_PORT="${STACK_ALERTMANAGER_PORT:-19093}"
 DOMAIN="${STACK_DOMAIN:-mypay.test}"
 # Honest names for images made on this machine (never an official image's name).
 LOCAL_DEBIAN=mypay-local/debian:bookworm
@@ -32,7 +34,7 @@ RULES=(
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/stack-test.sh check|up|down
+Usage: scripts/stack-test.sh check|up|monitoring|down
 
   check   prints "ok", or "skip: <reason>" and exits 3 where the stack cannot run here
           (not root, no Docker engine and no apt-get to install one, another run holds it,
@@ -46,10 +48,15 @@ Usage: scripts/stack-test.sh check|up|down
             CA: <certificate authority to trust>   ENV: <generated env file, random secrets>
             PAYOUT_KEY: <seeded payout API key>     BIN: <directory to put first on PATH>
             DOMAIN: …  HTTP_PORT: …  HTTPS_PORT: …  PROJECT: …  TIMINGS: …
+  monitoring
+          (after up) builds the Prometheus and Alertmanager images of Compose profile
+          `monitoring` on the local Debian base, starts both and returns when they are healthy.
+          Prints PROMETHEUS_URL: … and ALERTMANAGER_URL: … (published on 127.0.0.1 only)
   down    removes the project's containers, networks and volumes, the iptables rules and the
           generated files, and stops dockerd if `up` started it
 
-Environment: STACK_HTTP_PORT (8080), STACK_HTTPS_PORT (8443), STACK_TEST_DIR
+Environment: STACK_HTTP_PORT (8080), STACK_HTTPS_PORT (8443), STACK_PROMETHEUS_PORT (19090),
+STACK_ALERTMANAGER_PORT (19093), STACK_TEST_DIR
 (/var/tmp/mypay-stacktest), STACK_DOMAIN (mypay.test), STACK_DEBIAN_MIRROR (default: the
 Debian mirror in /etc/apt/sources.list.d/), NODE_EXTRA_CA_CERTS (passed to the download
 steps of the build as the npm_ca build secret), MYPAY_SKIP_DOCKER_STACK.
@@ -258,6 +265,9 @@ write_env_file() {
   set_env "$file" NGINX_IMAGE "$LOCAL_NGINX"
   set_env "$file" NGINX_HTTP_PUBLISH "127.0.0.1:$HTTP_PORT"
   set_env "$file" NGINX_HTTPS_PUBLISH "127.0.0.1:$HTTPS_PORT"
+  set_env "$file" MONITORING_DEBIAN_IMAGE "$LOCAL_DEBIAN"
+  set_env "$file" PROMETHEUS_PUBLISH "127.0.0.1:$PROMETHEUS_PORT"
+  set_env "$file" ALERTMANAGER_PUBLISH "127.0.0.1:$ALERTMANAGER_PORT"
   set_env "$file" DOMAIN "$DOMAIN"
   set_env "$file" PUBLIC_SANDBOX_URL "https://sandbox.$DOMAIN"
   set_env "$file" NGINX_OCSP_STAPLING off
@@ -265,6 +275,8 @@ write_env_file() {
   set_env "$file" SEED_PAYOUT_API_KEY "mp_test_$(openssl rand -hex 24)"
   # The demo merchant (and its payout key) is opt-in once the seed asks for it.
   set_env "$file" SEED_DEMO_MERCHANT true
+  # The compose secret of the seeded admin's password, next to the rest of this stack's state.
+  set_env "$file" SEED_ADMIN_PASSWORD_FILE "$STATE_DIR/seed_admin_password"
   chmod 600 "$file"
   ENV_FILE="$file"
   export ENV_FILE
@@ -362,6 +374,7 @@ up() {
   make_service_images
   t_base=$((SECONDS - t_base))
   write_env_file
+  write_seed_admin_secret
   write_certificates
   mkdir -p "$STATE_DIR/nginx-state" "$STATE_DIR/logs/nginx"
   chmod 755 "$STATE_DIR/nginx-state" "$STATE_DIR/certs"
@@ -383,6 +396,28 @@ up() {
   printf 'DOMAIN: %s\nHTTP_PORT: %s\nHTTPS_PORT: %s\nPROJECT: %s\n' "$DOMAIN" "$HTTP_PORT" "$HTTPS_PORT" "$PROJECT"
   printf 'TIMINGS: base images %d s, build %d s, up to healthy %d s, total %d s\n' \
     "$t_base" "$t_build" "$t_up" "$((SECONDS - started))"
+}
+
+# The `monitoring` profile on the running stack: its two images built from Debian's packages on
+# the local base (cached by BuildKit after the first time), both started and healthy.
+monitoring() {
+  local t_build t_up
+  [[ -r "$STATE_DIR/stack.env" ]] || die "no stack is up (run: scripts/stack-test.sh up)"
+  if [[ -x "$STATE_DIR/bin/docker" ]]; then export PATH="$STATE_DIR/bin:$PATH"; fi
+  ENV_FILE="$STATE_DIR/stack.env" COMPOSE_PROJECT="$PROJECT"
+  export ENV_FILE COMPOSE_PROJECT
+  t_build=$SECONDS
+  compose --profile monitoring build prometheus alertmanager >&2
+  t_build=$((SECONDS - t_build))
+  t_up=$SECONDS
+  compose --profile monitoring up -d --no-deps prometheus alertmanager >&2
+  if ! DEPLOY_HEALTH_TIMEOUT="${STACK_HEALTH_TIMEOUT:-420}" wait_for_healthy prometheus alertmanager; then
+    compose --profile monitoring logs --tail 30 prometheus alertmanager >&2 || true
+    die "the monitoring services did not become healthy"
+  fi
+  t_up=$((SECONDS - t_up))
+  printf 'PROMETHEUS_URL: http://127.0.0.1:%s\nALERTMANAGER_URL: http://127.0.0.1:%s\n' "$PROMETHEUS_PORT" "$ALERTMANAGER_PORT"
+  printf 'TIMINGS: monitoring build %d s, up to healthy %d s\n' "$t_build" "$t_up"
 }
 
 # Everything of the project, whether or not its env file still exists (labels find it).
@@ -415,6 +450,7 @@ main() {
   case "${1:-}" in
     check) check ;;
     up) up ;;
+    monitoring) monitoring ;;
     down) take_down ;;
     -h | --help) usage ;;
     *) usage >&2; exit 2 ;;

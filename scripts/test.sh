@@ -16,6 +16,7 @@ main() {
   ensure_system_packages
   ensure_pnpm
   ensure_mariadb_running
+  ensure_redis_running
   ensure_database "$DATABASE_URL"
   install_workspace
   log "lint";      pnpm -s lint

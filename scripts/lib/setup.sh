@@ -3,7 +3,8 @@
 # Sourced, not run. Every function is safe to call on a machine that already has the thing.
 
 PNPM_VERSION="12.21.0"
-SYSTEM_PACKAGES=(mariadb-client nginx chromium shellcheck wrk docker-compose openssl curl gettext-base gzip)
+SYSTEM_PACKAGES=(mariadb-client nginx chromium shellcheck wrk docker-compose openssl curl gettext-base gzip
+  prometheus prometheus-alertmanager pebble certbot redis-server)
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -54,6 +55,21 @@ ensure_mariadb_running() {
     sleep 0.5
   done
   die "MariaDB did not start within 30 s"
+}
+
+# Starts a local Redis (the shared rate-limit store's tests) when nothing answers on 6379; no
+# persistence, it holds counters only.
+ensure_redis_running() {
+  if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then return 0; fi
+  command -v redis-server >/dev/null || die "Redis is not running and redis-server is not installed"
+  log "starting Redis"
+  redis-server --bind 127.0.0.1 --port 6379 --save '' --appendonly no --daemonize yes >/dev/null
+  local _
+  for _ in $(seq 1 40); do
+    redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && return 0
+    sleep 0.25
+  done
+  die "Redis did not start within 10 s"
 }
 
 # Creates the database named in a mysql:// URL (root access through the local server).

@@ -18,6 +18,7 @@ import {
 } from '@mypay/core';
 import type { Db } from '@mypay/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerSum as sharedLedgerSum } from '../support/wait.ts';
 import { createTestAdmin, createTestMerchant, openTestDb, suffix } from './support.ts';
 
 let db: Db;
@@ -28,12 +29,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-const ledgerSum = async (merchantId: string) => {
-  const [row] = (await db.pool.query('SELECT COALESCE(SUM(amount), 0) AS total FROM LedgerEntry WHERE merchantId = ?', [
-    merchantId,
-  ])) as { total: number }[];
-  return Number(row?.total);
-};
+const ledgerSum = (merchantId: string) => sharedLedgerSum(db, merchantId);
 const available = async (merchantId: string) =>
   Number((await db.prisma.merchantBalance.findUniqueOrThrow({ where: { merchantId } })).available);
 
@@ -333,7 +329,8 @@ describe('the audit log is append-only in code', () => {
       /(UPDATE\s+`?AuditLog`?\s|DELETE\s+FROM\s+`?AuditLog`?|TRUNCATE\s+(TABLE\s+)?`?AuditLog|auditLog\.(update|updateMany|delete|deleteMany|upsert)\b)/i;
     const walk = (dir: string) => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        if (['node_modules', '.next', 'generated', '.git', 'artifacts', 'migrations'].includes(entry.name)) continue;
+        if (['node_modules', '.next', 'dist', 'generated', '.git', 'artifacts', 'migrations'].includes(entry.name))
+          continue;
         const file = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(file);
         else if (/\.(ts|tsx|mjs|js|sql|sh)$/.test(entry.name) && !file.endsWith('admin-use-cases.test.ts')) {

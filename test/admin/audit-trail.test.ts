@@ -22,7 +22,7 @@ import { parsePayoutApiConfig } from '../../services/payout-api/src/config.ts';
 import { auditRows, createTestAdmin, createTestMerchant, openTestDb, suffix, testDatabaseUrl } from './support.ts';
 
 /**
- * The audit trail of issue 7: each listed action leaves a row naming the right actor and
+ * The audit trail: each listed action leaves a row naming the right actor and
  * target. Actions owned by other modules (login, keys, endpoints, the Payout API) are driven
  * through their own entry points; this file only reads the trail.
  */

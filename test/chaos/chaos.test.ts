@@ -361,6 +361,11 @@ describe('chaos run', () => {
     expect(report.balanceNotObjects).toBe(0);
     expect(report.payoutLedgerWrong).toBe(0);
     expect(report.paymentLedgerWrong).toBe(0);
+    // Refunds: the run refunded for real (some racing), never beyond what a payment captured.
+    expect(report.paymentsRefundedManually).toBeGreaterThan(0);
+    expect(report.refundsOverCaptured).toBe(0);
+    expect(report.refundedAmountWrong).toBe(0);
+    expect(report.refundLedgerWrong).toBe(0);
     // States.
     expect(report.payoutsBadEndState).toBe(0);
     expect(report.paymentsBadEndState).toBe(0);

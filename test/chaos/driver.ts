@@ -27,7 +27,7 @@ export interface DriverMerchant {
 }
 
 /** Every creating endpoint the run exercises, by what a key creates. */
-export type CreateKind = 'payout' | 'checkout' | 'payment' | 'simulate' | 'endpoint' | 'redeliver';
+export type CreateKind = 'payout' | 'checkout' | 'payment' | 'simulate' | 'endpoint' | 'redeliver' | 'refund';
 export const CREATE_KINDS: readonly CreateKind[] = [
   'payout',
   'checkout',
@@ -35,6 +35,7 @@ export const CREATE_KINDS: readonly CreateKind[] = [
   'simulate',
   'endpoint',
   'redeliver',
+  'refund',
 ];
 
 /** What the driver knows about one create request, across its retries (same Idempotency-Key). */
@@ -62,7 +63,7 @@ export interface CreateOp {
     requestId: string;
     aborted: boolean;
   }[];
-  /** The payout a simulate forces, the event a redelivery sends. */
+  /** The payout a simulate forces, the event a redelivery sends, the payment a refund refunds. */
   target?: string;
   replays: number;
   replayMismatches: number;
@@ -150,10 +151,16 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
   const calls: Call[] = [];
   const ops: CreateOp[] = [];
   const simulated = new Set<string>();
-  const created: { merchant: number; payouts: string[]; checkouts: string[] }[] = options.merchants.map((m) => ({
+  const created: {
+    merchant: number;
+    payouts: string[];
+    checkouts: string[];
+    payments: { id: string; amount: number }[];
+  }[] = options.merchants.map((m) => ({
     merchant: m.index,
     payouts: [],
     checkouts: [],
+    payments: [],
   }));
   const result: DriverResult = {
     calls,
@@ -213,7 +220,7 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
     calls.push({
       service: service.name,
       method,
-      path: path.replace(/(po|cs|txn|evt)_[A-Za-z0-9]+/g, '$1_…'),
+      path: path.replace(/(po|cs|txn|evt|re)_[A-Za-z0-9]+/g, '$1_…'),
       status,
       code: error?.code ?? null,
       startedAt,
@@ -468,8 +475,39 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
       scenario,
     );
     const paid = await create(complete, () => payment, '/payment/complete', merchant.key);
+    if (paid?.status === 201 && typeof paid.body?.id === 'string') {
+      created[merchant.index]?.payments.push({ id: paid.body.id, amount: Number(checkout.body.amount) });
+    }
     if (paid?.status === 201 && rnd.chance(0.25))
       await replay(complete, payment, '/payment/complete', merchant.key, paid);
+  }
+
+  /**
+   * A manual refund of one of the merchant's recent payments: partial (often) or of all that
+   * remains, sometimes several at once of the same payment (their sum must stay within it),
+   * racing scenario 8's automatic refund and the payment worker. `reason` carries a unique
+   * client key, so the invariants can count refunds per key. A 422 (not refundable yet, or
+   * nothing left) is a final answer.
+   */
+  async function refundOp(merchant: DriverMerchant) {
+    const payments = (created[merchant.index]?.payments ?? []).slice(-6);
+    if (payments.length === 0) return;
+    const target = rnd.pick(payments);
+    const one = async () => {
+      const body: Record<string, unknown> = {
+        transactionId: target.id,
+        reason: `chaos-${randomUUID()}`,
+        ...(rnd.chance(0.7) ? { amount: rnd.int(1, Math.max(1, Math.floor(target.amount / 2))) } : {}),
+      };
+      const op = newOp('refund', merchant, body, null);
+      op.target = target.id;
+      const answer = await create(op, () => options.services.payment, '/refunds', merchant.key);
+      if (answer?.status === 201 && rnd.chance(0.25)) {
+        await replay(op, options.services.payment, '/refunds', merchant.key, answer);
+      }
+    };
+    const racing = rnd.chance(0.2) ? rnd.int(2, 4) : 1;
+    await Promise.all(Array.from({ length: racing }, one));
   }
 
   async function readOp(merchant: DriverMerchant) {
@@ -514,6 +552,10 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
     }
     if (roll < 0.84) return () => endpointOp(merchant);
     if (roll < 0.87) return () => redeliverOp(merchant);
+    if (roll < 0.93) {
+      const payer = merchant.rich ? merchant : (options.merchants.find((m) => m.rich) as DriverMerchant);
+      return () => refundOp(payer);
+    }
     return () => readOp(merchant);
   });
 

@@ -27,6 +27,9 @@ export const PAYMENT_END_STATES: Record<string, string[]> = {
   ASYNC_FAILURE: ['FAILED'],
 };
 
+/** A payment that captured its amount (credited), refunded since or not. */
+const PAID = ['SUCCEEDED', 'PARTIALLY_REFUNDED', 'REFUNDED'];
+
 export interface Window {
   from: number;
   to: number;
@@ -71,7 +74,18 @@ export interface Report {
   balanceNotObjects: number;
   payoutLedgerWrong: number;
   paymentLedgerWrong: number;
+  /** Refunds whose debit (and, when FAILED, its return) is not in the ledger exactly once. */
+  refundLedgerWrong: number;
   ledgerEntries: number;
+  // refunds
+  refunds: number;
+  refundsByStatus: Record<string, number>;
+  /** Payments whose refunds (succeeded or pending) add up to more than the captured amount. */
+  refundsOverCaptured: number;
+  /** Payments whose amountRefunded is not the sum of their succeeded refunds, or whose status does not follow from it. */
+  refundedAmountWrong: number;
+  /** Payments refunded by the run (manually) at least once. */
+  paymentsRefundedManually: number;
   // states
   payouts: number;
   payments: number;
@@ -135,11 +149,16 @@ export async function checkInvariants(input: {
     ids,
   ]);
   const txns = await q(
-    `SELECT id, merchantId, checkoutId, amount, status, scenario, nextTransitionAt FROM PaymentTransaction WHERE merchantId IN (?)`,
+    `SELECT id, merchantId, checkoutId, amount, amountRefunded, status, scenario, nextTransitionAt FROM PaymentTransaction WHERE merchantId IN (?)`,
     [ids],
   );
   const ledger = await q(
-    `SELECT merchantId, type, amount, balanceAfter, payoutId, transactionId FROM LedgerEntry WHERE merchantId IN (?) ORDER BY id`,
+    `SELECT merchantId, type, amount, balanceAfter, payoutId, transactionId, refundId FROM LedgerEntry WHERE merchantId IN (?) ORDER BY id`,
+    [ids],
+  );
+  // Every refund: the run's (reason chaos-<key>) and scenario 8's automatic ones.
+  const refunds = await q(
+    `SELECT id, merchantId, transactionId, amount, status, reason, nextTransitionAt FROM Refund WHERE merchantId IN (?)`,
     [ids],
   );
   const balances = await q(`SELECT merchantId, available, pending FROM MerchantBalance WHERE merchantId IN (?)`, [ids]);
@@ -162,6 +181,11 @@ export async function checkInvariants(input: {
     payout: { rows: payouts, prefix: 'po_', field: 'reference' },
     checkout: { rows: checkouts, prefix: 'cs_', field: 'orderId' },
     payment: { rows: txns, prefix: 'txn_', field: 'checkoutId' },
+    refund: {
+      rows: refunds.filter((r) => String(r.reason ?? '').startsWith('chaos-')),
+      prefix: 're_',
+      field: 'reason',
+    },
   } as const;
   const auditAction = {
     simulate: 'payout.simulated',
@@ -187,6 +211,7 @@ export async function checkInvariants(input: {
     for (const row of rows) rowCounts.set(`${kind} ${row[field]}`, (rowCounts.get(`${kind} ${row[field]}`) ?? 0) + 1);
   }
 
+  const badStateNotes: string[] = [];
   let missingRowsFor201 = 0;
   let keysWithTwoObjects = 0;
   let duplicateRowsPerClientKey = 0;
@@ -280,9 +305,14 @@ export async function checkInvariants(input: {
     const paidOut = payouts
       .filter((p) => p.merchantId === merchantId && ['PENDING', 'PROCESSING', 'COMPLETED'].includes(String(p.status)))
       .reduce((s, p) => s + Number(p.amount), 0);
-    const paidIn = txns
-      .filter((t) => t.merchantId === merchantId && t.status === 'SUCCEEDED')
-      .reduce((s, t) => s + Number(t.amount), 0);
+    // Captured payments in, less every refund that holds its debit (pending or succeeded).
+    const paidIn =
+      txns
+        .filter((t) => t.merchantId === merchantId && PAID.includes(String(t.status)))
+        .reduce((s, t) => s + Number(t.amount), 0) -
+      refunds
+        .filter((r) => r.merchantId === merchantId && r.status !== 'FAILED')
+        .reduce((s, r) => s + Number(r.amount), 0);
     if (Number(balance.available) !== (input.openings.get(merchantId) ?? 0) - paidOut + paidIn) balanceNotObjects++;
   }
   const negativeBalanceAfter = ledger.filter((l) => Number(l.balanceAfter) < 0 && l.type !== 'PAYMENT_REFUND').length;
@@ -297,11 +327,15 @@ export async function checkInvariants(input: {
       payoutLedgerWrong++;
     }
   }
+  const refundsOf = new Map<string, Row[]>();
+  for (const r of refunds)
+    refundsOf.set(String(r.transactionId), [...(refundsOf.get(String(r.transactionId)) ?? []), r]);
   let paymentLedgerWrong = 0;
   for (const t of txns) {
     const id = String(t.id);
-    const credited = t.status === 'SUCCEEDED' || t.status === 'REFUNDED' ? 1 : 0;
-    const refunded = t.status === 'REFUNDED' ? 1 : 0;
+    const credited = PAID.includes(String(t.status)) ? 1 : 0;
+    // One debit per refund of the payment, whatever became of it.
+    const refunded = (refundsOf.get(id) ?? []).length;
     if (
       entriesOf('transactionId', id, 'PAYMENT_CREDIT') !== credited ||
       entriesOf('transactionId', id, 'PAYMENT_REFUND') !== refunded
@@ -309,10 +343,45 @@ export async function checkInvariants(input: {
       paymentLedgerWrong++;
     }
   }
+  let refundLedgerWrong = 0;
+  const entriesOfRefund = (id: string, type: string) => ledger.filter((l) => l.refundId === id && l.type === type);
+  for (const r of refunds) {
+    const id = String(r.id);
+    const debit = entriesOfRefund(id, 'PAYMENT_REFUND');
+    const back = entriesOfRefund(id, 'PAYMENT_REFUND_REVERSAL');
+    if (
+      debit.length !== 1 ||
+      Number(debit[0]?.amount) !== -Number(r.amount) ||
+      back.length !== (r.status === 'FAILED' ? 1 : 0) ||
+      (back[0] !== undefined && Number(back[0].amount) !== Number(r.amount))
+    ) {
+      refundLedgerWrong++;
+    }
+  }
+  // The refund invariant: what a payment's refunds hold never exceeds what it captured, and the
+  // payment's amountRefunded and status follow from its succeeded refunds.
+  let refundsOverCaptured = 0;
+  let refundedAmountWrong = 0;
+  const manualTargets = new Set(driver.ops.filter((o) => o.kind === 'refund').map((o) => String(o.target)));
+  for (const t of txns) {
+    const mine = refundsOf.get(String(t.id)) ?? [];
+    if (mine.length === 0) continue;
+    const held = mine.filter((r) => r.status !== 'FAILED').reduce((sum, r) => sum + Number(r.amount), 0);
+    if (held > Number(t.amount)) refundsOverCaptured++;
+    const succeeded = mine.filter((r) => r.status === 'SUCCEEDED').reduce((sum, r) => sum + Number(r.amount), 0);
+    const expected = succeeded === 0 ? 'SUCCEEDED' : succeeded >= Number(t.amount) ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+    if (Number(t.amountRefunded) !== succeeded || t.status !== expected) {
+      refundedAmountWrong++;
+      badStateNotes.push(
+        `payment ${t.id}: ${t.status}, amountRefunded ${t.amountRefunded}, refunds ${mine.map((r) => `${r.amount} ${r.status}`).join(', ')}`,
+      );
+    }
+  }
+  const refundsByStatus: Record<string, number> = {};
+  for (const r of refunds) refundsByStatus[String(r.status)] = (refundsByStatus[String(r.status)] ?? 0) + 1;
 
   // --- states -----------------------------------------------------------------------------
   let payoutsBadEndState = 0;
-  const badStateNotes: string[] = [];
   for (const p of payouts) {
     const allowed = driver.simulateSent.has(String(p.id))
       ? SIMULATED_END_STATES
@@ -327,17 +396,22 @@ export async function checkInvariants(input: {
   }
   let paymentsBadEndState = 0;
   for (const t of txns) {
-    if ((PAYMENT_END_STATES[String(t.scenario)] ?? []).includes(String(t.status))) continue;
+    const allowed = PAYMENT_END_STATES[String(t.scenario)] ?? [];
+    // A captured payment the run refunded may end partly or wholly refunded (checked above).
+    const refundedByRun = manualTargets.has(String(t.id)) && allowed.some((state) => PAID.includes(state));
+    if (allowed.includes(String(t.status)) || (refundedByRun && PAID.includes(String(t.status)))) continue;
     paymentsBadEndState++;
     badStateNotes.push(`payment ${t.id} ${t.scenario}: ${t.status}`);
   }
   let checkoutsBadState = 0;
   for (const c of checkouts) {
-    const paid = txns.some((t) => t.checkoutId === c.id && (t.status === 'SUCCEEDED' || t.status === 'REFUNDED'));
+    const paid = txns.some((t) => t.checkoutId === c.id && PAID.includes(String(t.status)));
     if (c.status !== (paid ? 'COMPLETED' : 'OPEN')) checkoutsBadState++;
   }
   const stuckRows =
-    payouts.filter((p) => p.nextTransitionAt !== null).length + txns.filter((t) => t.nextTransitionAt !== null).length;
+    payouts.filter((p) => p.nextTransitionAt !== null).length +
+    txns.filter((t) => t.nextTransitionAt !== null).length +
+    refunds.filter((r) => r.nextTransitionAt !== null || r.status === 'PENDING').length;
 
   // --- webhooks ---------------------------------------------------------------------------
   const pairCounts = new Map<string, number>();
@@ -432,7 +506,17 @@ export async function checkInvariants(input: {
     balanceNotObjects,
     payoutLedgerWrong,
     paymentLedgerWrong,
+    refundLedgerWrong,
     ledgerEntries: ledger.length,
+    refunds: refunds.length,
+    refundsByStatus,
+    refundsOverCaptured,
+    refundedAmountWrong,
+    paymentsRefundedManually: txns.filter(
+      (t) =>
+        manualTargets.has(String(t.id)) &&
+        (refundsOf.get(String(t.id)) ?? []).some((r) => String(r.reason ?? '').startsWith('chaos-')),
+    ).length,
     payouts: payouts.length,
     payments: txns.length,
     checkouts: checkouts.length,

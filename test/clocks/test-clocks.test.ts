@@ -30,6 +30,11 @@ let pay: payment.TestApi;
 let receiver: Receiver;
 let deliveries: DeliveryWorker;
 const endpointIds: string[] = [];
+// A receiver that never answers 2xx, served by a worker with the default retry schedule.
+let failing: Receiver;
+let failingDeliveries: DeliveryWorker;
+const failingEndpointIds: string[] = [];
+const SCHEDULE = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000];
 // First attempt of each event fails; the retry (and any later one) succeeds.
 const failFirst = (_hit: unknown, n: number) => (n === 1 ? 500 : 200);
 
@@ -43,11 +48,18 @@ beforeAll(async () => {
     scope: { endpointIds },
   });
   deliveries.start();
+  failing = await startReceiver(() => 500);
+  failingDeliveries = createDeliveryWorker(api.db, testSettings({ retryScheduleMs: SCHEDULE }), {
+    scope: { endpointIds: failingEndpointIds },
+  });
+  failingDeliveries.start();
 });
 
 afterAll(async () => {
   await deliveries?.stop();
+  await failingDeliveries?.stop();
   await receiver?.close();
+  await failing?.close();
   await pay?.close();
   await replica?.close();
   await api?.close();
@@ -446,6 +458,74 @@ describe('test clocks: checkouts and payments', () => {
   });
 });
 
+describe("test clocks: refunds follow their payment's clock", () => {
+  it('when a payment on a bound checkout is refunded, then the refund is bound, stamped with clock time, and its delayed outcome waits for the clock', async () => {
+    const m = await merchant(0);
+    const key = await addKey(api.db, m.merchantId, 'payment');
+    const clock = await newClock(m.c);
+    const pc = payment.client(pay.app, key);
+    const checkout = await payment.openCheckout(pay.app, key, { testClock: clock.id, amount: 30_000 });
+    // Payer 2 (ASYNC_SUCCESS): the payment and its refunds complete 5 s later.
+    const paid = await pc.post('/payment/complete', {
+      checkoutId: checkout.id,
+      provider: 'JAZZCASH',
+      mobile: '03000000002',
+    });
+    expect(paid.status).toBe(201);
+    await m.c.post(`/test-clocks/${clock.id}/advance`, { seconds: 5 });
+    expect((await pc.get(`/checkouts/${checkout.id}`)).body.latestTransaction.status).toBe('SUCCEEDED');
+    await m.c.post(`/test-clocks/${clock.id}/advance`, { seconds: 60 });
+    const t0 = at(clock.frozenTime, 65_000);
+
+    const created = await pc.post('/refunds', { transactionId: paid.body.id, amount: 10_000 });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'PENDING', testClock: clock.id, createdAt: t0, updatedAt: t0 });
+    const refundId = created.body.id as string;
+
+    // Wall time passes (and the workers run): still PENDING, 4 s on the clock is not enough either.
+    await tickWorkers();
+    expect((await pc.get(`/refunds/${refundId}`)).body.status).toBe('PENDING');
+    await m.c.post(`/test-clocks/${clock.id}/advance`, { seconds: 4 });
+    expect((await pc.get(`/refunds/${refundId}`)).body.status).toBe('PENDING');
+
+    expect((await m.c.post(`/test-clocks/${clock.id}/advance`, { seconds: 1 })).status).toBe(200);
+    const t5 = at(clock.frozenTime, 70_000);
+    const done = await pc.get(`/refunds/${refundId}`);
+    expect(done.body).toMatchObject({ status: 'SUCCEEDED', testClock: clock.id, createdAt: t0, updatedAt: t5 });
+    const txn = (await pc.get(`/checkouts/${checkout.id}`)).body.latestTransaction;
+    expect(txn).toMatchObject({ status: 'PARTIALLY_REFUNDED', amountRefunded: 10_000, updatedAt: t5 });
+    const events = await eventsOf(refundId);
+    expect(events.map((e) => [e.type, e.createdAt])).toEqual([
+      ['refund.created', t0],
+      ['refund.succeeded', t5],
+    ]);
+    expect(events.every((e) => e.body.data.object.testClock === clock.id)).toBe(true);
+    expect(await payment.available(api.db, m.merchantId)).toBe(20_000);
+    expect(await ledgerSum(api.db, m.merchantId)).toBe(20_000);
+  });
+
+  it('when the clock of a pending refund is deleted, then the refund stays PENDING and nothing moves it', async () => {
+    const m = await merchant(0);
+    const key = await addKey(api.db, m.merchantId, 'payment');
+    const clock = await newClock(m.c);
+    const pc = payment.client(pay.app, key);
+    const checkout = await payment.openCheckout(pay.app, key, { testClock: clock.id, amount: 30_000 });
+    const paid = await pc.post('/payment/complete', {
+      checkoutId: checkout.id,
+      provider: 'JAZZCASH',
+      mobile: '03000000002',
+    });
+    await m.c.post(`/test-clocks/${clock.id}/advance`, { seconds: 5 });
+    const created = await pc.post('/refunds', { transactionId: paid.body.id });
+    expect(created.body).toMatchObject({ status: 'PENDING', testClock: clock.id });
+    expect((await m.c.delete(`/test-clocks/${clock.id}`)).status).toBe(200);
+    await tickWorkers();
+    expect((await pc.get(`/refunds/${created.body.id}`)).body.status).toBe('PENDING');
+    const [row] = await api.db.pool.query('SELECT nextTransitionAt FROM Refund WHERE id = ?', [created.body.id]);
+    expect(row.nextTransitionAt).toBeNull();
+  });
+});
+
 describe('test clocks: webhook retries wait for the clock', () => {
   it('when a delivery of a bound event fails, then it is retried only once the clock passes its retry time (5 min)', async () => {
     const m = await merchant();
@@ -467,7 +547,8 @@ describe('test clocks: webhook retries wait for the clock', () => {
       (rows: { attemptCount: number; clockNextAttemptAt: Date }[]) => rows[0]?.attemptCount === 1,
     );
     expect(failed[0]).toMatchObject({ status: 'PENDING', attemptCount: 1, nextAttemptAt: null });
-    expect(new Date(failed[0]!.clockNextAttemptAt).toISOString()).toBe(at(clock.frozenTime, 300_000));
+    // The first attempt was due at the event's time on the clock; the retry is 5 minutes after it.
+    expect(new Date(failed[0]!.clockNextAttemptAt).toISOString()).toBe(at(event!.createdAt, 300_000));
 
     // Four minutes on the clock: not due yet, nothing for the worker to claim.
     await m.c.post(`/test-clocks/${clock.id}/advance`, { seconds: 240 });
@@ -486,5 +567,116 @@ describe('test clocks: webhook retries wait for the clock', () => {
     );
     expect(delivered[0]).toMatchObject({ status: 'DELIVERED', attemptCount: 2 });
     expect(receiver.hits.filter((h) => h.eventId === eventId)).toHaveLength(2);
+  });
+});
+
+describe('test clocks: one advance sends every retry it covers', () => {
+  type Delivery = {
+    id: string;
+    status: string;
+    attemptCount: number;
+    nextAttemptAt: string | null;
+    createdAt: string;
+    attempts: { attemptNumber: number; statusCode: number | null; createdAt: string }[];
+  };
+  async function failingMerchant() {
+    const m = await merchant();
+    const endpoint = await m.c.post('/webhook-endpoints', { url: failing.url, events: ['payout.completed'] });
+    expect(endpoint.status).toBe(201);
+    failingEndpointIds.push(endpoint.body.id);
+    return m;
+  }
+  async function completedEvent(m: Awaited<ReturnType<typeof merchant>>, clockId: string) {
+    const created = await m.c.post('/payouts', payoutBody({ testClock: clockId }));
+    expect(created.status).toBe(201);
+    const [event] = (await eventsOf(created.body.id)).filter((e) => e.type === 'payout.completed');
+    // The event's time on the clock (its steps are stamped a millisecond apart after the clock's time).
+    return { eventId: event!.body.id as string, t0: event!.createdAt };
+  }
+  const deliveriesOf = async (m: Awaited<ReturnType<typeof merchant>>, eventId: string) => {
+    const res = await m.c.get(`/events/${eventId}`);
+    expect(res.status).toBe(200);
+    return res.body.deliveries as Delivery[];
+  };
+  const clockRow = (deliveryId: string) =>
+    api.db.pool
+      .query('SELECT nextAttemptAt, clockNextAttemptAt, testClockId FROM WebhookDelivery WHERE id = ?', [deliveryId])
+      .then((rows: { nextAttemptAt: Date | null; clockNextAttemptAt: Date | null; testClockId: string }[]) => rows[0]!);
+
+  it('when a bound delivery keeps failing and the clock is advanced 3 h, then the attempts due at 0, +5 s, +5 m, +30 m and +2 h all go out in order, each stamped with its clock time, and the next waits on the clock', async () => {
+    const m = await failingMerchant();
+    const clock = await newClock(m.c);
+    const { eventId, t0 } = await completedEvent(m, clock.id);
+
+    // The first attempt goes out at once and fails; the next is due 5 s later on the clock.
+    const [first] = await waitFor(
+      () => deliveriesOf(m, eventId),
+      (d) => d[0]?.attemptCount === 1,
+    );
+    expect(first).toMatchObject({ status: 'PENDING', attemptCount: 1, nextAttemptAt: null });
+    expect(first!.attempts.map((a) => a.createdAt)).toEqual([t0]);
+
+    const advanced = await m.c.post(`/test-clocks/${clock.id}/advance`, { seconds: 3 * 3600 });
+    expect(advanced.status).toBe(200);
+    const [done] = await waitFor(
+      () => deliveriesOf(m, eventId),
+      (d) => d[0]?.attemptCount === 5,
+      20_000,
+    );
+    // Each attempt is a schedule step after the one before, on the clock: 0, 5 s, 5 m, 30 m, 2 h.
+    const dueAt = [0, 5_000, 305_000, 2_105_000, 9_305_000].map((ms) => at(t0, ms));
+    expect(done!.attempts.map((a) => a.attemptNumber)).toEqual([1, 2, 3, 4, 5]);
+    expect(done!.attempts.map((a) => a.createdAt)).toEqual(dueAt);
+    expect(done!.attempts.every((a) => a.statusCode === 500)).toBe(true);
+    expect(failing.hits.filter((h) => h.eventId === eventId)).toHaveLength(5);
+    // The sixth (5 h after the fifth) is past the clock's new time: it waits on the clock.
+    expect(done).toMatchObject({ status: 'PENDING', attemptCount: 5, nextAttemptAt: null });
+    const row = await clockRow(done!.id);
+    expect(new Date(row.clockNextAttemptAt!).toISOString()).toBe(at(t0, 9_305_000 + 18_000_000));
+
+    // Advancing past it (to 8 h) sends exactly that one.
+    await m.c.post(`/test-clocks/${clock.id}/advance`, { seconds: 5 * 3600 });
+    const [sixth] = await waitFor(
+      () => deliveriesOf(m, eventId),
+      (d) => d[0]?.attemptCount === 6,
+    );
+    expect(sixth!.attempts[5]!.createdAt).toBe(at(t0, 27_305_000));
+    // The schedule is spent: given up.
+    expect(sixth).toMatchObject({ status: 'FAILED', nextAttemptAt: null });
+  });
+
+  it('when a bound event is redelivered by hand, then the new delivery is created and attempted at clock time, and its retry waits on the clock', async () => {
+    const m = await failingMerchant();
+    const clock = await newClock(m.c);
+    const { eventId } = await completedEvent(m, clock.id);
+    await waitFor(
+      () => deliveriesOf(m, eventId),
+      (d) => d[0]?.attemptCount === 1,
+    );
+    await m.c.post(`/test-clocks/${clock.id}/advance`, { seconds: 60 });
+    const now = at(clock.frozenTime, 60_000);
+
+    const redelivered = await m.c.post(`/events/${eventId}/redeliver`, {});
+    expect(redelivered.status).toBe(202);
+    const deliveryId = redelivered.body.deliveries[0].id as string;
+    const again = await waitFor(
+      async () => (await deliveriesOf(m, eventId)).find((d) => d.id === deliveryId),
+      (d) => d?.attemptCount === 1,
+    );
+    expect(again).toMatchObject({ status: 'PENDING', createdAt: now, nextAttemptAt: null });
+    expect(again!.attempts.map((a) => a.createdAt)).toEqual([now]);
+    const row = await clockRow(deliveryId);
+    expect(row.testClockId).toBe(clock.id);
+    expect(new Date(row.clockNextAttemptAt!).toISOString()).toBe(at(clock.frozenTime, 65_000));
+
+    // Wall time does not move it; the clock does.
+    await tickWorkers();
+    expect((await clockRow(deliveryId)).nextAttemptAt).toBeNull();
+    await m.c.post(`/test-clocks/${clock.id}/advance`, { seconds: 5 });
+    const retried = await waitFor(
+      async () => (await deliveriesOf(m, eventId)).find((d) => d.id === deliveryId),
+      (d) => d?.attemptCount === 2,
+    );
+    expect(retried!.attempts.map((a) => a.createdAt)).toEqual([now, at(clock.frozenTime, 65_000)]);
   });
 });

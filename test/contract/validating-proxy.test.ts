@@ -185,6 +185,34 @@ describe('a session through a validating proxy (Prism --errors)', () => {
     ok(await call('payout', 'POST', '/api/v1/webhook-endpoints', { key: bad, body: { url: receiver.url } }), 401);
     ok(await call('payout', 'GET', '/api/v1/webhook-endpoints', { key: payoutKey }), 200);
     ok(await call('payout', 'GET', '/api/v1/webhook-endpoints', { key: bad }), 401);
+    ok(await call('payout', 'GET', `/api/v1/webhook-endpoints/${endpoint.id}`, { key: payoutKey }), 200);
+    ok(await call('payout', 'GET', '/api/v1/webhook-endpoints/we_doesnotexist', { key: payoutKey }), 404);
+    ok(
+      await call('payout', 'PATCH', `/api/v1/webhook-endpoints/${endpoint.id}`, {
+        key: payoutKey,
+        body: { description: 'session, renamed', events: null },
+      }),
+      200,
+    );
+    ok(
+      await call('payout', 'PATCH', `/api/v1/webhook-endpoints/${endpoint.id}`, {
+        key: payoutKey,
+        body: { url: 'ftp://x' },
+      }),
+      400,
+    );
+    ok(
+      await call('payout', 'POST', `/api/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, {
+        key: payoutKey,
+        body: { overlapSeconds: 3600 },
+        headers: { 'Idempotency-Key': `session-rotate-${Date.now()}` },
+      }),
+      200,
+    );
+    ok(
+      await call('payout', 'POST', `/api/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, { key: bad, body: {} }),
+      401,
+    );
 
     const reference = `session-${Date.now()}`;
     const create = {

@@ -60,6 +60,14 @@ function localUrls(): { url: string; where: string }[] {
     if (file.includes('payout-api/src/server.ts')) fill['${config.publicUrl}'] = 'http://127.0.0.1:4001';
     if (file.includes('payment-api/src/server.ts')) fill['${config.publicUrl}'] = 'http://127.0.0.1:4002';
     for (const [template, value] of Object.entries(fill)) if (value) text = text.replaceAll(template, value);
+    if (file === 'scripts/sandbox.sh') {
+      // The banner's URLs follow the ports; filled in with the defaults.
+      text = text
+        .replaceAll('$PUBLIC_PAYOUT_API_URL', 'http://127.0.0.1:4001')
+        .replaceAll('$PUBLIC_SANDBOX_URL', 'http://127.0.0.1:4002')
+        .replaceAll(':$merchant_port', ':4010')
+        .replaceAll(':$admin_port', ':4011');
+    }
     for (const match of text.matchAll(
       /https?:\/\/(?:127\.0\.0\.1|localhost):(?:4001|4002|4010|4011)\b[^\s)`'"<>|,]*/g,
     )) {

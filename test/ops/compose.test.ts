@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,8 @@ type Service = {
   command?: string[] | string;
 };
 type ComposeConfig = {
-  services: Record<string, Service>;
+  services: Record<string, Service & { secrets?: { source: string }[] }>;
+  secrets?: Record<string, { file?: string }>;
   volumes: Record<string, unknown>;
   networks: Record<string, unknown>;
 };
@@ -79,7 +80,20 @@ afterAll(async () => {
 describe('docker-compose.yml', () => {
   it('when validated with the .env.production placeholders, then it declares the whole stack', () => {
     expect(Object.keys(config.services).sort()).toEqual(
-      ['admin-portal', 'certbot', 'merchant-portal', 'migrate', 'mysql', 'nginx', 'payment-api', 'payout-api'].sort(),
+      [
+        'admin-portal',
+        'alertmanager',
+        'certbot',
+        'certbot-renew',
+        'merchant-portal',
+        'migrate',
+        'mysql',
+        'nginx',
+        'payment-api',
+        'payout-api',
+        'prometheus',
+        'redis',
+      ].sort(),
     );
     expect(config.services.mysql!.image).toBe('mysql:8.0');
     expect(config.services.mysql!.volumes).toEqual(
@@ -89,9 +103,12 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(config.networks)).toEqual(['mypay-network']);
   });
 
-  it('when ports are published, then only nginx publishes them, on 80 and 443', () => {
+  it('when ports are published, then only nginx publishes them to the world, on 80 and 443', () => {
     const publishing = Object.entries(config.services).filter(([, s]) => s.ports?.length);
-    expect(publishing.map(([name]) => name)).toEqual(['nginx']);
+    expect(publishing.map(([name]) => name).sort()).toEqual(['alertmanager', 'nginx', 'prometheus']);
+    // The monitoring UIs (profile `monitoring`) only on the host's loopback.
+    expect(JSON.stringify(config.services.prometheus!.ports)).toMatch(/127\.0\.0\.1.*9090/);
+    expect(JSON.stringify(config.services.alertmanager!.ports)).toMatch(/127\.0\.0\.1.*9093/);
     expect(JSON.stringify(config.services.nginx!.ports)).toMatch(/80.*443|443.*80/);
   });
 
@@ -122,6 +139,53 @@ describe('docker-compose.yml', () => {
     expect(config.services.certbot!.profiles).toEqual(['certbot']);
   });
 
+  it('when the monitoring profile is read, then Prometheus and Alertmanager build from docker/monitoring and mount ops/prometheus', () => {
+    for (const [name, config_] of [
+      ['prometheus', '/etc/prometheus/prometheus.yml'],
+      ['alertmanager', '/etc/alertmanager/alertmanager.yml'],
+    ] as const) {
+      const service = config.services[name]!;
+      expect(service.profiles, name).toEqual(['monitoring']);
+      expect(service.build).toMatchObject({ target: name });
+      expect(String(service.build?.context)).toMatch(/docker\/monitoring$/);
+      expect(service.healthcheck?.test).toBeDefined();
+      expect(Object.keys(service.networks ?? {})).toEqual(['mypay-network']);
+      const mounts = (service.volumes ?? []).map(String);
+      expect(
+        mounts.some((m) => m.includes('/ops/prometheus/') && m.includes(`:${config_}:ro`)),
+        name,
+      ).toBe(true);
+      for (const m of mounts.filter((v) => v.startsWith('/'))) expect(existsSync(m.split(':')[0]!), m).toBe(true);
+    }
+    expect(Object.keys(config.volumes)).toEqual(expect.arrayContaining(['prometheus_data', 'alertmanager_data']));
+  });
+
+  it('when the renewal loop is read, then certbot-renew renews twice a day with the certbot profile, and nginx reloads every 6 h', () => {
+    const renew = config.services['certbot-renew']!;
+    expect(renew.profiles).toEqual(['certbot']);
+    expect(renew.restart).toBe('unless-stopped');
+    expect(JSON.stringify(renew.command)).toMatch(/certbot renew --webroot -w \/var\/www\/certbot.*sleep 43200/);
+    expect(JSON.stringify(config.services.nginx!.command)).toMatch(
+      /sleep 21600; do nginx -c \/tmp\/nginx\/conf\/nginx.conf -s reload/,
+    );
+    expect(config.services['payout-api']!.environment!.METRICS_CERT_FILES).toBe(
+      '/etc/letsencrypt/live/mypay/fullchain.pem',
+    );
+  });
+
+  it('when Redis is wanted for shared rate limits, then it is an opt-in profile and the APIs take REDIS_URL from the env file', () => {
+    const redis = config.services.redis!;
+    expect(redis.profiles).toEqual(['redis']);
+    expect(redis.ports ?? []).toEqual([]);
+    expect(redis.healthcheck?.test).toBeDefined();
+    expect(redis.command).toEqual(expect.arrayContaining(['--maxmemory', '--appendonly', 'no']));
+    for (const app of ['payout-api', 'payment-api']) {
+      // Empty in the template: each replica counts alone until REDIS_URL is set.
+      expect(config.services[app]!.environment!.REDIS_URL, app).toBe('');
+      expect(config.services[app]!.depends_on, app).not.toHaveProperty('redis');
+    }
+  });
+
   it('when apps connect to the database, then they use the app user, and only migrate uses root', () => {
     for (const app of APPS) {
       expect(config.services[app]!.environment!.DATABASE_URL).toMatch(/^mysql:\/\/mypay_app:[^@]+@mysql:3306\/mypay$/);
@@ -139,6 +203,57 @@ describe('docker-compose.yml', () => {
     // Without it every API request has nginx's address: one per-IP bucket for everyone and
     // nginx in every audit row; with more, the client's own X-Forwarded-For entries count.
     for (const app of APPS) expect(config.services[app]!.environment!.TRUST_PROXY).toBe('1');
+  });
+
+  it('when the apps start, then each gets only the secrets it reads', () => {
+    // Which service reads which secret: the portals their own session secret (portalEnvSchema),
+    // the Payment API the hosted page's CSRF secret; nothing else reads any of them.
+    const SECRETS = ['MERCHANT_JWT_SECRET', 'ADMIN_JWT_SECRET', 'CHECKOUT_CSRF_SECRET', 'SEED_ADMIN_PASSWORD'];
+    const expected: Record<string, string[]> = {
+      'payout-api': [],
+      'payment-api': ['CHECKOUT_CSRF_SECRET'],
+      'merchant-portal': ['MERCHANT_JWT_SECRET'],
+      'admin-portal': ['ADMIN_JWT_SECRET'],
+      migrate: [],
+      nginx: [],
+    };
+    for (const [name, secrets] of Object.entries(expected)) {
+      const env = config.services[name]!.environment ?? {};
+      expect(
+        SECRETS.filter((s) => s in env),
+        name,
+      ).toEqual(secrets);
+      for (const s of secrets) expect(env[s], `${name} ${s}`).toMatch(/^CHANGE_ME/);
+    }
+  });
+
+  it('when migrate seeds the first admin, then its password is a mounted secret file, not an environment value', async () => {
+    // An exited container keeps its environment (`docker inspect`): no value of the password
+    // may be in it, under any name; the seed reads the file the secret mounts.
+    const migrate = config.services.migrate!;
+    const env = migrate.environment ?? {};
+    expect(env).not.toHaveProperty('SEED_ADMIN_PASSWORD');
+    expect(env.SEED_ADMIN_PASSWORD_FILE).toBe('/run/secrets/seed_admin_password');
+    const template = await readFile(path.join(REPO, '.env.production'), 'utf8');
+    const password = /^SEED_ADMIN_PASSWORD=(.*)$/m.exec(template)![1]!;
+    expect(JSON.stringify(env)).not.toContain(password);
+    expect(JSON.stringify(migrate)).not.toContain(password);
+    expect((migrate.secrets ?? []).map((s) => s.source)).toEqual(['seed_admin_password']);
+    expect(config.secrets?.seed_admin_password?.file).toBe(path.join(REPO, 'secrets/seed_admin_password'));
+    // No other service mounts it.
+    for (const [name, service] of Object.entries(config.services)) {
+      if (name !== 'migrate') expect(service.secrets ?? [], name).toEqual([]);
+    }
+  });
+
+  it('when migrate seeds, then the public demo merchant is off unless the env file opts in', async () => {
+    expect(config.services.migrate!.environment!.SEED_DEMO_MERCHANT).toBe('false');
+    const envFile = path.join(dir, '.env.demo');
+    const template = await readFile(path.join(REPO, '.env.production'), 'utf8');
+    await writeFile(envFile, template.replace(/^SEED_DEMO_MERCHANT=.*$/m, 'SEED_DEMO_MERCHANT=true'));
+    const res = await composeConfig(envFile);
+    expect(res.code, res.stderr).toBe(0);
+    expect((await toJson(res.stdout)).services.migrate!.environment!.SEED_DEMO_MERCHANT).toBe('true');
   });
 
   it('when a required secret is missing from the env file, then config fails and names it', async () => {
@@ -203,6 +318,8 @@ describe('docker-compose.yml', () => {
       ]),
     );
     expect(volumes.some((v) => v.includes('/nginx/state:') || v.includes('/nginx/certbot/conf:'))).toBe(false);
+    const payoutVolumes = (merged.services['payout-api']!.volumes ?? []).map(String);
+    expect(payoutVolumes).toEqual(['/srv/stack/certs:/etc/letsencrypt:ro']);
     expect(merged.services.mysql!.image).toBe('mypay-local/mariadb:10.11');
     expect(merged.services.mysql!.command).not.toContain('--default-authentication-plugin=mysql_native_password');
     expect(JSON.stringify(merged.services.nginx!.ports)).toContain('127.0.0.1');
@@ -360,6 +477,38 @@ describe('Dockerfile', () => {
     }
   });
 
+  it.each(['payout-api', 'payment-api'])(
+    'when %s runs, then plain node runs its JavaScript build, heap capped, with no TypeScript loader',
+    (target) => {
+      const runtime = stage(target);
+      const cmd = runtime.instructions.filter((i) => i.op === 'CMD').at(-1)!.args;
+      expect(JSON.parse(cmd)).toEqual(['node', expect.stringMatching(/^--max-old-space-size=\d+$/), 'dist/server.js']);
+      expect(runtime.instructions.map((i) => i.args).join('\n')).not.toMatch(/\btsx\b/);
+      // The build comes from its own stage; the runtime has the production install and dist/ only.
+      const copies = runtime.instructions.filter((i) => i.op === 'COPY').map((i) => i.args);
+      expect(copies).toContain(`--from=${target}-build /app/services/${target}/dist /app/services/${target}/dist`);
+      expect(copies.some((c) => c.includes('/files/'))).toBe(false);
+      const build = stage(`${target}-build`);
+      expect(
+        build.instructions.some((i) => i.op === 'RUN' && i.args.includes(`pnpm --filter @mypay/${target} build`)),
+      ).toBe(true);
+      expect(build.instructions.some((i) => i.op === 'COPY' && i.args.includes('/files/bundler/'))).toBe(true);
+      expect(stage(`${target}-deps`).instructions.find((i) => i.args.includes('pnpm install'))!.args).toContain(
+        '--prod',
+      );
+    },
+  );
+
+  it('when an API is installed for production, then tsx is not among its dependencies (dev keeps it)', async () => {
+    for (const service of ['payout-api', 'payment-api']) {
+      const manifest = JSON.parse(await readFile(path.join(REPO, 'services', service, 'package.json'), 'utf8'));
+      expect(manifest.dependencies.tsx, service).toBeUndefined();
+      expect(manifest.devDependencies.tsx, service).toBeDefined();
+      expect(manifest.scripts.start, service).toBe('node dist/server.js');
+      expect(manifest.scripts.build, service).toContain('scripts/bundle.mjs');
+    }
+  });
+
   it('when it is built, then no secret is baked in through ARG or ENV (the CA comes as a build secret)', () => {
     const declared = [
       ...Object.keys(args),
@@ -422,6 +571,12 @@ describe('Dockerfile', () => {
     for (const [name, service] of Object.entries(config.services)) {
       if (!service.build) continue;
       expect(service.build.dockerfile, name).toBe('Dockerfile');
+      // The monitoring images have a Dockerfile of their own (Debian's packages, no Node).
+      if (String(service.build.context).endsWith('docker/monitoring')) {
+        const monitoring = readFileSync(path.join(REPO, 'docker/monitoring/Dockerfile'), 'utf8');
+        expect(monitoring, name).toMatch(new RegExp(`^FROM \\S+ AS ${service.build.target}$`, 'm'));
+        continue;
+      }
       expect(
         stages.map((s) => s.name),
         `${name}: target ${service.build.target}`,

@@ -1,4 +1,4 @@
-import { chmod, copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO, removeDir, run, tempDir } from './support/ops.ts';
@@ -25,6 +25,11 @@ async function writeFilledEnv(file: string, edit: (text: string) => string = (t)
     if (name === 'LETSENCRYPT_EMAIL') return `${name}=ops@example.com`;
     return `${name}=${counter.toString(16).padStart(2, '0')}${'a1b2c3d4'.repeat(8)}`;
   });
+  // The compose secret of the seeded admin's password goes into the test's directory, not the repository.
+  text = text.replace(
+    /^# SEED_ADMIN_PASSWORD_FILE=.*$/m,
+    `SEED_ADMIN_PASSWORD_FILE=${path.join(path.dirname(file), 'secrets', 'seed_admin_password')}`,
+  );
   await writeFile(file, edit(text));
   await chmod(file, 0o600);
 }
@@ -62,6 +67,20 @@ describe('pre-deploy-check.sh --checks env', () => {
     const res = await run(preDeployScript, ['--env-file', envFile, '--checks', 'env']);
     expect(res.code, res.stdout).toBe(0);
     expect(res.stdout).toMatch(/^env\s+PASS/m);
+  });
+
+  it('when the public demo merchant is opted in, then it passes with a warning naming it', async () => {
+    await writeFilledEnv(envFile, (text) => text.replace(/^SEED_DEMO_MERCHANT=.*$/m, 'SEED_DEMO_MERCHANT=true'));
+    const res = await run(preDeployScript, ['--env-file', envFile, '--checks', 'env', '--json']);
+    expect(res.code, res.stdout).toBe(0);
+    const checks = JSON.parse(res.stdout).checks as { component: string; status: string; detail: string }[];
+    expect(checks).toContainEqual(
+      expect.objectContaining({
+        component: 'env SEED_DEMO_MERCHANT',
+        status: 'WARN',
+        detail: expect.stringContaining('anyone can sign in'),
+      }),
+    );
   });
 
   it('when the file is readable by others, then it fails asking for chmod 600', async () => {
@@ -160,6 +179,15 @@ describe('deploy-production.sh (against a fake docker CLI)', () => {
     const log = await readFile(path.join(dir, 'logs', res.logs.find((n) => n.startsWith('deployment-'))!), 'utf8');
     expect(log).toContain('RESULT: PASS');
     expect(log).toContain('deployed production');
+
+    // The seeded admin's password reached Compose as a secret file (readable by the container's
+    // user, in a directory only the owner enters), before the first migrate run.
+    const env = await readFile(envFile, 'utf8');
+    const password = /^SEED_ADMIN_PASSWORD=(.*)$/m.exec(env)![1]!;
+    const secret = path.join(dir, 'secrets', 'seed_admin_password');
+    expect(await readFile(secret, 'utf8')).toBe(password);
+    expect((await stat(secret)).mode & 0o777).toBe(0o444);
+    expect((await stat(path.dirname(secret))).mode & 0o777).toBe(0o700);
   });
 
   it('when no registry answers, then it builds from the local base images; when one does, it pulls', async () => {

@@ -222,6 +222,33 @@ describe.skipIf(Boolean(skipReason))('the container stack (scripts/stack-test.sh
     expect((await healthOf('migrate')).startsWith('exited')).toBe(true);
   });
 
+  it('when the containers are inspected, then migrate kept no admin password and each app has only its own secrets', async () => {
+    const envFile = readFileSync(stack.env, 'utf8');
+    const envValue = (name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(envFile)![1]!;
+    const envOf = async (service: string) =>
+      JSON.parse(
+        (await docker(['inspect', '-f', '{{json .Config.Env}}', await containerId(service)])).stdout,
+      ) as string[];
+    const migrate = await envOf('migrate');
+    expect(migrate.some((e) => e.startsWith('SEED_ADMIN_PASSWORD='))).toBe(false);
+    expect(migrate.join('\n')).not.toContain(envValue('SEED_ADMIN_PASSWORD'));
+    expect(migrate).toContain('SEED_ADMIN_PASSWORD_FILE=/run/secrets/seed_admin_password');
+    const secrets = ['MERCHANT_JWT_SECRET', 'ADMIN_JWT_SECRET', 'CHECKOUT_CSRF_SECRET'];
+    const expected: Record<string, string[]> = {
+      'payout-api': [],
+      'payment-api': ['CHECKOUT_CSRF_SECRET'],
+      'merchant-portal': ['MERCHANT_JWT_SECRET'],
+      'admin-portal': ['ADMIN_JWT_SECRET'],
+    };
+    for (const [service, own] of Object.entries(expected)) {
+      const env = (await envOf(service)).join('\n');
+      expect(
+        secrets.filter((name) => env.includes(envValue(name))),
+        service,
+      ).toEqual(own);
+    }
+  });
+
   it('when a payout is created on the sandbox host over TLS, then the Payout API behind nginx stores it', async () => {
     const created = await createPayout(`STACK-${Date.now()}`);
     expect(created.curlExit, created.stderr).toBe(0);
@@ -286,6 +313,56 @@ describe.skipIf(Boolean(skipReason))('the container stack (scripts/stack-test.sh
     ]);
     expect(inside.stdout.trim()).toBe('200');
   });
+
+  it(
+    'when the monitoring profile is started, then Prometheus scrapes every service inside the network and Alertmanager is ready',
+    async () => {
+      const mon = await timed('monitoring', STACK_TEST, ['monitoring'], {}, 20 * 60_000);
+      expect(mon.code, mon.stderr.slice(-6000)).toBe(0);
+      const urlOf = (name: string) =>
+        mon.stdout
+          .split('\n')
+          .find((l) => l.startsWith(`${name}: `))!
+          .slice(name.length + 2);
+      const prometheus = urlOf('PROMETHEUS_URL');
+      const query = async (promql: string) => {
+        const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`);
+        const body = (await res.json()) as {
+          data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+        };
+        return body.data.result;
+      };
+      const jobs = ['payout-api', 'payment-api', 'merchant-portal', 'admin-portal', 'prometheus', 'alertmanager'];
+      await waitFor(
+        'every scrape target up',
+        async () => {
+          const up = await query('up');
+          return jobs.every((job) => up.some((r) => r.metric.job === job && r.value[1] === '1'));
+        },
+        180_000,
+      );
+      // The payout created over TLS above is counted by the Payout API and scraped through the network.
+      const created = await query('sum(mypay_payouts_created_total{job="payout-api"})');
+      expect(Number(created[0]?.value[1])).toBeGreaterThanOrEqual(1);
+      const alertmanagers = (await (await fetch(`${prometheus}/api/v1/alertmanagers`)).json()) as {
+        data: { activeAlertmanagers: { url: string }[] };
+      };
+      expect(alertmanagers.data.activeAlertmanagers.map((a) => a.url)).toEqual([
+        'http://alertmanager:9093/api/v2/alerts',
+      ]);
+      expect((await fetch(`${urlOf('ALERTMANAGER_URL')}/-/ready`)).status).toBe(200);
+      // Stopped again: the operations tests below see the stack as production runs it by default.
+      const removed = await docker([
+        'rm',
+        '-f',
+        '-v',
+        await containerId('prometheus'),
+        await containerId('alertmanager'),
+      ]);
+      expect(removed.code, output(removed)).toBe(0);
+    },
+    25 * 60_000,
+  );
 
   it('when health-check.sh runs against the stack, then it passes; with payment-api stopped it fails naming it', async () => {
     const green = await timed('health-check', path.join(REPO, 'scripts/health-check.sh'), opsArgs(), opsEnv());

@@ -27,6 +27,7 @@ beforeAll(async () => {
     'payout-api=@mypay/payout-api',
     'merchant-portal=@mypay/merchant-portal',
     'prisma-client=prisma.config.ts,prisma/schema.prisma',
+    'bundler=scripts/bundle.mjs',
   ]);
 });
 
@@ -60,7 +61,9 @@ describe('docker/image-files.mjs', () => {
   it('when a portal is split out, then it carries the shared UI package and not the APIs', async () => {
     const dirs = (await readdir(path.join(out, 'merchant-portal', 'packages'))).sort();
     expect(dirs).toContain('portal-ui');
-    expect(dirs).not.toContain('http');
+    // packages/http for its metrics module only (the standalone server traces just that file).
+    expect(dirs).toContain('http');
+    expect(dirs).not.toContain('sdk');
     expect(existsSync(path.join(out, 'merchant-portal', 'services'))).toBe(false);
   });
 
@@ -80,6 +83,8 @@ describe('docker/image-files.mjs', () => {
       'prisma.config.ts',
       'prisma/schema.prisma',
     ]);
+    // The APIs' build stages take the bundler alone, not the scripts folder.
+    expect(await listFiles(path.join(out, 'bundler'))).toEqual(['scripts/bundle.mjs']);
   });
 
   it('when a set names a package that is not in the workspace, then it fails saying so', async () => {

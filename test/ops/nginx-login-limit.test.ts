@@ -80,6 +80,7 @@ describe('nginx: portal login posts per client address', () => {
     expect(refused.body).toContain('Too many sign-in attempts');
     expect(refused.headers['retry-after']).toEqual(['60']);
     expect(refused.headers['x-frame-options']).toEqual(['DENY']);
+    expect(refused.headers['content-security-policy']).toEqual([expect.stringContaining("script-src 'none'")]);
   });
 
   it('when the same address then asks for the login page, another page or the admin login, then those are not limited', async () => {

@@ -7,6 +7,7 @@ import { REPO, run } from './support/ops.ts';
 
 const OPS_SCRIPTS = [
   'scripts/backup.sh',
+  'scripts/certificates.sh',
   'scripts/db-grants.sh',
   'scripts/deploy-production.sh',
   'scripts/health-check.sh',

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScratchDatabase } from '../support/scratch-db.ts';
@@ -123,6 +123,32 @@ describe('nginx in front of the local services', () => {
     expect(await upstreamPortOf('sandbox', requestId)).toBe('');
   });
 
+  it('when /metrics is asked for on any public host, then nginx answers 404 itself and no app sees it', async () => {
+    // Each API serves it on its own port (Prometheus scrapes there, inside the network)…
+    for (const api of [payoutApi, paymentApi]) {
+      const direct = await fetch(`${api.url}/metrics`);
+      expect(direct.status, api.name).toBe(200);
+      expect(await direct.text()).toContain('mypay_http_requests_total');
+    }
+    // …and the edge never routes it: the portal stand-ins would answer 200 to anything.
+    const attempts: [string, string][] = [
+      ['sandbox', `${SANDBOX}/metrics`],
+      ['sandbox', `${SANDBOX}/metrics/`],
+      ['sandbox', `${SANDBOX}/api/v1/metrics`],
+      ['devportal', `${DEVPORTAL}/metrics`],
+      ['devportal', `${DEVPORTAL}/metrics?name=x`],
+      ['devadmin', `${DEVADMIN}/metrics`],
+      ['devadmin', `${DEVADMIN}/metrics/`],
+    ];
+    for (const [host, url] of attempts) {
+      const requestId = nextRequestId();
+      const res = await curl(nginx, url, { headers: { 'X-Request-Id': requestId } });
+      expect(res.code, url).toBe(404);
+      expect(res.body, url).not.toContain('mypay_');
+      expect(await upstreamPortOf(host, requestId), url).toBe('');
+    }
+  });
+
   it('when the devportal and devadmin hosts are requested, then each reaches its own portal', async () => {
     const portalId = nextRequestId();
     const portal = await curl(nginx, `${DEVPORTAL}/`, { headers: { 'X-Request-Id': portalId } });
@@ -160,8 +186,14 @@ describe('nginx in front of the local services', () => {
       expect(res.headers['content-security-policy']?.join(' '), url).toContain("frame-ancestors 'none'");
       expect(res.headers.server, url).toEqual(['nginx']);
     }
-    const portal = await curl(nginx, `${DEVPORTAL}/`);
-    expect(portal.headers['content-security-policy']![0]).toContain("default-src 'self'");
+    // On the portal hosts nginx's policy never mentions scripts (no script-src, no default-src
+    // they would fall back to): the portal's own policy, with its per-request nonce, decides them.
+    for (const url of [`${DEVPORTAL}/`, `${DEVADMIN}/`]) {
+      const policies = (await curl(nginx, url)).headers['content-security-policy'] ?? [];
+      expect(policies, url).toHaveLength(1);
+      expect(policies[0], url).toContain("object-src 'none'");
+      expect(policies[0], url).not.toMatch(/script-src|default-src|unsafe-inline/);
+    }
   });
 
   it('when a host is requested over plain HTTP, then it gets a 301 to the same URL over HTTPS', async () => {
@@ -236,21 +268,30 @@ describe('nginx in front of the local services', () => {
 
   it('when rollback.sh --emergency --local runs, then every host shows maintenance until --resume', async () => {
     const env = { NGINX_STATE_DIR: nginx.stateDir };
-    const on = await run(path.join(REPO, 'scripts/rollback.sh'), ['--emergency', '--local', '--yes'], { env });
-    expect(on.code, on.stderr).toBe(0);
+    const resume = () => run(path.join(REPO, 'scripts/rollback.sh'), ['--resume', '--local'], { env });
+    try {
+      const on = await run(path.join(REPO, 'scripts/rollback.sh'), ['--emergency', '--local', '--yes'], { env });
+      expect(on.code, on.stderr).toBe(0);
 
-    const api = await curl(nginx, `${SANDBOX}/api/v1/health`);
-    expect(api.code).toBe(503);
-    expect(JSON.parse(api.body).error.code).toBe('MAINTENANCE');
-    expect(api.headers['retry-after']).toEqual(['300']);
-    const portal = await curl(nginx, `${DEVPORTAL}/`);
-    expect(portal.code).toBe(503);
-    expect(portal.body).toContain('under maintenance');
-    expect(portal.headers['x-frame-options']).toEqual(['DENY']);
+      const api = await curl(nginx, `${SANDBOX}/api/v1/health`);
+      expect(api.code).toBe(503);
+      expect(JSON.parse(api.body).error.code).toBe('MAINTENANCE');
+      expect(api.headers['retry-after']).toEqual(['300']);
+      const portal = await curl(nginx, `${DEVPORTAL}/`);
+      expect(portal.code).toBe(503);
+      expect(portal.body).toContain('under maintenance');
+      expect(portal.headers['x-frame-options']).toEqual(['DENY']);
+      // nginx's own page runs no script.
+      expect(portal.headers['content-security-policy']).toEqual([expect.stringContaining("script-src 'none'")]);
 
-    const off = await run(path.join(REPO, 'scripts/rollback.sh'), ['--resume', '--local'], { env });
-    expect(off.code, off.stderr).toBe(0);
-    expect((await curl(nginx, `${SANDBOX}/api/v1/health`)).code).toBe(200);
+      const off = await resume();
+      expect(off.code, off.stderr).toBe(0);
+      expect((await curl(nginx, `${SANDBOX}/api/v1/health`)).code).toBe(200);
+    } finally {
+      // A failed assertion above must not leave maintenance on for the tests after this one.
+      await resume();
+      await rm(path.join(nginx.stateDir, 'maintenance.on'), { force: true });
+    }
   });
 
   it('when one client sends a burst far above the API rate, then the excess gets a JSON 429 from nginx', async () => {

@@ -113,6 +113,7 @@ describe('changing one own password', () => {
       changeOwnPassword(db, { principal: m.principal, currentPassword: m.password, newPassword: 'test123456' }),
     );
     expect(weak.details?.map((d) => d.field)).toContain('newPassword');
+    expect(weak.message).toBe('The new password must be at least 12 characters and is a well-known password.');
     expect(await getSessionPrincipal(db, merchantAuth, cookie.value)).toMatchObject({ id: m.id });
     expect((await loginWithPassword(db, { realm: 'MERCHANT', email: m.email, password: m.password })).ok).toBe(true);
     expect(await db.prisma.auditLog.count({ where: { merchantId: m.id, action: 'password.change_failed' } })).toBe(1);

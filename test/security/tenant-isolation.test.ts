@@ -43,7 +43,7 @@ const B = {
 let aEventId = '';
 
 const asA = {
-  payout: (method: 'get' | 'post' | 'delete', path: string, body?: object) => {
+  payout: (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object) => {
     const r = request(payoutApi.app)[method](`/api/v1${path}`).set('Authorization', `Bearer ${A.key}`);
     return body ? r.send(body) : r;
   },
@@ -66,7 +66,9 @@ async function stateOfB() {
     payouts: await q('SELECT id, status FROM Payout WHERE merchantId = ? ORDER BY id'),
     checkouts: await q('SELECT id, status FROM Checkout WHERE merchantId = ? ORDER BY id'),
     transactions: await q('SELECT id, status FROM PaymentTransaction WHERE merchantId = ? ORDER BY id'),
-    endpoints: await q('SELECT id, url, enabled, deletedAt FROM WebhookEndpoint WHERE merchantId = ? ORDER BY id'),
+    endpoints: await q(
+      'SELECT id, url, enabled, deletedAt, secret, events FROM WebhookEndpoint WHERE merchantId = ? ORDER BY id',
+    ),
     events: await q('SELECT COUNT(*) AS n FROM WebhookEvent WHERE merchantId = ?'),
     deliveries: await q(
       'SELECT COUNT(*) AS n FROM WebhookDelivery d JOIN WebhookEvent e ON e.id = d.eventId WHERE e.merchantId = ?',
@@ -144,6 +146,12 @@ describe('tenant isolation', () => {
       'simulate',
     );
     expectNotFound(await asA.payout('delete', `/webhook-endpoints/${B.endpointId}`), 'DELETE /webhook-endpoints/:id');
+    expectNotFound(await asA.payout('get', `/webhook-endpoints/${B.endpointId}`), 'GET /webhook-endpoints/:id');
+    expectNotFound(
+      await asA.payout('patch', `/webhook-endpoints/${B.endpointId}`, { enabled: false, url: 'http://127.0.0.1:9/a' }),
+      'PATCH /webhook-endpoints/:id',
+    );
+    expectNotFound(await asA.payout('post', `/webhook-endpoints/${B.endpointId}/rotate-secret`, {}), 'rotate-secret');
     expectNotFound(await asA.payout('get', `/events/${B.eventId}`), 'GET /events/:id');
     expectNotFound(await asA.payout('post', `/events/${B.eventId}/redeliver`, {}), 'redeliver B event');
     expectNotFound(

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Pool, PoolConnection } from '@mypay/db';
+import { waitFor } from './wait.ts';
 
 /**
  * Faults for tests against real MariaDB and a real socket: a row lock held by another
@@ -97,16 +98,6 @@ export async function postJson(
   }
 }
 
-/** Polls `probe` until it returns a truthy value or `timeoutMs` passes (then the last value). */
-export async function waitUntil<T>(probe: () => Promise<T>, timeoutMs = 15_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 /** The state of a merchant's idempotency record, as the database has it now. */
 export async function idempotencyState(pool: Pool, merchantId: string, key: string): Promise<string | null> {
   const rows = (await pool.query('SELECT state FROM IdempotencyRecord WHERE merchantId = ? AND `key` = ?', [
@@ -118,11 +109,11 @@ export async function idempotencyState(pool: Pool, merchantId: string, key: stri
 
 /** Until the server has received the request: its record exists (the middleware wrote it). */
 export const untilRecorded = (pool: Pool, merchantId: string, key: string) =>
-  waitUntil(() => idempotencyState(pool, merchantId, key));
+  waitFor(() => idempotencyState(pool, merchantId, key), Boolean, 15_000);
 
 /** Until the request that holds `key` has committed its effect and response. */
 export const untilCompleted = (pool: Pool, merchantId: string, key: string) =>
-  waitUntil(async () => (await idempotencyState(pool, merchantId, key)) === 'COMPLETED');
+  waitFor(async () => (await idempotencyState(pool, merchantId, key)) === 'COMPLETED', Boolean, 15_000);
 
 export interface LockedCreate {
   pool: Pool;
@@ -205,15 +196,19 @@ export async function takeOverWhileLocked(
     await untilRecorded(c.pool, c.merchantId, c.idempotencyKey);
     const owner = await ownerOf(c.pool, c.merchantId, c.idempotencyKey);
     // Let the record grow stale by the database's clock while the first request waits on the lock.
-    await waitUntil(async () => {
-      const rows = (await c.pool.query(
-        'SELECT createdAt < NOW(3) - INTERVAL ? MICROSECOND AS stale FROM IdempotencyRecord WHERE merchantId = ? AND `key` = ?',
-        [(c.staleAfterMs + 100) * 1000, c.merchantId, c.idempotencyKey],
-      )) as { stale: number }[];
-      return rows[0]?.stale === 1;
-    });
+    await waitFor(
+      async () => {
+        const rows = (await c.pool.query(
+          'SELECT createdAt < NOW(3) - INTERVAL ? MICROSECOND AS stale FROM IdempotencyRecord WHERE merchantId = ? AND `key` = ?',
+          [(c.staleAfterMs + 100) * 1000, c.merchantId, c.idempotencyKey],
+        )) as { stale: number }[];
+        return rows[0]?.stale === 1;
+      },
+      Boolean,
+      15_000,
+    );
     const secondPending = answerOf(postJson(c.url, { key: c.apiKey, body: c.body, idempotencyKey: c.idempotencyKey }));
-    await waitUntil(async () => (await ownerOf(c.pool, c.merchantId, c.idempotencyKey)) !== owner);
+    await waitFor(async () => (await ownerOf(c.pool, c.merchantId, c.idempotencyKey)) !== owner, Boolean, 15_000);
     await held.release();
     [first, second] = await Promise.all([firstPending, secondPending]);
   } finally {

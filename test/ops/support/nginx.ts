@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { freePort, REPO, run } from './ops.ts';
 
@@ -61,6 +62,18 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Started as root, nginx runs its workers as `nobody`, who cannot read the repository's
+ * nginx/static/maintenance.html (or write the test's temp dirs) when the clone sits in a
+ * directory other users cannot enter (under /root, mode 0700, a mktemp -d folder). In tests the
+ * workers run as the current user instead, so nothing depends on where the repository is. (Not
+ * root, nginx cannot switch users and the workers already run as the current user.)
+ */
+function workerUserDirective(): string {
+  if (process.getuid?.() !== 0) return '';
+  return `user ${userInfo().username};`;
+}
+
 export async function startNginx(
   dir: string,
   domain: string,
@@ -88,10 +101,11 @@ export async function startNginx(
   const rendered = await run('sh', [path.join(REPO, 'nginx/render.sh'), domain, path.join(dir, 'conf')], { env });
   if (rendered.code !== 0) throw new Error(`render.sh: ${rendered.stderr}`);
   const conf = path.join(dir, 'conf', 'nginx.conf');
-  const tested = await run('nginx', ['-t', '-p', dir, '-c', conf]);
+  const globals = workerUserDirective();
+  const tested = await run('nginx', ['-t', '-p', dir, '-c', conf, ...(globals ? ['-g', globals] : [])]);
   if (tested.code !== 0) throw new Error(`nginx -t: ${tested.stderr}`);
 
-  const child: ChildProcess = spawn('nginx', ['-p', dir, '-c', conf, '-g', 'daemon off;'], {
+  const child: ChildProcess = spawn('nginx', ['-p', dir, '-c', conf, '-g', `daemon off; ${globals}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

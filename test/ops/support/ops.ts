@@ -141,14 +141,18 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Starts a real workspace service (`pnpm --filter <pkg> start`) and waits for GET /health = 200. */
+/**
+ * Starts a real workspace service and waits for GET /health = 200: from its sources by default
+ * (`pnpm --filter <pkg> start:src`, tsx), or its JavaScript build (`script: 'start'`, after `pnpm build`).
+ */
 export async function startService(
   pkg: '@mypay/payout-api' | '@mypay/payment-api',
   env: Record<string, string>,
-): Promise<RunningServer & { output: () => string }> {
+  options: { script?: 'start' | 'start:src' } = {},
+): Promise<RunningServer & { output: () => string; pid: number }> {
   const port = await freePort();
   let output = '';
-  const child = spawn('pnpm', ['--silent', '--filter', pkg, 'start'], {
+  const child = spawn('pnpm', ['--silent', '--filter', pkg, options.script ?? 'start:src'], {
     cwd: REPO,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -167,7 +171,7 @@ export async function startService(
     await stopGroup(child);
     throw new Error(`${(error as Error).message}\n${output}`);
   }
-  return { name: pkg, port, url, stop: () => stopGroup(child), output: () => output };
+  return { name: pkg, port, url, pid: child.pid!, stop: () => stopGroup(child), output: () => output };
 }
 
 /** A migrated (and optionally seeded) scratch database mypay_ops_<random>. */
@@ -202,4 +206,35 @@ export async function tableChecksums(url: string): Promise<Record<string, string
   const list = tables.map((t) => `\`${t.name}\``).join(', ');
   const rows = await query<{ Table: string; Checksum: bigint | number | null }>(url, `CHECKSUM TABLE ${list}`);
   return Object.fromEntries(rows.map((r) => [r.Table.split('.').pop()!, String(r.Checksum)]));
+}
+
+/** Installs the Debian packages a test drives when they are missing (scripts/lib/setup.sh's ensure_packages). */
+export async function ensureDebianPackages(...packages: string[]): Promise<void> {
+  const result = await run(
+    'bash',
+    ['-c', 'source scripts/lib/setup.sh && ensure_packages "$@"', 'ensure-packages', ...packages],
+    { timeoutMs: 600_000 },
+  );
+  if (result.code !== 0) throw new Error(`cannot install ${packages.join(' ')}: ${result.stderr}`);
+}
+
+/** Polls until `check` returns a value (not undefined/null/false), or fails with `what` after timeoutMs. */
+export async function pollFor<T>(
+  check: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 60_000,
+  intervalMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== null && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
