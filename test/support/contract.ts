@@ -187,7 +187,10 @@ export function exampleProblems(document: Json): string[] {
     const isMediaType = 'schema' in object && typeof object.schema === 'object';
     if (isMediaType) {
       const schema = object.schema as Json;
-      if ('example' in object) count++, check(`${at}/example`, schema, object.example);
+      if ('example' in object) {
+        count++;
+        check(`${at}/example`, schema, object.example);
+      }
       for (const [name, example] of Object.entries((object.examples as Record<string, { value?: unknown }>) ?? {})) {
         count++;
         check(`${at}/examples/${name}`, schema, example.value);
@@ -195,9 +198,15 @@ export function exampleProblems(document: Json): string[] {
     }
     const looksLikeSchema = 'type' in object || 'properties' in object || '$ref' in object || 'oneOf' in object;
     if (looksLikeSchema && !isMediaType) {
-      if ('example' in object) count++, check(`${at}/example`, object, object.example);
+      if ('example' in object) {
+        count++;
+        check(`${at}/example`, object, object.example);
+      }
       if (Array.isArray(object.examples)) {
-        for (const [i, example] of object.examples.entries()) count++, check(`${at}/examples/${i}`, object, example);
+        for (const [i, example] of object.examples.entries()) {
+          count++;
+          check(`${at}/examples/${i}`, object, example);
+        }
       }
     }
     for (const [key, value] of Object.entries(object)) {
