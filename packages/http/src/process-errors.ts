@@ -18,10 +18,25 @@ export function logProcessErrors(logger: Logger, options: { exitOnRejection?: bo
       return;
     }
     logger.fatal({ err: reason }, 'unhandled promise rejection; exiting');
-    process.exit(1);
+    exitAfterFlush(logger);
   });
   process.on('uncaughtException', (error, origin) => {
     logger.fatal({ err: error, origin }, 'uncaught exception; exiting');
-    process.exit(1);
+    exitAfterFlush(logger);
   });
+}
+
+/**
+ * Exits 1 once the fatal line has left the process: pino's stdout stream buffers a write the pipe
+ * refuses for now (EAGAIN, a busy reader), and `process.exit` would drop it — seen under CI load,
+ * when the last line of a crashed process was the one before its fatal line. At most a second.
+ */
+function exitAfterFlush(logger: Logger): void {
+  const exit = () => process.exit(1);
+  setTimeout(exit, 1000).unref();
+  try {
+    logger.flush(() => exit());
+  } catch {
+    exit();
+  }
 }
