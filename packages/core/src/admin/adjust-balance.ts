@@ -2,6 +2,7 @@ import { type Db, VersionConflictError, withOptimisticLock, withSqlTransaction }
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError, type ErrorDetail, notFound } from '../errors.ts';
 import { changeBalance } from '../ledger/change-balance.ts';
+import { lockBalanceVersion, readBalanceVersion, readLastLedgerEntryId } from '../ledger/ledger-repository.ts';
 import { MAX_AMOUNT } from '../money.ts';
 import { type AdminActor, adminAuditContext } from './admin-context.ts';
 
@@ -56,10 +57,7 @@ export async function adjustMerchantBalance(
   const reason = input.reason.trim();
   try {
     return await withOptimisticLock(async () => {
-      const seen = (await db.pool.query('SELECT available, version FROM MerchantBalance WHERE merchantId = ?', [
-        input.merchantId,
-      ])) as { available: number; version: number }[];
-      const before = seen[0];
+      const before = await readBalanceVersion(db.pool, input.merchantId);
       if (!before) throw notFound('merchant');
       if (input.expectedVersion !== undefined && before.version !== input.expectedVersion) {
         throw new AppError(
@@ -71,10 +69,8 @@ export async function adjustMerchantBalance(
         throw new AppError('INSUFFICIENT_BALANCE', 'the adjustment would take the available balance below zero');
       }
       return withSqlTransaction(db.pool, async (conn) => {
-        const locked = (await conn.query('SELECT version FROM MerchantBalance WHERE merchantId = ? FOR UPDATE', [
-          input.merchantId,
-        ])) as { version: number }[];
-        if (locked[0]?.version !== before.version) throw new VersionConflictError();
+        const lockedVersion = await lockBalanceVersion(conn, input.merchantId);
+        if (lockedVersion !== before.version) throw new VersionConflictError();
         // changeBalance's conditional UPDATE still refuses to go below zero, and bumps version.
         const available = await changeBalance(conn, {
           merchantId: input.merchantId,
@@ -82,7 +78,7 @@ export async function adjustMerchantBalance(
           amount: input.amount,
           description: `Admin adjustment: ${reason}`.slice(0, 255),
         });
-        const [entry] = (await conn.query('SELECT LAST_INSERT_ID() AS id')) as { id: number }[];
+        const ledgerEntryId = await readLastLedgerEntryId(conn);
         const after = { available, version: before.version + 1 };
         await recordAudit(conn, {
           ...adminAuditContext(actor),
@@ -91,13 +87,13 @@ export async function adjustMerchantBalance(
           targetId: input.merchantId,
           merchantId: input.merchantId,
           before: { available: before.available, version: before.version },
-          after: { ...after, amount: input.amount, reason, ledgerEntryId: Number(entry?.id) },
+          after: { ...after, amount: input.amount, reason, ledgerEntryId },
         });
         return {
           merchantId: input.merchantId,
           before: { available: before.available, version: before.version },
           after,
-          ledgerEntryId: Number(entry?.id),
+          ledgerEntryId,
         };
       });
     });

@@ -1,4 +1,5 @@
 import type { Db } from '@mypay/db';
+import { listReconciliationSums } from '../ledger/ledger-repository.ts';
 
 export interface ReconciliationRow {
   merchantId: string;
@@ -32,39 +33,12 @@ export interface Reconciliation {
   rows: ReconciliationRow[];
 }
 
-// One pass over the ledger, grouped per merchant (served by LedgerEntry(merchantId, id)).
-const RECONCILE_SQL = `
-  SELECT m.id AS merchantId, m.name, m.status,
-         COALESCE(b.available, 0) AS available,
-         COALESCE(l.opening, 0) AS opening,
-         COALESCE(l.total, 0) AS total,
-         COALESCE(l.entries, 0) AS entries
-    FROM Merchant m
-    LEFT JOIN MerchantBalance b ON b.merchantId = m.id
-    LEFT JOIN (
-      SELECT merchantId,
-             SUM(CASE WHEN type = 'OPENING' THEN amount ELSE 0 END) AS opening,
-             SUM(amount) AS total,
-             COUNT(*) AS entries
-        FROM LedgerEntry
-       GROUP BY merchantId
-    ) l ON l.merchantId = m.id
-   ORDER BY m.createdAt DESC, m.id DESC`;
-
 /**
  * The ledger invariant checked per merchant: available = opening balance + every other ledger
  * movement (= the sum of the merchant's ledger). Mismatches first.
  */
 export async function reconcileBalances(db: Pick<Db, 'pool'>, options: { mismatchesOnly?: boolean } = {}) {
-  const raw = (await db.pool.query(RECONCILE_SQL)) as {
-    merchantId: string;
-    name: string;
-    status: 'ACTIVE' | 'SUSPENDED';
-    available: number | string;
-    opening: number | string;
-    total: number | string;
-    entries: number | string;
-  }[];
+  const raw = await listReconciliationSums(db.pool);
   const rows: ReconciliationRow[] = raw.map((r) => {
     const available = Number(r.available);
     const opening = Number(r.opening);

@@ -1,5 +1,6 @@
 import type { Db } from '@mypay/db';
 import { notFound } from '../errors.ts';
+import { findBalanceRow } from '../ledger/ledger-repository.ts';
 
 export interface BalanceView {
   currency: string;
@@ -10,14 +11,10 @@ export interface BalanceView {
   updatedAt: string;
 }
 
-// Plain SQL, not Prisma: the API processes then never load Prisma's query engine for this hot
+// Plain SQL (findBalanceRow), not Prisma: the API processes then never load Prisma's query engine for this hot
 // read (about 80 MB of resident memory measured on the payout API).
 export async function getBalance(db: Db, merchantId: string): Promise<BalanceView> {
-  const rows = await db.pool.query(
-    'SELECT currency, available, pending, updatedAt FROM MerchantBalance WHERE merchantId = ?',
-    [merchantId],
-  );
-  const row = rows[0];
+  const row = await findBalanceRow(db.pool, merchantId);
   if (!row) throw notFound('balance');
   return {
     currency: row.currency,

@@ -1,5 +1,13 @@
 import type { PoolConnection } from '@mypay/db';
 import { AppError } from '../errors.ts';
+import {
+  type BalanceMove,
+  insertLedgerEntry,
+  moveBalanceAboveZero,
+  moveBalanceAllowingNegative,
+  readAvailable,
+  readLastBalanceAfter,
+} from './ledger-repository.ts';
 
 export type LedgerEntryType =
   | 'OPENING'
@@ -40,13 +48,9 @@ export interface BalanceChange {
  */
 export async function changeBalance(conn: PoolConnection, change: BalanceChange): Promise<number> {
   await updateBalance(conn, change);
-  if (change.amount === 0) {
-    const rows = await conn.query('SELECT available FROM MerchantBalance WHERE merchantId = ?', [change.merchantId]);
-    return Number(rows[0].available);
-  }
+  if (change.amount === 0) return readAvailable(conn, change.merchantId);
   await insertLedgerEntry(conn, change);
-  const rows = await conn.query('SELECT balanceAfter FROM LedgerEntry WHERE id = LAST_INSERT_ID()');
-  return Number(rows[0].balanceAfter);
+  return readLastBalanceAfter(conn);
 }
 
 /**
@@ -60,49 +64,25 @@ export async function updateBalance(
   change: BalanceChange,
   options: { reserveEventSequences?: number } = {},
 ): Promise<number> {
-  const pendingDelta = change.pendingDelta ?? 0;
-  const reserve = options.reserveEventSequences ?? 0;
-  // Written out per case (no SQL assembled from flags): the floor is 0, or none for a refund.
-  const result = (
-    change.allowNegative
-      ? await conn.query(
-          `UPDATE MerchantBalance
-              SET available = available + ?, pending = pending + ?, version = version + 1, updatedAt = NOW(3),
-                  lastEventSequence = LAST_INSERT_ID(lastEventSequence + ?)
-            WHERE merchantId = ? AND pending + ? >= 0`,
-          [change.amount, pendingDelta, reserve, change.merchantId, pendingDelta],
-        )
-      : await conn.query(
-          `UPDATE MerchantBalance
-              SET available = available + ?, pending = pending + ?, version = version + 1, updatedAt = NOW(3),
-                  lastEventSequence = LAST_INSERT_ID(lastEventSequence + ?)
-            WHERE merchantId = ? AND available + ? >= 0 AND pending + ? >= 0`,
-          [change.amount, pendingDelta, reserve, change.merchantId, change.amount, pendingDelta],
-        )
-  ) as { affectedRows: number; insertId: number | bigint };
-  if (result.affectedRows === 0) {
+  const move: BalanceMove = {
+    merchantId: change.merchantId,
+    amount: change.amount,
+    pendingDelta: change.pendingDelta ?? 0,
+    reserveEventSequences: options.reserveEventSequences ?? 0,
+  };
+  // The floor is 0, or none for a refund (one statement each: no SQL assembled from flags).
+  const lastSequence = change.allowNegative
+    ? await moveBalanceAllowingNegative(conn, move)
+    : await moveBalanceAboveZero(conn, move);
+  if (lastSequence === null) {
     if (change.amount < 0) {
       throw new AppError('INSUFFICIENT_BALANCE', 'the available balance is lower than the amount');
     }
     throw new Error(`balance row missing or pending would go negative for merchant ${change.merchantId}`);
   }
-  return reserve > 0 ? Number(result.insertId) : 0;
+  return move.reserveEventSequences > 0 ? lastSequence : 0;
 }
 
-/** The ledger entry of a change just applied by updateBalance; balanceAfter is read from the row this transaction has just locked and updated, in the same statement. */
-export async function insertLedgerEntry(conn: PoolConnection, change: BalanceChange): Promise<void> {
-  await conn.query(
-    `INSERT INTO LedgerEntry (merchantId, type, amount, balanceAfter, payoutId, transactionId, refundId, description, createdAt)
-     SELECT ?, ?, ?, available, ?, ?, ?, ?, NOW(3) FROM MerchantBalance WHERE merchantId = ?`,
-    [
-      change.merchantId,
-      change.type,
-      change.amount,
-      change.payoutId ?? null,
-      change.transactionId ?? null,
-      change.refundId ?? null,
-      change.description ?? null,
-      change.merchantId,
-    ],
-  );
-}
+// The ledger entry of a change just applied by updateBalance, for the callers that split
+// changeBalance to pipeline it (payout create, payment complete).
+export { insertLedgerEntry } from './ledger-repository.ts';

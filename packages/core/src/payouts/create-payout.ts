@@ -13,6 +13,7 @@ import { allInOrder, type EventSpec, insertEventsWithDeliveries } from '../webho
 import { notifyWebhookWorkers } from '../webhooks/worker-signal.ts';
 import { resolveDestination } from './destination.ts';
 import { assertWithinLimit, DEFAULT_PAYOUT_LIMITS, type PayoutLimits } from './payout-limits.ts';
+import { findPayoutIdByReference, insertPayout, insertPayoutStatusEvents } from './payout-repository.ts';
 import { type PayoutEventView, type PayoutResource, type PayoutRow, toPayoutResource } from './payout-resource.ts';
 import { balanceEffect, eventTypeFor, nextTransitionAt, planAtCreate } from './payout-state-machine.ts';
 
@@ -148,7 +149,7 @@ export async function createPayout(
   const [debit, ...others] = balanceChanges(row, plan.path);
   let deliveries = 0;
   await withSqlTransaction(deps.db.pool, async (conn) => {
-    const inserted = insertPayout(conn, row, events);
+    const inserted = recordPayout(conn, row, events);
     const debited = updateBalance(conn, debit!, { reserveEventSequences: specs.length });
     await allInOrder([inserted, debited]);
     const lastSequence = await debited;
@@ -168,57 +169,32 @@ export async function createPayout(
   return created;
 }
 
-async function insertPayout(conn: PoolConnection, row: PayoutRow, events: PayoutEventView[]) {
-  // Both statements are sent at once; the history's failure only matters when the row went in.
-  const placeholders = events.map(() => '(?, ?, ?, ?)').join(', ');
-  const payout = conn.query(
-    `INSERT INTO Payout (id, merchantId, amount, currency, destinationType, provider, accountNumber, accountTitle,
-                           reference, description, metadata, status, scenario, failureCode, failureMessage,
-                           nextTransitionAt, testClockId, createdAt, updatedAt)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      row.id,
-      row.merchantId,
-      row.amount,
-      row.currency,
-      row.destinationType,
-      row.provider,
-      row.accountNumber,
-      row.accountTitle,
-      row.reference,
-      row.description,
-      row.metadata === null ? null : JSON.stringify(row.metadata),
-      row.status,
-      row.scenario,
-      row.failureCode,
-      row.failureMessage,
-      row.nextTransitionAt,
-      row.testClockId ?? null,
-      row.createdAt,
-      row.updatedAt,
-    ],
-  );
-  const history = conn.query(
-    `INSERT INTO PayoutEvent (payoutId, status, reason, at) VALUES ${placeholders}`,
-    events.flatMap((event) => [row.id, event.status, event.reason ?? null, new Date(event.at)]),
+/**
+ * Inserts the payout and its status history: both statements are sent at once; the history's
+ * failure only matters when the row went in. A reference the merchant used already is
+ * DUPLICATE_REFERENCE, naming the payout that holds it.
+ */
+async function recordPayout(conn: PoolConnection, row: PayoutRow, events: PayoutEventView[]) {
+  const payout = insertPayout(conn, row);
+  const history = insertPayoutStatusEvents(
+    conn,
+    row.id,
+    events.map((event) => ({ status: event.status, reason: event.reason ?? null, at: new Date(event.at) })),
   );
   const [payoutResult, historyResult] = await Promise.allSettled([payout, history]);
   if (payoutResult.status === 'rejected') {
     const error = payoutResult.reason;
     if (isUniqueViolation(error)) {
       // Name the payout that holds the reference: the caller may be recovering from a lost response.
-      const [existing] = (await conn.query('SELECT id FROM Payout WHERE merchantId = ? AND reference = ?', [
-        row.merchantId,
-        row.reference,
-      ])) as { id: string }[];
+      const existingId = await findPayoutIdByReference(conn, row.merchantId, row.reference);
       throw new AppError(
         'DUPLICATE_REFERENCE',
-        `a payout with reference "${row.reference}" already exists${existing ? `: ${existing.id}` : ''}`,
+        `a payout with reference "${row.reference}" already exists${existingId ? `: ${existingId}` : ''}`,
         [
           {
             field: 'reference',
             message: 'must be unique per merchant',
-            ...(existing ? { payoutId: existing.id } : {}),
+            ...(existingId ? { payoutId: existingId } : {}),
           },
         ],
       );

@@ -1,12 +1,7 @@
 import type { Db } from '@mypay/db';
 import { notFound } from '../errors.ts';
-import {
-  PAYOUT_COLUMNS,
-  type PayoutEventView,
-  type PayoutResource,
-  type PayoutRow,
-  toPayoutResource,
-} from './payout-resource.ts';
+import { findPayoutRow, listPayoutStatusEvents } from './payout-repository.ts';
+import { type PayoutEventView, type PayoutResource, toPayoutResource } from './payout-resource.ts';
 
 type Runner = { query: (sql: string, values?: unknown[]) => Promise<unknown> };
 
@@ -25,15 +20,9 @@ export async function readPayoutOrThrow(
   merchantId: string,
   payoutId: string,
 ): Promise<PayoutResource & { events: PayoutEventView[] }> {
-  const rows = (await runner.query(`SELECT ${PAYOUT_COLUMNS} FROM Payout WHERE id = ? AND merchantId = ?`, [
-    payoutId,
-    merchantId,
-  ])) as PayoutRow[];
-  const row = rows[0];
+  const row = await findPayoutRow(runner, merchantId, payoutId);
   if (!row) throw notFound('payout');
-  const events = (await runner.query('SELECT status, reason, at FROM PayoutEvent WHERE payoutId = ? ORDER BY id', [
-    payoutId,
-  ])) as { status: PayoutRow['status']; reason: string | null; at: Date }[];
+  const events = await listPayoutStatusEvents(runner, payoutId);
   return {
     ...toPayoutResource(row),
     events: events.map((e) => ({

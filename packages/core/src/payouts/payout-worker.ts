@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { ScenarioKey } from '../reference/seed-data.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { createDueRowWorker, type DueRowWorker, type WorkerScope } from '../workers/due-row-worker.ts';
+import { clearPayoutNextTransition } from './payout-repository.ts';
 import { PAYOUT_COLUMNS, type PayoutRow } from './payout-resource.ts';
 import { nextTransitionAt, scheduledStep } from './payout-state-machine.ts';
 import { transitionPayout } from './transition-payout.ts';
@@ -12,7 +13,7 @@ export async function advanceDuePayout(conn: PoolConnection, payout: PayoutRow, 
   const scenario = payout.scenario as ScenarioKey;
   const step = scheduledStep(scenario, payout.status);
   if (!step) {
-    await conn.query('UPDATE Payout SET nextTransitionAt = NULL WHERE id = ?', [payout.id]);
+    await clearPayoutNextTransition(conn, payout.id);
     return;
   }
   const delayMs = await scenarios.delayOf(scenario);

@@ -6,7 +6,7 @@ import type { ScenarioKey } from '../reference/seed-data.ts';
 import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
 import type { PayoutDeps } from './create-payout.ts';
 import { readPayoutOrThrow } from './get-payout.ts';
-import { PAYOUT_COLUMNS, type PayoutRow } from './payout-resource.ts';
+import { lockPayoutForTransition } from './payout-repository.ts';
 import { nextTransitionAt, type PayoutStatus } from './payout-state-machine.ts';
 import { transitionPayout } from './transition-payout.ts';
 
@@ -29,11 +29,7 @@ export async function simulatePayoutTransition(
   options: EffectOptions = {},
 ) {
   return withSqlTransaction(deps.db.pool, async (conn) => {
-    const rows = (await conn.query(`SELECT ${PAYOUT_COLUMNS} FROM Payout WHERE id = ? AND merchantId = ? FOR UPDATE`, [
-      input.payoutId,
-      input.merchantId,
-    ])) as PayoutRow[];
-    const payout = rows[0];
+    const payout = await lockPayoutForTransition(conn, input.merchantId, input.payoutId);
     if (!payout) throw notFound('payout');
     // A bound payout's forced step happens at its clock's time, like the rest of its history.
     const now = payout.testClockId ? ((await clockTimeOf(conn, payout.testClockId)) ?? new Date()) : new Date();

@@ -1,7 +1,9 @@
 import type { PoolConnection } from '@mypay/db';
 import { AppError } from '../errors.ts';
 import { changeBalance } from '../ledger/change-balance.ts';
+import { hasPayoutRefund } from '../ledger/ledger-repository.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
+import { insertPayoutStatusEvents, setPayoutStatus } from './payout-repository.ts';
 import { type PayoutResource, type PayoutRow, toPayoutResource } from './payout-resource.ts';
 import {
   balanceEffect,
@@ -33,26 +35,19 @@ export async function transitionPayout(
     );
   }
   const failure = to === 'FAILED' || to === 'REVERSED' ? options.failure : null;
-  const updated = await conn.query(
-    `UPDATE Payout SET status = ?, failureCode = COALESCE(?, failureCode), failureMessage = COALESCE(?, failureMessage),
-            nextTransitionAt = ?, updatedAt = ?
-      WHERE id = ? AND status = ?`,
-    [to, failure?.code ?? null, failure?.message ?? null, options.nextTransitionAt, now, payout.id, payout.status],
-  );
-  if (updated.affectedRows !== 1) throw new AppError('INVALID_STATE', 'the payout changed meanwhile; fetch it again');
-  await conn.query('INSERT INTO PayoutEvent (payoutId, status, reason, at) VALUES (?, ?, ?, ?)', [
-    payout.id,
-    to,
-    failure?.code ?? null,
-    now,
-  ]);
+  const moved = await setPayoutStatus(conn, payout.id, payout.status, {
+    status: to,
+    failureCode: failure?.code ?? null,
+    failureMessage: failure?.message ?? null,
+    nextTransitionAt: options.nextTransitionAt,
+    at: now,
+  });
+  if (!moved) throw new AppError('INVALID_STATE', 'the payout changed meanwhile; fetch it again');
+  await insertPayoutStatusEvents(conn, payout.id, [{ status: to, reason: failure?.code ?? null, at: now }]);
 
   const effect = balanceEffect(payout.status, to, payout.amount);
   if (effect) {
-    const alreadyRefunded =
-      effect.type === 'PAYOUT_REFUND' &&
-      (await conn.query("SELECT 1 FROM LedgerEntry WHERE payoutId = ? AND type = 'PAYOUT_REFUND' LIMIT 1", [payout.id]))
-        .length > 0;
+    const alreadyRefunded = effect.type === 'PAYOUT_REFUND' && (await hasPayoutRefund(conn, payout.id));
     if (!alreadyRefunded) {
       await changeBalance(conn, {
         merchantId: payout.merchantId,
