@@ -3,8 +3,9 @@ import { clearTransactionTransition, lockCheckout, moveTransactionStatus } from 
 import type { Logger } from '../logger.ts';
 import type { ScenarioKey } from '../reference/seed-data.ts';
 import { startRefund } from '../refunds/create-refund.ts';
+import { pendingRefundsOf } from '../refunds/refund-repository.ts';
 import { refundableAmount } from '../refunds/refund-state-machine.ts';
-import { pendingRefundsOf, settleRefund } from '../refunds/settle-refund.ts';
+import { settleRefund } from '../refunds/settle-refund.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { createDueRowWorker, type DueRowWorker, type WorkerScope } from '../workers/due-row-worker.ts';

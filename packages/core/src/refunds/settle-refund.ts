@@ -4,6 +4,7 @@ import { notFound } from '../errors.ts';
 import { changeBalance } from '../ledger/change-balance.ts';
 import { type TransactionRow, toPaymentResource } from '../payments/payment-resource.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
+import { recordRefundOutcome } from './refund-repository.ts';
 import { type RefundRow, toRefundResource } from './refund-resource.ts';
 import { type RefundFailure, refundedPaymentStatus } from './refund-state-machine.ts';
 
@@ -21,16 +22,6 @@ export async function lockPaymentForRefund(
   if (!row) throw notFound('transaction');
   const orderId = await findCheckoutOrderId(conn, row.checkoutId);
   return { ...row, amountRefunded: Number(row.amountRefunded), orderId: orderId ?? '' };
-}
-
-/** Sum of the payment's PENDING refunds (their amounts are debited already). Caller holds the payment lock. */
-export async function pendingRefundsOf(conn: PoolConnection, transactionId: string): Promise<number> {
-  // A plain read is enough: every change of a refund's status takes the payment's lock first.
-  const rows = (await conn.query(
-    "SELECT COALESCE(SUM(amount), 0) AS pending FROM Refund WHERE transactionId = ? AND status = 'PENDING'",
-    [transactionId],
-  )) as { pending: number | string }[];
-  return Number(rows[0]?.pending ?? 0);
 }
 
 export interface RefundOutcome {
@@ -52,12 +43,7 @@ export async function settleRefund(
   now: Date,
 ): Promise<RefundRow | null> {
   const payment = await lockPaymentForRefund(conn, refund.transactionId);
-  const updated = (await conn.query(
-    `UPDATE Refund SET status = ?, failureCode = ?, failureMessage = ?, nextTransitionAt = NULL, updatedAt = ?
-      WHERE id = ? AND status = 'PENDING'`,
-    [outcome.to, outcome.failure?.code ?? null, outcome.failure?.message ?? null, now, refund.id],
-  )) as { affectedRows: number };
-  if (updated.affectedRows !== 1) return null;
+  if (!(await recordRefundOutcome(conn, refund.id, outcome, now))) return null;
   const done: RefundRow = {
     ...refund,
     status: outcome.to,
