@@ -1,10 +1,11 @@
-import { type Db, withSqlTransaction } from '@mypay/db';
+import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
 import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
-import { CHECKOUT_COLUMNS, type CheckoutResource, type CheckoutRow, toCheckoutResource } from './checkout-resource.ts';
+import { findPendingAttemptId, lockCheckout, markCheckoutCancelled } from './checkout-repository.ts';
+import { type CheckoutResource, type CheckoutRow, toCheckoutResource } from './checkout-resource.ts';
 
 export interface CancelCheckoutInput {
   checkoutId: string;
@@ -26,16 +27,12 @@ export async function cancelCheckout(
 ): Promise<CheckoutResource> {
   const now = options.now ?? new Date();
   return withSqlTransaction(deps.db.pool, async (conn) => {
-    const rows = (await conn.query(
-      `SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ?${input.merchantId === undefined ? '' : ' AND merchantId = ?'} FOR UPDATE`,
-      input.merchantId === undefined ? [input.checkoutId] : [input.checkoutId, input.merchantId],
-    )) as CheckoutRow[];
-    const checkout = rows[0];
+    const checkout = await lockCheckout(conn, input.checkoutId, input.merchantId);
     if (!checkout) throw notFound('checkout');
     const at = checkout.testClockId ? ((await clockTimeOf(conn, checkout.testClockId)) ?? now) : now;
     assertCheckoutPayable(checkout, at);
     await assertNoPendingAttempt(conn, checkout.id);
-    await conn.query("UPDATE Checkout SET status = 'CANCELLED', updatedAt = ? WHERE id = ?", [at, checkout.id]);
+    await markCheckoutCancelled(conn, checkout.id, at);
     const cancelled = toCheckoutResource({ ...checkout, status: 'CANCELLED', updatedAt: at }, deps.publicUrl);
     await enqueueEvent(conn, checkout.merchantId, 'checkout.cancelled', cancelled, at);
     if (options.audit) {
@@ -78,17 +75,12 @@ export function assertCheckoutPayable(checkout: Pick<CheckoutRow, 'status' | 'ex
  * read is enough: the caller holds the checkout row lock, and every change to an attempt's
  * status takes that lock too.
  */
-export async function assertNoPendingAttempt(
-  conn: { query: (sql: string, values?: unknown) => Promise<unknown> },
-  checkoutId: string,
-): Promise<void> {
-  const pending = (await conn.query(
-    "SELECT id FROM PaymentTransaction WHERE checkoutId = ? AND status = 'PENDING' LIMIT 1",
-    [checkoutId],
-  )) as { id: string }[];
-  if (pending.length > 0) {
+export async function assertNoPendingAttempt(conn: Pick<PoolConnection, 'query'>, checkoutId: string): Promise<void> {
+  // Sent at once (no await before it): completePayment pipelines it after the checkout's lock.
+  const pending = await findPendingAttemptId(conn, checkoutId);
+  if (pending !== null) {
     throw new AppError('INVALID_STATE', 'a payment for this checkout is still pending; wait for its outcome', [
-      { field: 'checkoutId', message: `transaction ${pending[0]!.id} is PENDING` },
+      { field: 'checkoutId', message: `transaction ${pending} is PENDING` },
     ]);
   }
 }

@@ -2,17 +2,8 @@ import type { Pool, PoolConnection } from '@mypay/db';
 import type { Logger } from '../logger.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { createDueRowWorker, type DueRowWorker, type WorkerScope } from '../workers/due-row-worker.ts';
+import { CHECKOUT_EXPIRY_CONDITION, findPendingAttemptId, markCheckoutExpired } from './checkout-repository.ts';
 import { CHECKOUT_COLUMNS, type CheckoutRow, toCheckoutResource } from './checkout-resource.ts';
-
-/**
- * OPEN checkouts past expiresAt → EXPIRED, with a `checkout.expired` event in the same
- * transaction. A checkout whose payment attempt is still PENDING is left alone until that
- * attempt has an outcome (success completes it; failure lets the next sweep expire it).
- * Index (status, expiresAt) serves the claim. The NOT EXISTS here only narrows the claim: it
- * reads before the checkout row is locked, so expireCheckout checks again under the lock.
- */
-export const CHECKOUT_EXPIRY_CONDITION =
-  "status = 'OPEN' AND NOT EXISTS (SELECT 1 FROM PaymentTransaction t WHERE t.checkoutId = Checkout.id AND t.status = 'PENDING')";
 
 /**
  * Expires one claimed checkout (its row locked by the caller). Runs READ COMMITTED, so the
@@ -21,20 +12,18 @@ export const CHECKOUT_EXPIRY_CONDITION =
  * cannot miss one.
  */
 export async function expireCheckout(conn: PoolConnection, checkout: CheckoutRow, publicUrl: string, now: Date) {
-  const pending = (await conn.query(
-    "SELECT id FROM PaymentTransaction WHERE checkoutId = ? AND status = 'PENDING' LIMIT 1",
-    [checkout.id],
-  )) as { id: string }[];
-  if (pending.length > 0) return;
-  const updated = await conn.query(
-    "UPDATE Checkout SET status = 'EXPIRED', updatedAt = ? WHERE id = ? AND status = 'OPEN'",
-    [now, checkout.id],
-  );
-  if (updated.affectedRows !== 1) return;
+  if ((await findPendingAttemptId(conn, checkout.id)) !== null) return;
+  if (!(await markCheckoutExpired(conn, checkout.id, now))) return;
   const expired = toCheckoutResource({ ...checkout, status: 'EXPIRED', updatedAt: now }, publicUrl);
   await enqueueEvent(conn, checkout.merchantId, 'checkout.expired', expired, now);
 }
 
+/**
+ * OPEN checkouts past expiresAt → EXPIRED, with a `checkout.expired` event in the same
+ * transaction. A checkout whose payment attempt is still PENDING is left alone until that
+ * attempt has an outcome (success completes it; failure lets the next sweep expire it). The
+ * claim's condition is CHECKOUT_EXPIRY_CONDITION (checkout-repository.ts).
+ */
 export function createCheckoutExpiryWorker(options: {
   pool: Pool;
   logger: Logger;

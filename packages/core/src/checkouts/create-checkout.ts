@@ -10,6 +10,7 @@ import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
 import { CURRENCY, MAX_AMOUNT } from '../money.ts';
 import { clockTimeForBinding } from '../test-clocks/test-clock-resource.ts';
+import { insertCheckout } from './checkout-repository.ts';
 import {
   type CheckoutResource,
   type CheckoutRow,
@@ -94,28 +95,7 @@ export async function createCheckout(
   // No money moves and no event exists for "opened": the insert and the idempotency record are
   // the whole transaction.
   await withSqlTransaction(deps.db.pool, async (conn) => {
-    await conn.query(
-      `INSERT INTO Checkout (id, merchantId, amount, currency, orderId, customerMobile, customerEmail, successUrl, cancelUrl,
-                           status, expiresAt, completedAt, testClockId, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        row.id,
-        row.merchantId,
-        row.amount,
-        row.currency,
-        row.orderId,
-        row.customerMobile,
-        row.customerEmail,
-        row.successUrl,
-        row.cancelUrl,
-        row.status,
-        row.expiresAt,
-        row.completedAt,
-        row.testClockId,
-        row.createdAt,
-        row.updatedAt,
-      ],
-    );
+    await insertCheckout(conn, row);
     await options.idempotency?.settle(conn, 201, checkout);
   });
   return checkout;

@@ -1,24 +1,21 @@
 import type { Db } from '@mypay/db';
 import { notFound } from '../errors.ts';
-import {
-  type PaymentResource,
-  TRANSACTION_COLUMNS_JOINED,
-  type TransactionRow,
-  toPaymentResource,
-} from '../payments/payment-resource.ts';
+import { type PaymentResource, toPaymentResource } from '../payments/payment-resource.ts';
 import { isCheckoutPayable } from './cancel-checkout.ts';
-import { CHECKOUT_COLUMNS, type CheckoutResource, type CheckoutRow, toCheckoutResource } from './checkout-resource.ts';
+import {
+  findCheckoutAttempt,
+  findCheckoutRow,
+  findHostedCheckoutRow,
+  findLatestTransaction,
+} from './checkout-repository.ts';
+import { type CheckoutResource, type CheckoutRow, toCheckoutResource } from './checkout-resource.ts';
 
 export type CheckoutWithTransaction = CheckoutResource & { latestTransaction: PaymentResource | null };
 
 /** The latest payment attempt of a checkout (index checkoutId, createdAt). */
 export async function getLatestTransaction(db: Pick<Db, 'pool'>, checkoutId: string): Promise<PaymentResource | null> {
-  const rows = (await db.pool.query(
-    `SELECT ${TRANSACTION_COLUMNS_JOINED} FROM PaymentTransaction t JOIN Checkout c ON c.id = t.checkoutId
-      WHERE t.checkoutId = ? ORDER BY t.createdAt DESC, t.id DESC LIMIT 1`,
-    [checkoutId],
-  )) as TransactionRow[];
-  return rows[0] ? toPaymentResource(rows[0]) : null;
+  const row = await findLatestTransaction(db.pool, checkoutId);
+  return row ? toPaymentResource(row) : null;
 }
 
 /** The merchant's checkout and its latest transaction; another merchant's id is NOT_FOUND (no existence leak). */
@@ -28,11 +25,7 @@ export async function getCheckoutOrThrow(
   merchantId: string,
   checkoutId: string,
 ): Promise<CheckoutWithTransaction> {
-  const rows = (await db.pool.query(`SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ? AND merchantId = ?`, [
-    checkoutId,
-    merchantId,
-  ])) as CheckoutRow[];
-  const row = rows[0];
+  const row = await findCheckoutRow(db.pool, merchantId, checkoutId);
   if (!row) throw notFound('checkout');
   return { ...toCheckoutResource(row, publicUrl), latestTransaction: await getLatestTransaction(db, row.id) };
 }
@@ -54,23 +47,14 @@ export interface HostedCheckout {
  * (~143 random bits) is the capability. Null when there is no such checkout.
  */
 export async function getHostedCheckout(db: Pick<Db, 'pool'>, checkoutId: string): Promise<HostedCheckout | null> {
-  const rows = (await db.pool.query(
-    `SELECT ${CHECKOUT_COLUMNS.split(', ')
-      .map((column) => `c.${column}`)
-      .join(', ')}, m.name AS merchantName, m.status = 'SUSPENDED' AS merchantSuspended, k.frozenTime AS clockTime
-       FROM Checkout c JOIN Merchant m ON m.id = c.merchantId
-       LEFT JOIN TestClock k ON k.id = c.testClockId
-      WHERE c.id = ?`,
-    [checkoutId],
-  )) as (CheckoutRow & { merchantName: string; merchantSuspended: number | boolean; clockTime: Date | null })[];
-  const row = rows[0];
+  const row = await findHostedCheckoutRow(db.pool, checkoutId);
   if (!row) return null;
-  const { merchantName, merchantSuspended, clockTime, ...checkout } = row;
-  const now = clockTime ? new Date(clockTime) : new Date();
+  const { checkout, merchantName, merchantSuspended, clockTime } = row;
+  const now = clockTime ?? new Date();
   return {
     checkout,
     merchantName,
-    merchantSuspended: Boolean(Number(merchantSuspended)),
+    merchantSuspended,
     latestTransaction: await getLatestTransaction(db, checkout.id),
     now,
     payable: isCheckoutPayable(checkout, now),
@@ -86,9 +70,5 @@ export async function getCheckoutAttempt(
   checkoutId: string,
   transactionId: string,
 ): Promise<Pick<PaymentResource, 'id' | 'status'> | null> {
-  const rows = (await db.pool.query('SELECT id, status FROM PaymentTransaction WHERE id = ? AND checkoutId = ?', [
-    transactionId,
-    checkoutId,
-  ])) as Pick<PaymentResource, 'id' | 'status'>[];
-  return rows[0] ?? null;
+  return findCheckoutAttempt(db.pool, checkoutId, transactionId);
 }

@@ -38,6 +38,14 @@ export async function lockMerchantStatus(
   return rows[0] ?? null;
 }
 
+/** The merchant's status, read without a lock; null when there is no such merchant. */
+export async function findMerchantStatus(runner: Runner, merchantId: string): Promise<MerchantStatus | null> {
+  const rows = (await runner.query('SELECT status FROM Merchant WHERE id = ?', [merchantId])) as {
+    status: MerchantStatus;
+  }[];
+  return rows[0]?.status ?? null;
+}
+
 export async function setMerchantStatusRow(conn: Runner, merchantId: string, status: MerchantStatus): Promise<void> {
   await conn.query('UPDATE Merchant SET status = ?, updatedAt = NOW(3) WHERE id = ?', [status, merchantId]);
 }

@@ -1,12 +1,14 @@
 import { MOBILE_PROBLEM, normalizeMobile, OTP_PATTERN } from '@mypay/contracts';
 import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
 import { assertCheckoutPayable, assertNoPendingAttempt } from '../checkouts/cancel-checkout.ts';
-import { CHECKOUT_COLUMNS, type CheckoutRow, toCheckoutResource } from '../checkouts/checkout-resource.ts';
+import { insertTransaction, lockCheckout, markCheckoutCompleted } from '../checkouts/checkout-repository.ts';
+import { type CheckoutRow, toCheckoutResource } from '../checkouts/checkout-resource.ts';
 import type { Directory } from '../directory/directory.ts';
 import { AppError, type ErrorDetail, notFound } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
 import { changeBalance, insertLedgerEntry, updateBalance } from '../ledger/change-balance.ts';
+import { findMerchantStatus } from '../merchants/merchant-repository.ts';
 import { domainMetrics } from '../metrics/domain-metrics.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
@@ -86,17 +88,17 @@ export async function completePayment(
   // then COMMIT. Delivery workers are woken after the commit.
   let deliveries = 0;
   const payment = await withSqlTransaction(deps.db.pool, async (conn) => {
-    const locked = conn.query(`SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ? AND merchantId = ? FOR UPDATE`, [
-      input.checkoutId,
-      input.merchantId,
-    ]) as Promise<CheckoutRow[]>;
-    const merchant = conn.query('SELECT status FROM Merchant WHERE id = ?', [input.merchantId]) as Promise<
-      { status: string }[]
-    >;
+    // Each of these sends its statement when called: three pipelined reads, one round trip.
+    const locked = lockCheckout(conn, input.checkoutId, input.merchantId);
+    const merchantStatus = findMerchantStatus(conn, input.merchantId);
     const pendingAttempt = assertNoPendingAttempt(conn, input.checkoutId);
-    const [lockedResult, merchantResult, pendingResult] = await Promise.allSettled([locked, merchant, pendingAttempt]);
+    const [lockedResult, merchantResult, pendingResult] = await Promise.allSettled([
+      locked,
+      merchantStatus,
+      pendingAttempt,
+    ]);
     if (lockedResult.status === 'rejected') throw lockedResult.reason;
-    const checkout = lockedResult.value[0];
+    const checkout = lockedResult.value;
     if (!checkout) throw notFound('checkout');
     // The hosted page has no API key (whose check refuses a suspended merchant), so this is
     // where a suspended merchant's checkouts stop being payable, for both ways in.
@@ -172,40 +174,15 @@ export async function completePayment(
   return payment;
 }
 
-function assertActive(rows: { status: string }[]): void {
-  if (rows[0]?.status === 'SUSPENDED') {
+function assertActive(status: string | null): void {
+  if (status === 'SUSPENDED') {
     throw new AppError('FORBIDDEN', 'the merchant account is suspended: its checkouts cannot be paid');
   }
 }
 
 /** 403 FORBIDDEN for a suspended merchant (the code the API-key check answers with too). */
 export async function assertMerchantActive(conn: PoolConnection, merchantId: string): Promise<void> {
-  assertActive((await conn.query('SELECT status FROM Merchant WHERE id = ?', [merchantId])) as { status: string }[]);
-}
-
-async function insertTransaction(conn: PoolConnection, row: TransactionRow): Promise<void> {
-  await conn.query(
-    `INSERT INTO PaymentTransaction (id, merchantId, checkoutId, amount, currency, provider, mobile, status, scenario,
-                                     failureCode, failureMessage, nextTransitionAt, testClockId, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      row.id,
-      row.merchantId,
-      row.checkoutId,
-      row.amount,
-      row.currency,
-      row.provider,
-      row.mobile,
-      row.status,
-      row.scenario,
-      row.failureCode,
-      row.failureMessage,
-      row.nextTransitionAt,
-      row.testClockId ?? null,
-      row.createdAt,
-      row.updatedAt,
-    ],
-  );
+  assertActive(await findMerchantStatus(conn, merchantId));
 }
 
 /**
@@ -232,11 +209,7 @@ export async function settleCheckout(
 async function completeCheckout(conn: PoolConnection, checkout: CheckoutRow, now: Date): Promise<void> {
   // Callers check first; this is the invariant itself: a credit lands only on an OPEN checkout.
   if (checkout.status !== 'OPEN') throw new Error(`checkout ${checkout.id} is ${checkout.status}, not OPEN`);
-  await conn.query("UPDATE Checkout SET status = 'COMPLETED', completedAt = ?, updatedAt = ? WHERE id = ?", [
-    now,
-    now,
-    checkout.id,
-  ]);
+  await markCheckoutCompleted(conn, checkout.id, now);
 }
 
 function creditOf(checkout: CheckoutRow, transaction: Pick<TransactionRow, 'id' | 'amount'>) {

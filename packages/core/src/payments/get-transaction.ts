@@ -1,11 +1,7 @@
 import type { Db } from '@mypay/db';
+import { findTransactionRow } from '../checkouts/checkout-repository.ts';
 import { notFound } from '../errors.ts';
-import {
-  type PaymentResource,
-  TRANSACTION_COLUMNS_JOINED,
-  type TransactionRow,
-  toPaymentResource,
-} from './payment-resource.ts';
+import { type PaymentResource, toPaymentResource } from './payment-resource.ts';
 
 /** The merchant's payment transaction; another merchant's id is NOT_FOUND (no existence leak). */
 export async function getTransactionOrThrow(
@@ -13,11 +9,7 @@ export async function getTransactionOrThrow(
   merchantId: string,
   transactionId: string,
 ): Promise<PaymentResource> {
-  const rows = (await db.pool.query(
-    `SELECT ${TRANSACTION_COLUMNS_JOINED} FROM PaymentTransaction t JOIN Checkout c ON c.id = t.checkoutId
-      WHERE t.id = ? AND t.merchantId = ?`,
-    [transactionId, merchantId],
-  )) as TransactionRow[];
-  if (!rows[0]) throw notFound('transaction');
-  return toPaymentResource(rows[0]);
+  const row = await findTransactionRow(db.pool, merchantId, transactionId);
+  if (!row) throw notFound('transaction');
+  return toPaymentResource(row);
 }

@@ -41,6 +41,10 @@ export interface TransactionRow {
   updatedAt: Date;
 }
 
+/** The PaymentTransaction row alone (what the workers claim and a refund locks; no orderId). */
+export const TRANSACTION_COLUMNS = `id, merchantId, checkoutId, amount, amountRefunded, currency, provider, mobile, status, scenario,
+  failureCode, failureMessage, nextTransitionAt, testClockId, createdAt, updatedAt`;
+
 /** For `FROM PaymentTransaction t JOIN Checkout c ON c.id = t.checkoutId`. */
 export const TRANSACTION_COLUMNS_JOINED =
   't.id, t.merchantId, t.checkoutId, c.orderId, t.amount, t.amountRefunded, t.currency, t.provider, t.mobile, t.status, t.scenario, t.failureCode, t.failureMessage, t.nextTransitionAt, t.testClockId, t.createdAt, t.updatedAt';

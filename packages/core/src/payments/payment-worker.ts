@@ -1,15 +1,16 @@
 import type { Pool, PoolConnection } from '@mypay/db';
-import { CHECKOUT_COLUMNS, type CheckoutRow } from '../checkouts/checkout-resource.ts';
+import { clearTransactionTransition, lockCheckout, moveTransactionStatus } from '../checkouts/checkout-repository.ts';
 import type { Logger } from '../logger.ts';
 import type { ScenarioKey } from '../reference/seed-data.ts';
 import { startRefund } from '../refunds/create-refund.ts';
+import { pendingRefundsOf } from '../refunds/refund-repository.ts';
 import { refundableAmount } from '../refunds/refund-state-machine.ts';
-import { pendingRefundsOf, settleRefund } from '../refunds/settle-refund.ts';
+import { settleRefund } from '../refunds/settle-refund.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { createDueRowWorker, type DueRowWorker, type WorkerScope } from '../workers/due-row-worker.ts';
 import { settleCheckout } from './complete-payment.ts';
-import { type TransactionRow, toPaymentResource } from './payment-resource.ts';
+import { TRANSACTION_COLUMNS, type TransactionRow, toPaymentResource } from './payment-resource.ts';
 import {
   checkoutClosed,
   isLegalPaymentTransition,
@@ -17,10 +18,6 @@ import {
   paymentNextTransitionAt,
   scheduledPaymentStep,
 } from './payment-state-machine.ts';
-
-/** What the payment worker (and a test clock advance) reads of a claimed transaction. */
-export const TRANSACTION_COLUMNS = `id, merchantId, checkoutId, amount, amountRefunded, currency, provider, mobile, status, scenario,
-  failureCode, failureMessage, nextTransitionAt, testClockId, createdAt, updatedAt`;
 
 /**
  * Applies one due scenario step to a claimed transaction (row locked by the worker's claim).
@@ -37,13 +34,10 @@ export async function advanceDuePayment(
   const scenario = claimed.scenario as ScenarioKey;
   let step = scheduledPaymentStep(scenario, claimed.status);
   if (!step || !isLegalPaymentTransition(claimed.status, step.to)) {
-    await conn.query('UPDATE PaymentTransaction SET nextTransitionAt = NULL WHERE id = ?', [claimed.id]);
+    await clearTransactionTransition(conn, claimed.id);
     return;
   }
-  const checkouts = (await conn.query(`SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ? FOR UPDATE`, [
-    claimed.checkoutId,
-  ])) as CheckoutRow[];
-  const checkout = checkouts[0]!;
+  const checkout = (await lockCheckout(conn, claimed.checkoutId))!;
   // The wallet confirmed, but the checkout is no longer payable (it cannot happen through the
   // API — expiry and cancel wait for a PENDING attempt — but money never lands on a checkout
   // that is not OPEN): the attempt fails instead, evented like any failure.
@@ -56,13 +50,14 @@ export async function advanceDuePayment(
   }
   const delayMs = await deps.scenarios.delayOf(scenario);
   const next = paymentNextTransitionAt(scenario, step.to, delayMs, now);
-  const updated = await conn.query(
-    `UPDATE PaymentTransaction SET status = ?, failureCode = COALESCE(?, failureCode),
-            failureMessage = COALESCE(?, failureMessage), nextTransitionAt = ?, updatedAt = ?
-      WHERE id = ? AND status = ?`,
-    [step.to, step.failure?.code ?? null, step.failure?.message ?? null, next, now, claimed.id, claimed.status],
+  const moved = await moveTransactionStatus(
+    conn,
+    claimed.id,
+    claimed.status,
+    { to: step.to, failure: step.failure, nextTransitionAt: next },
+    now,
   );
-  if (updated.affectedRows !== 1) return;
+  if (!moved) return;
   const row: TransactionRow = {
     ...claimed,
     orderId: checkout.orderId,
@@ -86,7 +81,7 @@ export async function advanceDuePayment(
  * own outcome decides.
  */
 async function refundRemainder(conn: PoolConnection, payment: TransactionRow, now: Date): Promise<void> {
-  await conn.query('UPDATE PaymentTransaction SET nextTransitionAt = NULL WHERE id = ?', [payment.id]);
+  await clearTransactionTransition(conn, payment.id);
   const locked = { ...payment, amountRefunded: Number(payment.amountRefunded) };
   if (refundableAmount(locked, await pendingRefundsOf(conn, payment.id)) === 0) return;
   const refund = await startRefund(conn, locked, { reason: 'scenario REVERSED' }, { async: false, delayMs: 0 }, now);

@@ -1,22 +1,23 @@
 import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
 import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
-import { CHECKOUT_COLUMNS, type CheckoutRow } from '../checkouts/checkout-resource.ts';
+import {
+  clearTransactionTransition,
+  lockCheckout,
+  readTransactionRow,
+  setTransactionStatus,
+} from '../checkouts/checkout-repository.ts';
 import { AppError } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import type { ScenarioKey } from '../reference/seed-data.ts';
 import { startRefund } from '../refunds/create-refund.ts';
+import { pendingRefundsOf } from '../refunds/refund-repository.ts';
 import { refundableAmount } from '../refunds/refund-state-machine.ts';
-import { lockPaymentForRefund, pendingRefundsOf, settleRefund } from '../refunds/settle-refund.ts';
+import { lockPaymentForRefund, settleRefund } from '../refunds/settle-refund.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
 import { settleCheckout } from './complete-payment.ts';
-import {
-  type PaymentResource,
-  TRANSACTION_COLUMNS_JOINED,
-  type TransactionRow,
-  toPaymentResource,
-} from './payment-resource.ts';
+import { type PaymentResource, type TransactionRow, toPaymentResource } from './payment-resource.ts';
 import { isLegalPaymentTransition, paymentNextTransitionAt, type TransactionStatus } from './payment-state-machine.ts';
 
 export type SimulatedPaymentStatus = 'SUCCEEDED' | 'FAILED' | 'REFUNDED';
@@ -60,15 +61,11 @@ export async function simulatePaymentTransition(
           { field: 'status', message: 'nothing remains to refund while a refund is PENDING' },
         ]);
       }
-      await conn.query('UPDATE PaymentTransaction SET nextTransitionAt = NULL WHERE id = ?', [payment.id]);
+      await clearTransactionTransition(conn, payment.id);
       const refund = await startRefund(conn, payment, { reason: 'simulated' }, { async: false, delayMs: 0 }, now);
       await settleRefund(conn, refund, { to: 'SUCCEEDED', failure: null }, now);
     } else {
-      const checkout = (
-        (await conn.query(`SELECT ${CHECKOUT_COLUMNS} FROM Checkout WHERE id = ? FOR UPDATE`, [
-          payment.checkoutId,
-        ])) as CheckoutRow[]
-      )[0]!;
+      const checkout = (await lockCheckout(conn, payment.checkoutId))!;
       if (input.status === 'SUCCEEDED' && checkout.status !== 'OPEN') {
         throw new AppError('INVALID_STATE', `the checkout is ${checkout.status}`, [
           { field: 'status', message: 'money never lands on a checkout that is not OPEN' },
@@ -77,11 +74,7 @@ export async function simulatePaymentTransition(
       const delayMs = await deps.scenarios.delayOf(scenario);
       const next = paymentNextTransitionAt(scenario, input.status, delayMs, now);
       const failure = code ? { code, message: `simulated: ${code}` } : null;
-      await conn.query(
-        `UPDATE PaymentTransaction SET status = ?, failureCode = ?, failureMessage = ?, nextTransitionAt = ?, updatedAt = ?
-          WHERE id = ?`,
-        [input.status, failure?.code ?? null, failure?.message ?? null, next, now, payment.id],
-      );
+      await setTransactionStatus(conn, payment.id, { to: input.status, failure, nextTransitionAt: next }, now);
       const row: TransactionRow = {
         ...payment,
         status: input.status,
@@ -116,9 +109,5 @@ export async function simulatePaymentTransition(
 
 /** The payment as this transaction left it (read on the transaction's own connection). */
 async function readPayment(conn: PoolConnection, id: string): Promise<PaymentResource> {
-  const rows = (await conn.query(
-    `SELECT ${TRANSACTION_COLUMNS_JOINED} FROM PaymentTransaction t JOIN Checkout c ON c.id = t.checkoutId WHERE t.id = ?`,
-    [id],
-  )) as TransactionRow[];
-  return toPaymentResource(rows[0]!);
+  return toPaymentResource((await readTransactionRow(conn, id))!);
 }

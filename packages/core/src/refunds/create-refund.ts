@@ -9,9 +9,10 @@ import type { ScenarioKey } from '../reference/seed-data.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
+import { insertRefund, pendingRefundsOf } from './refund-repository.ts';
 import { type RefundResource, type RefundRow, toRefundResource } from './refund-resource.ts';
 import { planRefund, refundableAmount } from './refund-state-machine.ts';
-import { lockPaymentForRefund, pendingRefundsOf, settleRefund } from './settle-refund.ts';
+import { lockPaymentForRefund, settleRefund } from './settle-refund.ts';
 
 export interface RefundDeps {
   db: Pick<Db, 'pool'>;
@@ -122,24 +123,7 @@ export async function startRefund(
     createdAt: now,
     updatedAt: now,
   };
-  await conn.query(
-    `INSERT INTO Refund (id, merchantId, transactionId, amount, currency, status, reason, scenario, nextTransitionAt,
-                         testClockId, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)`,
-    [
-      refund.id,
-      refund.merchantId,
-      refund.transactionId,
-      refund.amount,
-      refund.currency,
-      refund.reason,
-      refund.scenario,
-      refund.nextTransitionAt,
-      refund.testClockId,
-      now,
-      now,
-    ],
-  );
+  await insertRefund(conn, refund);
   await changeBalance(conn, {
     merchantId: payment.merchantId,
     type: 'PAYMENT_REFUND',

@@ -1,11 +1,9 @@
 import type { Db } from '@mypay/db';
 import { notFound } from '../errors.ts';
 import { createdWithin, ifGiven, mapPage, type Page, queryPage } from '../pagination/index.ts';
+import { findRefundRow, type JoinedRefundRow, REFUNDS_JOINED } from './refund-repository.ts';
 import type { RefundStatus } from './refund-resource.ts';
-import { REFUND_COLUMNS_JOINED, type RefundResource, type RefundRow, toRefundResource } from './refund-resource.ts';
-
-type JoinedRow = RefundRow & { checkoutId: string };
-const FROM = 'FROM Refund r JOIN PaymentTransaction t ON t.id = r.transactionId';
+import { REFUND_COLUMNS_JOINED, type RefundResource, toRefundResource } from './refund-resource.ts';
 
 /** The merchant's refund; another merchant's id is NOT_FOUND (no existence leak). */
 export async function getRefundOrThrow(
@@ -13,12 +11,9 @@ export async function getRefundOrThrow(
   merchantId: string,
   refundId: string,
 ): Promise<RefundResource> {
-  const rows = (await db.pool.query(`SELECT ${REFUND_COLUMNS_JOINED} ${FROM} WHERE r.id = ? AND r.merchantId = ?`, [
-    refundId,
-    merchantId,
-  ])) as JoinedRow[];
-  if (!rows[0]) throw notFound('refund');
-  return toRefundResource(rows[0], rows[0].checkoutId);
+  const row = await findRefundRow(db.pool, merchantId, refundId);
+  if (!row) throw notFound('refund');
+  return toRefundResource(row, row.checkoutId);
 }
 
 export interface ListRefundsInput {
@@ -36,11 +31,11 @@ export interface ListRefundsInput {
  * (merchantId, status, createdAt) with a status filter.
  */
 export async function listRefunds(db: Pick<Db, 'pool'>, input: ListRefundsInput): Promise<Page<RefundResource>> {
-  const page = await queryPage<JoinedRow>(
+  const page = await queryPage<JoinedRefundRow>(
     db.pool,
     {
       select: REFUND_COLUMNS_JOINED,
-      from: FROM.slice('FROM '.length),
+      from: REFUNDS_JOINED,
       alias: 'r',
       where: [
         ['r.merchantId = ?', input.merchantId],

@@ -1,6 +1,7 @@
 import type { Pool, PoolConnection } from '@mypay/db';
 import type { Logger } from '../logger.ts';
 import { createDueRowWorker, type DueRowWorker, type WorkerScope } from '../workers/due-row-worker.ts';
+import { clearRefundTransition } from './refund-repository.ts';
 import { REFUND_COLUMNS, type RefundRow } from './refund-resource.ts';
 import { planRefund } from './refund-state-machine.ts';
 import { settleRefund } from './settle-refund.ts';
@@ -11,7 +12,7 @@ import { settleRefund } from './settle-refund.ts';
  */
 export async function advanceDueRefund(conn: PoolConnection, claimed: RefundRow, now: Date): Promise<void> {
   if (claimed.status !== 'PENDING') {
-    await conn.query('UPDATE Refund SET nextTransitionAt = NULL WHERE id = ?', [claimed.id]);
+    await clearRefundTransition(conn, claimed.id);
     return;
   }
   const plan = planRefund(claimed.scenario);

@@ -1,13 +1,12 @@
 import type { PoolConnection } from '@mypay/db';
+import { findCheckoutOrderId, lockTransactionRow, setTransactionRefunded } from '../checkouts/checkout-repository.ts';
 import { notFound } from '../errors.ts';
 import { changeBalance } from '../ledger/change-balance.ts';
 import { type TransactionRow, toPaymentResource } from '../payments/payment-resource.ts';
 import { enqueueEvent } from '../webhooks/enqueue-event.ts';
+import { recordRefundOutcome } from './refund-repository.ts';
 import { type RefundRow, toRefundResource } from './refund-resource.ts';
 import { type RefundFailure, refundedPaymentStatus } from './refund-state-machine.ts';
-
-const TRANSACTION_COLUMNS = `id, merchantId, checkoutId, amount, amountRefunded, currency, provider, mobile, status, scenario,
-  failureCode, failureMessage, nextTransitionAt, testClockId, createdAt, updatedAt`;
 
 /**
  * Locks the payment row (FOR UPDATE) — the lock every refund of it takes first, so refunds of one
@@ -19,26 +18,10 @@ export async function lockPaymentForRefund(
   transactionId: string,
   merchantId?: string,
 ): Promise<TransactionRow> {
-  const rows = (await conn.query(
-    `SELECT ${TRANSACTION_COLUMNS} FROM PaymentTransaction WHERE id = ?${merchantId === undefined ? '' : ' AND merchantId = ?'} FOR UPDATE`,
-    merchantId === undefined ? [transactionId] : [transactionId, merchantId],
-  )) as Omit<TransactionRow, 'orderId'>[];
-  const row = rows[0];
+  const row = await lockTransactionRow(conn, transactionId, merchantId);
   if (!row) throw notFound('transaction');
-  const checkouts = (await conn.query('SELECT orderId FROM Checkout WHERE id = ?', [row.checkoutId])) as {
-    orderId: string;
-  }[];
-  return { ...row, amountRefunded: Number(row.amountRefunded), orderId: checkouts[0]?.orderId ?? '' };
-}
-
-/** Sum of the payment's PENDING refunds (their amounts are debited already). Caller holds the payment lock. */
-export async function pendingRefundsOf(conn: PoolConnection, transactionId: string): Promise<number> {
-  // A plain read is enough: every change of a refund's status takes the payment's lock first.
-  const rows = (await conn.query(
-    "SELECT COALESCE(SUM(amount), 0) AS pending FROM Refund WHERE transactionId = ? AND status = 'PENDING'",
-    [transactionId],
-  )) as { pending: number | string }[];
-  return Number(rows[0]?.pending ?? 0);
+  const orderId = await findCheckoutOrderId(conn, row.checkoutId);
+  return { ...row, amountRefunded: Number(row.amountRefunded), orderId: orderId ?? '' };
 }
 
 export interface RefundOutcome {
@@ -60,12 +43,7 @@ export async function settleRefund(
   now: Date,
 ): Promise<RefundRow | null> {
   const payment = await lockPaymentForRefund(conn, refund.transactionId);
-  const updated = (await conn.query(
-    `UPDATE Refund SET status = ?, failureCode = ?, failureMessage = ?, nextTransitionAt = NULL, updatedAt = ?
-      WHERE id = ? AND status = 'PENDING'`,
-    [outcome.to, outcome.failure?.code ?? null, outcome.failure?.message ?? null, now, refund.id],
-  )) as { affectedRows: number };
-  if (updated.affectedRows !== 1) return null;
+  if (!(await recordRefundOutcome(conn, refund.id, outcome, now))) return null;
   const done: RefundRow = {
     ...refund,
     status: outcome.to,
@@ -78,12 +56,7 @@ export async function settleRefund(
   if (outcome.to === 'SUCCEEDED') {
     const refunded = payment.amountRefunded + amount;
     const status = refundedPaymentStatus(Number(payment.amount), refunded);
-    await conn.query('UPDATE PaymentTransaction SET amountRefunded = ?, status = ?, updatedAt = ? WHERE id = ?', [
-      refunded,
-      status,
-      now,
-      payment.id,
-    ]);
+    await setTransactionRefunded(conn, payment.id, refunded, status, now);
     await enqueueEvent(conn, refund.merchantId, 'refund.succeeded', toRefundResource(done, payment.checkoutId), now);
     if (status === 'REFUNDED') {
       const after = { ...payment, amountRefunded: refunded, status, updatedAt: now };

@@ -1,8 +1,7 @@
 import type { Db, PoolConnection } from '@mypay/db';
-import { CHECKOUT_EXPIRY_CONDITION } from '../checkouts/checkout-expiry-worker.ts';
+import { CHECKOUT_EXPIRY_CONDITION } from '../checkouts/checkout-repository.ts';
 import { CHECKOUT_COLUMNS, type CheckoutRow } from '../checkouts/checkout-resource.ts';
-import type { TransactionRow } from '../payments/payment-resource.ts';
-import { TRANSACTION_COLUMNS } from '../payments/payment-worker.ts';
+import { TRANSACTION_COLUMNS, type TransactionRow } from '../payments/payment-resource.ts';
 import { PAYOUT_COLUMNS, type PayoutRow } from '../payouts/payout-resource.ts';
 import { REFUND_COLUMNS, type RefundRow } from '../refunds/refund-resource.ts';
 import { TEST_CLOCK_COLUMNS, type TestClockRow } from './test-clock-resource.ts';
