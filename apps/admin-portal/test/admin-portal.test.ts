@@ -244,6 +244,22 @@ describe('admin portal (built, in Chromium)', () => {
       expect(new URL(exported.headers.get('location')!).pathname).toBe('/login');
     }
   });
+
+  it('when a detail page is opened for an unknown id, then it answers 404, while its list page answers 200', async () => {
+    // A loading boundary above a detail page would send a 200 before its notFound() ran.
+    const page = await adminPage();
+    const unknown = randomHex(8);
+    const pages: [list: string, detail: string][] = [
+      ['/merchants', `/merchants/mer_${unknown}`],
+      ['/merchants', `/merchants/mer_${unknown}/ledger`],
+      ['/payouts', `/payouts/po_${unknown}`],
+      ['/payments', `/payments/txn_${unknown}`],
+    ];
+    for (const [list, detail] of pages) {
+      expect((await page.goto(`${portal.url}${detail}`))?.status(), detail).toBe(404);
+      expect((await page.goto(`${portal.url}${list}`))?.status(), list).toBe(200);
+    }
+  });
 });
 
 /** RFC 4180, enough to read the export back. */

@@ -327,6 +327,24 @@ describe('merchant portal (built, in Chromium)', () => {
     expect(await other.page.getByTestId('payout-amount').count()).toBe(0);
   });
 
+  it('when a detail page is opened for an unknown id, then it answers 404, while its list page answers 200', async () => {
+    // A loading boundary above a detail page would send a 200 before its notFound() ran.
+    const { page } = await loggedInPage('unknown-ids');
+    const unknown = randomHex(8);
+    const pages: [list: string, detail: string][] = [
+      ['/payouts', `/payouts/po_${unknown}`],
+      ['/payments/transactions', `/payments/transactions/txn_${unknown}`],
+      ['/payments', `/payments/checkouts/cs_${unknown}`],
+      ['/developers/events', `/developers/events/evt_${unknown}`],
+      ['/developers/logs', `/developers/logs/req-${unknown}`],
+      ['/developers/webhooks', `/developers/webhook-endpoints/we_${unknown}`],
+    ];
+    for (const [list, detail] of pages) {
+      expect((await page.goto(`${portal.url}${detail}`))?.status(), detail).toBe(404);
+      expect((await page.goto(`${portal.url}${list}`))?.status(), list).toBe(200);
+    }
+  });
+
   it('when the page is 375 px wide, then the dashboard fits without sideways scrolling', async () => {
     const merchant = await freshMerchant('narrow');
     const page = await newPage({ width: 375, height: 800 });

@@ -1,10 +1,10 @@
 import { formatPkr, listPaymentsForAdmin, TRANSACTION_STATUSES } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { formatTime, StatusBadge } from '../../../components/format.tsx';
-import { MoneyFilters, readMoneyFilters } from '../../../components/money-filters.tsx';
-import { one, withQuery } from '../../../components/query.ts';
-import { getDb, orNotFound, requireAdmin } from '../../../server/portal.ts';
+import { formatTime, StatusBadge } from '../../../../components/format.tsx';
+import { MoneyFilters, readMoneyFilters } from '../../../../components/money-filters.tsx';
+import { one, withQuery } from '../../../../components/query.ts';
+import { getDb, orNotFound, requireAdmin } from '../../../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Payments' };
 
