@@ -79,9 +79,9 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
 
 /** Nothing sticks out to the right of the window (the page never scrolls sideways). */
 export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
-  const { scroll, inner } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    inner: window.innerWidth,
-  }));
+  // A string, evaluated in the page: this package's types know no DOM.
+  const { scroll, inner } = (await page.evaluate(
+    '({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })',
+  )) as { scroll: number; inner: number };
   expect(scroll).toBeLessThanOrEqual(inner);
 }
