@@ -1,8 +1,8 @@
 import { createMerchant, hashPassword, randomHex } from '@mypay/core';
 import { createDb, type Db } from '@mypay/db';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, logIn } from '../../../test/support/browser.ts';
+import { logIn, TestBrowser } from '../../../test/support/browser.ts';
 import { cookieFrom, submitForm } from '../../../test/support/portal-http.ts';
 import { type RunningPortal, startPortal, testDatabaseUrl } from '../../../test/support/portal-server.ts';
 
@@ -15,14 +15,9 @@ import { type RunningPortal, startPortal, testDatabaseUrl } from '../../../test/
 let db: Db;
 let adminPortal: RunningPortal;
 let merchantPortal: RunningPortal;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let browser: TestBrowser;
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  return context.newPage();
-}
+const newPage = (): Promise<Page> => browser.newPage({ viewport: { width: 1280, height: 900 } });
 
 async function newAdmin(tag: string) {
   const email = `accounts-${tag}-${randomHex(6)}@example.test`;
@@ -34,24 +29,19 @@ async function newAdmin(tag: string) {
   return { id, email, password };
 }
 
-async function signedInAdmin(admin: { email: string; password: string }): Promise<Page> {
-  const page = await newPage();
-  await logIn(page, adminPortal.url, admin.email, admin.password);
-  await page.waitForURL(`${adminPortal.url}/`);
-  return page;
-}
+const signedInAdmin = (admin: { email: string; password: string }): Promise<Page> =>
+  browser.loggedInPage(adminPortal.url, admin, { viewport: { width: 1280, height: 900 } });
 
 beforeAll(async () => {
   db = createDb(testDatabaseUrl(), { connectionLimit: 4 });
   [adminPortal, merchantPortal, browser] = await Promise.all([
     startPortal('admin-portal'),
     startPortal('merchant-portal'),
-    launchChromium(),
+    TestBrowser.launch(),
   ]);
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await Promise.all([adminPortal?.stop(), merchantPortal?.stop()]);
   await db?.close();

@@ -1,12 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { formatPkr, randomHex, recordAudit, SEED_ADMIN } from '@mypay/core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as payment from '../../../services/payment-api/test/support.ts';
 import * as payout from '../../../services/payout-api/test/support.ts';
-import { launchChromium, logIn } from '../../../test/support/browser.ts';
-import { REPO_ROOT, type RunningPortal, startPortal } from '../../../test/support/portal-server.ts';
+import { expectNoHorizontalOverflow, LAPTOP, saveScreenshot, TestBrowser } from '../../../test/support/browser.ts';
+import { type RunningPortal, startPortal } from '../../../test/support/portal-server.ts';
 
 /**
  * The admin's everyday tables in Chromium at 1366×768 (and a phone): the audit log one line a
@@ -15,47 +12,21 @@ import { REPO_ROOT, type RunningPortal, startPortal } from '../../../test/suppor
  * Screenshots go to artifacts/ (and docs/images/ with MYPAY_UPDATE_DOCS_SCREENSHOTS=1).
  */
 
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
-const DOCS_IMAGES = path.join(REPO_ROOT, 'docs/images');
-const UPDATE_DOCS = process.env.MYPAY_UPDATE_DOCS_SCREENSHOTS === '1';
-const LAPTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 /** One line of 0.9rem text plus cell padding and border, with room for a badge or button. */
 const ONE_LINE_ROW_PX = 48;
 
 let portal: RunningPortal;
-let browser: Browser;
+let browser: TestBrowser;
 let payoutApi: payout.TestApi;
 let paymentApi: payment.TestApi;
 let merchantId: string;
 let merchantName: string;
 let payoutId: string;
 let paymentId: string;
-const contexts: BrowserContext[] = [];
 
-async function adminPage(viewport = LAPTOP): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  await logIn(page, portal.url, SEED_ADMIN.email, SEED_ADMIN.devPassword);
-  await page.waitForURL(`${portal.url}/`);
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, name) });
-  if (UPDATE_DOCS) await page.screenshot({ path: path.join(DOCS_IMAGES, name) });
-}
-
-/** Nothing sticks out to the right of the window (the page never scrolls sideways). */
-async function expectNoHorizontalOverflow(page: Page): Promise<void> {
-  const { scroll, inner } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    inner: window.innerWidth,
-  }));
-  expect(scroll).toBeLessThanOrEqual(inner);
-}
+const adminPage = (viewport = LAPTOP) =>
+  browser.loggedInPage(portal.url, { email: SEED_ADMIN.email, password: SEED_ADMIN.devPassword }, { viewport });
 
 beforeAll(async () => {
   payoutApi = payout.startTestApi();
@@ -103,11 +74,10 @@ beforeAll(async () => {
       after: { ...big, n: i + 1 },
     });
   }
-  [portal, browser] = await Promise.all([startPortal('admin-portal'), launchChromium()]);
+  [portal, browser] = await Promise.all([startPortal('admin-portal'), TestBrowser.launch()]);
 }, 240_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await portal?.stop();
   await payoutApi?.close();
@@ -140,7 +110,7 @@ describe('admin portal tables at 1366×768 (Chromium)', () => {
     expect(clipped).toBe(0);
     // The page is about a screen tall, not 13,000 px.
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(2_000);
-    await shot(page, 'admin-audit-log.png');
+    await saveScreenshot(page, 'admin-audit-log.png');
 
     // Expanding one row's "after" shows the whole value, formatted.
     const after = rows.first().locator('td').nth(7).locator('details');
@@ -150,7 +120,7 @@ describe('admin portal tables at 1366×768 (Chromium)', () => {
     const pre = after.locator('pre');
     expect(await pre.isVisible()).toBe(true);
     expect(JSON.parse((await pre.textContent())!)).toMatchObject({ field_29: expect.any(String) });
-    await shot(page, 'admin-audit-log-expanded.png');
+    await saveScreenshot(page, 'admin-audit-log-expanded.png');
   });
 
   it('when the audit log opens on a phone, then the page does not scroll sideways (the table scrolls in its panel)', async () => {
@@ -169,7 +139,7 @@ describe('admin portal tables at 1366×768 (Chromium)', () => {
     const box = (await button.boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(LAPTOP.width);
     await expectNoHorizontalOverflow(page);
-    await shot(page, 'admin-deliveries.png');
+    await saveScreenshot(page, 'admin-deliveries.png');
   });
 
   it('when payouts are filtered by merchant, then the payout is listed and its detail page shows amount, history and ledger', async () => {
@@ -184,7 +154,7 @@ describe('admin portal tables at 1366×768 (Chromium)', () => {
     expect(await row.textContent()).toContain(merchantName);
     expect(await page.getByTestId('payouts-table').locator('tbody tr').count()).toBe(1);
     await expectNoHorizontalOverflow(page);
-    await shot(page, 'admin-payouts.png');
+    await saveScreenshot(page, 'admin-payouts.png');
     // By id, across all merchants.
     await page.goto(`${portal.url}/payouts?q=${payoutId}`);
     await expect.poll(() => page.getByTestId('payouts-table').locator('tbody tr').count()).toBe(1);
@@ -195,7 +165,7 @@ describe('admin portal tables at 1366×768 (Chromium)', () => {
     await expect.poll(() => page.getByTestId('payout-history').textContent()).toContain('COMPLETED');
     expect(await page.getByTestId('ledger').textContent()).toContain('PAYOUT_DEBIT');
     await expectNoHorizontalOverflow(page);
-    await shot(page, 'admin-payout-detail.png');
+    await saveScreenshot(page, 'admin-payout-detail.png');
   });
 
   it('when payments are filtered by status, then the payment is listed and its detail page shows it with its ledger credit', async () => {
@@ -208,13 +178,13 @@ describe('admin portal tables at 1366×768 (Chromium)', () => {
     expect(await page.locator('.empty').textContent()).toContain('No payments match');
     await page.goto(`${portal.url}/payments?merchantId=${merchantId}`);
     await expectNoHorizontalOverflow(page);
-    await shot(page, 'admin-payments.png');
+    await saveScreenshot(page, 'admin-payments.png');
     await page.goto(`${portal.url}/payments/${paymentId}`);
     expect(await page.getByTestId('payment-amount').textContent()).toBe(formatPkr(7_654_32));
     expect(await page.getByTestId('ledger').textContent()).toContain(formatPkr(7_654_32));
-    await shot(page, 'admin-payment-detail.png');
-    // An unknown id is the not-found page (streamed after the loading state, so the status is already sent).
-    await page.goto(`${portal.url}/payments/txn_does_not_exist`);
+    await saveScreenshot(page, 'admin-payment-detail.png');
+    // An unknown id is the not-found page, with its status.
+    expect((await page.goto(`${portal.url}/payments/txn_does_not_exist`))?.status()).toBe(404);
     await expect.poll(() => page.locator('body').textContent()).toContain('This page or object does not exist');
   });
 
@@ -232,7 +202,7 @@ describe('admin portal tables at 1366×768 (Chromium)', () => {
       formatPkr(Number(balance.available)),
     );
     await expectNoHorizontalOverflow(page);
-    await shot(page, 'admin-merchant-ledger.png');
+    await saveScreenshot(page, 'admin-merchant-ledger.png');
 
     await page.goto(`${portal.url}/merchants/${merchantId}`);
     for (const id of ['recent-payouts', 'recent-payments']) {
@@ -243,6 +213,6 @@ describe('admin portal tables at 1366×768 (Chromium)', () => {
       expect(await cell.evaluate((td) => td.scrollWidth <= td.clientWidth)).toBe(true);
     }
     await expectNoHorizontalOverflow(page);
-    await shot(page, 'admin-merchant.png');
+    await saveScreenshot(page, 'admin-merchant.png');
   });
 });

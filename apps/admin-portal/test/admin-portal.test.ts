@@ -11,34 +11,26 @@ import {
   SEED_ADMIN,
 } from '@mypay/core';
 import { createDb, type Db, withSqlTransaction } from '@mypay/db';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../services/payout-api/src/app.ts';
 import { parsePayoutApiConfig } from '../../../services/payout-api/src/config.ts';
-import { launchChromium, logIn } from '../../../test/support/browser.ts';
+import { logIn, TestBrowser } from '../../../test/support/browser.ts';
+import { parseCsv } from '../../../test/support/csv.ts';
 import { type RunningPortal, startPortal, testDatabaseUrl } from '../../../test/support/portal-server.ts';
 
 const ADMIN_PAGES = ['/', '/merchants', '/merchants/new', '/audit', '/webhooks', '/reconciliation', '/system'];
 
 let db: Db;
 let portal: RunningPortal;
-let browser: Browser;
+let browser: TestBrowser;
 let payoutApi: Server;
 let payoutApiUrl: string;
-const contexts: BrowserContext[] = [];
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  contexts.push(context);
-  return context.newPage();
-}
-
-async function adminPage(): Promise<Page> {
-  const page = await newPage();
-  await logIn(page, portal.url, SEED_ADMIN.email, SEED_ADMIN.devPassword);
-  await page.waitForURL(`${portal.url}/`);
-  return page;
-}
+const PAGE_OPTIONS = { viewport: { width: 1280, height: 900 }, acceptDownloads: true };
+const newPage = (): Promise<Page> => browser.newPage(PAGE_OPTIONS);
+const adminPage = (): Promise<Page> =>
+  browser.loggedInPage(portal.url, { email: SEED_ADMIN.email, password: SEED_ADMIN.devPassword }, PAGE_OPTIONS);
 
 const getBalance = (key: string) =>
   fetch(`${payoutApiUrl}/api/v1/balance`, { headers: { authorization: `Bearer ${key}` } });
@@ -54,12 +46,11 @@ beforeAll(async () => {
   payoutApiUrl = `http://127.0.0.1:${(payoutApi.address() as AddressInfo).port}`;
   [portal, browser] = await Promise.all([
     startPortal('admin-portal', { PAYOUT_API_URL: payoutApiUrl, PAYMENT_API_URL: 'http://127.0.0.1:1' }),
-    launchChromium(),
+    TestBrowser.launch(),
   ]);
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await portal?.stop();
   await new Promise((resolve) => (payoutApi ? payoutApi.close(resolve) : resolve(undefined)));
@@ -244,34 +235,20 @@ describe('admin portal (built, in Chromium)', () => {
       expect(new URL(exported.headers.get('location')!).pathname).toBe('/login');
     }
   });
-});
 
-/** RFC 4180, enough to read the export back. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field || record.length) records.push([...record, field]);
-  return records;
-}
+  it('when a detail page is opened for an unknown id, then it answers 404, while its list page answers 200', async () => {
+    // A loading boundary above a detail page would send a 200 before its notFound() ran.
+    const page = await adminPage();
+    const unknown = randomHex(8);
+    const pages: [list: string, detail: string][] = [
+      ['/merchants', `/merchants/mer_${unknown}`],
+      ['/merchants', `/merchants/mer_${unknown}/ledger`],
+      ['/payouts', `/payouts/po_${unknown}`],
+      ['/payments', `/payments/txn_${unknown}`],
+    ];
+    for (const [list, detail] of pages) {
+      expect((await page.goto(`${portal.url}${detail}`))?.status(), detail).toBe(404);
+      expect((await page.goto(`${portal.url}${list}`))?.status(), list).toBe(200);
+    }
+  });
+});

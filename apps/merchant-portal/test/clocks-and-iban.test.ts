@@ -8,29 +8,27 @@ import {
   randomHex,
 } from '@mypay/core';
 import { createDb, type Db } from '@mypay/db';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, logIn } from '../../../test/support/browser.ts';
+import { TestBrowser } from '../../../test/support/browser.ts';
 import { type RunningPortal, startPortal, testDatabaseUrl } from '../../../test/support/portal-server.ts';
 
 /** The Test clocks page, the clock badge and the payout form's IBAN field, in the built portal and Chromium. */
 
 let db: Db;
 let portal: RunningPortal;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let browser: TestBrowser;
 
 beforeAll(async () => {
   db = createDb(testDatabaseUrl(), { connectionLimit: 4 });
   // Real delays: a bound TIMEOUT payout moves only when its clock does.
   [portal, browser] = await Promise.all([
     startPortal('merchant-portal', { SCENARIO_DELAY_SCALE: '1' }),
-    launchChromium(),
+    TestBrowser.launch(),
   ]);
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await portal?.stop();
   await db?.close();
@@ -40,11 +38,7 @@ async function loggedInPage(label: string): Promise<{ merchantId: string; page: 
   const email = `portal-${label}-${randomHex(6)}@example.test`;
   const password = `pw-${randomHex(8)}`;
   const { id } = await createMerchant(db, { name: `Portal ${label}`, email, password, openingBalance: 10_000_000 });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await logIn(page, portal.url, email, password);
-  await page.waitForURL(`${portal.url}/`);
+  const page = await browser.loggedInPage(portal.url, { email, password }, { viewport: { width: 1280, height: 900 } });
   return { merchantId: id, page };
 }
 

@@ -1,12 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { createMerchant, createWebhookEndpoint, insertApiKey, randomHex } from '@mypay/core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as payment from '../../../services/payment-api/test/support.ts';
 import * as payout from '../../../services/payout-api/test/support.ts';
-import { launchChromium, logIn } from '../../../test/support/browser.ts';
-import { REPO_ROOT, type RunningPortal, startPortal } from '../../../test/support/portal-server.ts';
+import { LAPTOP, saveScreenshot, TestBrowser } from '../../../test/support/browser.ts';
+import { type RunningPortal, startPortal } from '../../../test/support/portal-server.ts';
 
 /**
  * The events list's delivery and object columns, the dashboard chart's axes (PKR, days), and the
@@ -15,36 +13,18 @@ import { REPO_ROOT, type RunningPortal, startPortal } from '../../../test/suppor
  * MYPAY_UPDATE_DOCS_SCREENSHOTS=1).
  */
 
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
-const DOCS_IMAGES = path.join(REPO_ROOT, 'docs/images');
-const UPDATE_DOCS = process.env.MYPAY_UPDATE_DOCS_SCREENSHOTS === '1';
-const LAPTOP = { width: 1366, height: 768 };
 const PHONE = { width: 375, height: 812 };
 
 let portal: RunningPortal;
-let browser: Browser;
+let browser: TestBrowser;
 let payoutApi: payout.TestApi;
 let paymentApi: payment.TestApi;
 let merchant: { id: string; email: string; password: string };
 let payoutId: string;
 let transactionId: string;
 let checkoutId: string;
-const contexts: BrowserContext[] = [];
 
-async function merchantPage(viewport = LAPTOP): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  await logIn(page, portal.url, merchant.email, merchant.password);
-  await page.waitForURL(`${portal.url}/`);
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, name) });
-  if (UPDATE_DOCS) await page.screenshot({ path: path.join(DOCS_IMAGES, name) });
-}
+const merchantPage = (viewport = LAPTOP) => browser.loggedInPage(portal.url, merchant, { viewport });
 
 /** The page does not scroll sideways, and (on a laptop) no table is wider than its wrapper. */
 async function layoutProblems(page: Page, tablesMustFit: boolean): Promise<string[]> {
@@ -115,11 +95,10 @@ beforeAll(async () => {
       WHERE e.merchantId = ? AND e.type = 'payout.created'`,
     [endpoints[0]!.id, endpoints[0]!.id, id],
   );
-  [portal, browser] = await Promise.all([startPortal('merchant-portal'), launchChromium()]);
+  [portal, browser] = await Promise.all([startPortal('merchant-portal'), TestBrowser.launch()]);
 }, 240_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await portal?.stop();
   await payoutApi?.close();
@@ -146,7 +125,7 @@ describe('events list, dashboard chart and layout (Chromium)', () => {
       `/payments/transactions/${transactionId}`,
     );
     expect(await layoutProblems(page, true)).toEqual([]);
-    await shot(page, 'merchant-events.png');
+    await saveScreenshot(page, 'merchant-events.png');
 
     await created.getByRole('link', { name: payoutId }).click();
     await page.waitForURL(`${portal.url}/payouts/${payoutId}`);
@@ -175,7 +154,7 @@ describe('events list, dashboard chart and layout (Chromium)', () => {
     await chart.locator('.recharts-bar-rectangle').last().hover();
     await expect.poll(() => chart.locator('.recharts-tooltip-label').textContent()).toBe(today);
     expect(await layoutProblems(page, true)).toEqual([]);
-    await shot(page, 'merchant-dashboard-chart.png');
+    await saveScreenshot(page, 'merchant-dashboard-chart.png');
   });
 
   it('when the main lists open at 1366×768, then no table is wider than its panel and the page does not scroll sideways', async () => {
@@ -195,6 +174,6 @@ describe('events list, dashboard chart and layout (Chromium)', () => {
       expect(await layoutProblems(page, false), url).toEqual([]);
     }
     await page.goto(`${portal.url}/developers/events`);
-    await shot(page, 'merchant-events-phone.png');
+    await saveScreenshot(page, 'merchant-events-phone.png');
   });
 });

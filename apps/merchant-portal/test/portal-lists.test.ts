@@ -1,12 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { createMerchant, formatPkr, insertApiKey, randomHex } from '@mypay/core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as payment from '../../../services/payment-api/test/support.ts';
 import * as payout from '../../../services/payout-api/test/support.ts';
-import { launchChromium, logIn } from '../../../test/support/browser.ts';
-import { REPO_ROOT, type RunningPortal, startPortal } from '../../../test/support/portal-server.ts';
+import { expectNoHorizontalOverflow, LAPTOP, saveScreenshot, TestBrowser } from '../../../test/support/browser.ts';
+import { parseCsv } from '../../../test/support/csv.ts';
+import { type RunningPortal, startPortal } from '../../../test/support/portal-server.ts';
 
 /**
  * The merchant's balance history (ledger with running balance, CSV), the CSV exports of payouts
@@ -14,44 +14,19 @@ import { REPO_ROOT, type RunningPortal, startPortal } from '../../../test/suppor
  * phone. Screenshots go to artifacts/ (and docs/images/ with MYPAY_UPDATE_DOCS_SCREENSHOTS=1).
  */
 
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
-const DOCS_IMAGES = path.join(REPO_ROOT, 'docs/images');
-const UPDATE_DOCS = process.env.MYPAY_UPDATE_DOCS_SCREENSHOTS === '1';
-const LAPTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
 let portal: RunningPortal;
-let browser: Browser;
+let browser: TestBrowser;
 let payoutApi: payout.TestApi;
 let paymentApi: payment.TestApi;
 let merchant: { id: string; email: string; password: string; key: string };
 let payoutId: string;
 let reference: string;
 let transactionId: string;
-const contexts: BrowserContext[] = [];
 
-async function merchantPage(viewport = LAPTOP): Promise<Page> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  await logIn(page, portal.url, merchant.email, merchant.password);
-  await page.waitForURL(`${portal.url}/`);
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, name) });
-  if (UPDATE_DOCS) await page.screenshot({ path: path.join(DOCS_IMAGES, name) });
-}
-
-async function expectNoHorizontalOverflow(page: Page): Promise<void> {
-  const { scroll, inner } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    inner: window.innerWidth,
-  }));
-  expect(scroll).toBeLessThanOrEqual(inner);
-}
+const merchantPage = (viewport = LAPTOP) =>
+  browser.loggedInPage(portal.url, merchant, { viewport, acceptDownloads: true });
 
 async function download(page: Page, testId: string): Promise<Record<string, string>[]> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
@@ -102,11 +77,10 @@ beforeAll(async () => {
     if (Date.now() > deadline) throw new Error(`ledger incomplete: ${types.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  [portal, browser] = await Promise.all([startPortal('merchant-portal'), launchChromium()]);
+  [portal, browser] = await Promise.all([startPortal('merchant-portal'), TestBrowser.launch()]);
 }, 240_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await portal?.stop();
   await payoutApi?.close();
@@ -125,7 +99,7 @@ describe('merchant portal lists (Chromium)', () => {
     expect(await table.textContent()).toContain('OPENING');
     expect(await table.textContent()).toContain(formatPkr(-1_234_56));
     await expectNoHorizontalOverflow(page);
-    await shot(page, 'merchant-balance-history.png');
+    await saveScreenshot(page, 'merchant-balance-history.png');
 
     const csv = await download(page, 'export-ledger');
     expect(csv.length).toBe(await rows.count());
@@ -142,7 +116,7 @@ describe('merchant portal lists (Chromium)', () => {
     await page.goto(`${portal.url}/balance`);
     await expect.poll(() => page.getByTestId('ledger-table').locator('tbody tr').count()).toBeGreaterThan(0);
     await expectNoHorizontalOverflow(page);
-    await shot(page, 'merchant-balance-history-phone.png');
+    await saveScreenshot(page, 'merchant-balance-history-phone.png');
   });
 
   it('when a date range has no entries, then the empty state says so', async () => {
@@ -173,7 +147,7 @@ describe('merchant portal lists (Chromium)', () => {
     await expect.poll(() => results.locator(`tr[data-kind="payout"]`).count()).toBe(1);
     expect(await results.textContent()).toContain(payoutId);
     await expectNoHorizontalOverflow(page);
-    await shot(page, 'merchant-search.png');
+    await saveScreenshot(page, 'merchant-search.png');
 
     await page.goto(`${portal.url}/search?q=${transactionId}`);
     await expect.poll(() => results.locator('tr[data-kind="payment"]').count()).toBe(1);
@@ -189,32 +163,3 @@ describe('merchant portal lists (Chromium)', () => {
     await expect.poll(() => page.locator('.empty').textContent()).toContain('Nothing of yours matches');
   });
 });
-
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field || record.length) records.push([...record, field]);
-  return records;
-}

@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { changeBalance, createMerchant, formatPkr, randomHex, SEED_MERCHANT, verifySignature } from '@mypay/core';
 import { createDb, type Db, withSqlTransaction } from '@mypay/db';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp as buildPaymentApp } from '../../../services/payment-api/src/app.ts';
 import { parsePaymentApiConfig } from '../../../services/payment-api/src/config.ts';
 import { buildApp } from '../../../services/payout-api/src/app.ts';
 import { parsePayoutApiConfig } from '../../../services/payout-api/src/config.ts';
-import { launchChromium, logIn } from '../../../test/support/browser.ts';
+import { logIn, TestBrowser } from '../../../test/support/browser.ts';
 import {
   freePort,
   REPO_ROOT,
@@ -26,17 +26,12 @@ const UPDATE_DOCS = process.env.MYPAY_UPDATE_DOCS_SCREENSHOTS === '1';
 
 let db: Db;
 let portal: RunningPortal;
-let browser: Browser;
+let browser: TestBrowser;
 // The Payment API (in this process) serves the hosted checkout page the portal sends merchants to.
 let paymentApi: Server;
 let paymentApiUrl: string;
-const contexts: BrowserContext[] = [];
 
-async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  return context.newPage();
-}
+const newPage = (viewport = { width: 1280, height: 900 }): Promise<Page> => browser.newPage({ viewport });
 
 async function freshMerchant(label: string, openingBalance = 100_000_000) {
   const email = `portal-${label}-${randomHex(6)}@example.test`;
@@ -47,9 +42,7 @@ async function freshMerchant(label: string, openingBalance = 100_000_000) {
 
 async function loggedInPage(label: string) {
   const merchant = await freshMerchant(label);
-  const page = await newPage();
-  await logIn(page, portal.url, merchant.email, merchant.password);
-  await page.waitForURL(`${portal.url}/`);
+  const page = await browser.loggedInPage(portal.url, merchant, { viewport: { width: 1280, height: 900 } });
   return { merchant, page };
 }
 
@@ -72,12 +65,11 @@ beforeAll(async () => {
       PUBLIC_SANDBOX_URL: paymentApiUrl,
       PUBLIC_PAYOUT_API_URL: 'http://127.0.0.1:4001',
     }),
-    launchChromium(),
+    TestBrowser.launch(),
   ]);
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await portal?.stop();
   if (paymentApi) await new Promise((resolve) => paymentApi.close(resolve));
@@ -90,7 +82,6 @@ describe('merchant portal (built, in Chromium)', () => {
     // TRUST_PROXY (loopback), so the right-most entry not on loopback is the client.
     const merchant = await freshMerchant('xff');
     const context = await browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': '6.6.6.6, 203.0.113.91' } });
-    contexts.push(context);
     const page = await context.newPage();
     await logIn(page, portal.url, merchant.email, 'not-the-password');
     await expect.poll(() => page.locator('#login-error').textContent()).toContain('Wrong email or password');
@@ -325,6 +316,24 @@ describe('merchant portal (built, in Chromium)', () => {
     // server's HTML (vercel/next.js#62228), so the heading is waited for rather than counted at once.
     await other.page.getByRole('heading', { name: 'Not found' }).waitFor();
     expect(await other.page.getByTestId('payout-amount').count()).toBe(0);
+  });
+
+  it('when a detail page is opened for an unknown id, then it answers 404, while its list page answers 200', async () => {
+    // A loading boundary above a detail page would send a 200 before its notFound() ran.
+    const { page } = await loggedInPage('unknown-ids');
+    const unknown = randomHex(8);
+    const pages: [list: string, detail: string][] = [
+      ['/payouts', `/payouts/po_${unknown}`],
+      ['/payments/transactions', `/payments/transactions/txn_${unknown}`],
+      ['/payments', `/payments/checkouts/cs_${unknown}`],
+      ['/developers/events', `/developers/events/evt_${unknown}`],
+      ['/developers/logs', `/developers/logs/req-${unknown}`],
+      ['/developers/webhooks', `/developers/webhook-endpoints/we_${unknown}`],
+    ];
+    for (const [list, detail] of pages) {
+      expect((await page.goto(`${portal.url}${detail}`))?.status(), detail).toBe(404);
+      expect((await page.goto(`${portal.url}${list}`))?.status(), list).toBe(200);
+    }
   });
 
   it('when the page is 375 px wide, then the dashboard fits without sideways scrolling', async () => {

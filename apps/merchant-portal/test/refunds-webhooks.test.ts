@@ -12,9 +12,9 @@ import {
   verifySignature,
 } from '@mypay/core';
 import { createDb, type Db } from '@mypay/db';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, logIn } from '../../../test/support/browser.ts';
+import { LAPTOP, TestBrowser } from '../../../test/support/browser.ts';
 import { type RunningPortal, startPortal, testDatabaseUrl } from '../../../test/support/portal-server.ts';
 
 /**
@@ -25,8 +25,7 @@ import { type RunningPortal, startPortal, testDatabaseUrl } from '../../../test/
 const PUBLIC_URL = 'http://127.0.0.1:4002';
 let db: Db;
 let portal: RunningPortal;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let browser: TestBrowser;
 let receiver: Server;
 let receiverUrl: string;
 const received: { headers: IncomingHttpHeaders; body: string }[] = [];
@@ -47,12 +46,11 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   [portal, browser] = await Promise.all([
     startPortal('merchant-portal', { PUBLIC_SANDBOX_URL: PUBLIC_URL, PUBLIC_PAYOUT_API_URL: 'http://127.0.0.1:4001' }),
-    launchChromium(),
+    TestBrowser.launch(),
   ]);
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await portal?.stop();
   await new Promise((resolve) => receiver?.close(resolve));
@@ -68,12 +66,8 @@ async function loggedIn(label: string): Promise<{ merchantId: string; page: Page
     password,
     openingBalance: 10_000_000,
   });
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  contexts.push(context);
-  const page = await context.newPage();
+  const page = await browser.loggedInPage(portal.url, { email, password }, { viewport: LAPTOP });
   page.on('dialog', (dialog) => void dialog.accept());
-  await logIn(page, portal.url, email, password);
-  await page.waitForURL(`${portal.url}/`);
   return { merchantId: id, page };
 }
 

@@ -1,9 +1,9 @@
 import { createMerchant, randomHex } from '@mypay/core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as payment from '../../../services/payment-api/test/support.ts';
 import { addKey, client, payoutBody, startTestApi, type TestApi } from '../../../services/payout-api/test/support.ts';
-import { launchChromium, logIn } from '../../../test/support/browser.ts';
+import { TestBrowser } from '../../../test/support/browser.ts';
 import { type RunningPortal, startPortal } from '../../../test/support/portal-server.ts';
 
 /**
@@ -14,8 +14,7 @@ import { type RunningPortal, startPortal } from '../../../test/support/portal-se
 let api: TestApi;
 let pay: payment.TestApi;
 let portal: RunningPortal;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let browser: TestBrowser;
 const merchant = { id: '', email: '', password: '', key: '' };
 const ids = { create: '', invalid: '', read: '', hook: '', checkout: '', pay: '' };
 let payoutId = '';
@@ -24,14 +23,8 @@ let transactionId = '';
 let webhookSecret = '';
 const idemKey = `portal-logs-${randomHex(6)}`;
 
-async function loggedIn(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await logIn(page, portal.url, merchant.email, merchant.password);
-  await page.waitForURL(`${portal.url}/`);
-  return page;
-}
+const loggedIn = (): Promise<Page> =>
+  browser.loggedInPage(portal.url, merchant, { viewport: { width: 1280, height: 900 } });
 
 beforeAll(async () => {
   api = startTestApi({ worker: false });
@@ -76,12 +69,11 @@ beforeAll(async () => {
 
   [portal, browser] = await Promise.all([
     startPortal('merchant-portal', { PUBLIC_PAYOUT_API_URL: 'http://127.0.0.1:4001' }),
-    launchChromium(),
+    TestBrowser.launch(),
   ]);
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await portal?.stop();
   await pay?.close();

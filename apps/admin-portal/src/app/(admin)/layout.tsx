@@ -1,6 +1,7 @@
-import { NavLinks } from '@mypay/portal-ui/nav-links';
-import Link from 'next/link';
+import { PortalShell } from '@mypay/portal-ui/portal-shell';
 import type { ReactNode } from 'react';
+import { requireAdmin } from '../../server/portal.ts';
+import { logout } from '../logout-action.ts';
 
 const LINKS = [
   { href: '/', label: 'Home' },
@@ -14,31 +15,11 @@ const LINKS = [
   { href: '/admins', label: 'Admins' },
 ];
 
-import { requireAdmin } from '../../server/portal.ts';
-import { logout } from '../logout-action.ts';
-
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const admin = await requireAdmin();
   return (
-    <>
-      <header className="topbar">
-        <Link href="/" className="brand">
-          MyPay Sandbox admin
-        </Link>
-        <NavLinks links={LINKS} />
-        <span className="who" title={admin.email}>
-          {admin.name}
-        </span>
-        <Link href="/account/password" className="secondary">
-          Password
-        </Link>
-        <form action={logout}>
-          <button type="submit" className="secondary">
-            Log out
-          </button>
-        </form>
-      </header>
-      <main>{children}</main>
-    </>
+    <PortalShell brand="MyPay Sandbox admin" links={LINKS} account={admin} logout={logout}>
+      {children}
+    </PortalShell>
   );
 }

@@ -1,8 +1,9 @@
-import { formatPkr, getBalance, isAppError, type LedgerEntryView, listLedgerEntries, type Page } from '@mypay/core';
+import { formatPkr, getBalance, listLedgerEntries } from '@mypay/core';
 import type { Metadata } from 'next';
 import '../../../components/lists.css';
 import Link from 'next/link';
 import { formatTime } from '../../../components/format.tsx';
+import { orEmptyPage } from '../../../components/list-filters.tsx';
 import { one, parseDay, withQuery } from '../../../components/query.ts';
 import { getDb, requireMerchant } from '../../../server/portal.ts';
 
@@ -17,17 +18,15 @@ export default async function BalanceHistoryPage({ searchParams }: { searchParam
   const to = parseDay(raw.to, true);
   const [balance, page] = await Promise.all([
     getBalance(getDb(), merchant.id),
-    listLedgerEntries(getDb(), {
-      merchantId: merchant.id,
-      cursor: one(sp.cursor),
-      limit: 50,
-      from: parseDay(raw.from),
-      to: to && new Date(to.getTime() + 1),
-    }).catch((error: unknown): Page<LedgerEntryView> => {
-      // A cursor edited by hand: the empty state, not an error page.
-      if (isAppError(error) && error.code === 'VALIDATION_ERROR') return { data: [], hasMore: false, nextCursor: null };
-      throw error;
-    }),
+    orEmptyPage(
+      listLedgerEntries(getDb(), {
+        merchantId: merchant.id,
+        cursor: one(sp.cursor),
+        limit: 50,
+        from: parseDay(raw.from),
+        to: to && new Date(to.getTime() + 1),
+      }),
+    ),
   ]);
   const filtered = Boolean(raw.from || raw.to);
   return (

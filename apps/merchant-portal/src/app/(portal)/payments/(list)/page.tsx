@@ -1,11 +1,10 @@
-import { CHECKOUT_STATUSES, type CheckoutStatus, formatPkr, isAppError, listCheckouts } from '@mypay/core';
+import { CHECKOUT_STATUSES, formatPkr, listCheckouts } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ClockBadge } from '../../../../components/clock-badge.tsx';
 import { formatTime, StatusBadge } from '../../../../components/format.tsx';
-import { StatusDateFields } from '../../../../components/list-filters.tsx';
-import { PaymentTabs } from '../../../../components/payment-tabs.tsx';
-import { one, parseDay, withQuery } from '../../../../components/query.ts';
+import { orEmptyPage, PageLinks, readListFilters, StatusDateFields } from '../../../../components/list-filters.tsx';
+import { PaymentsHeader } from '../../../../components/payment-tabs.tsx';
 import { getConfig } from '../../../../server/config.ts';
 import { getDb, requireMerchant } from '../../../../server/portal.ts';
 
@@ -18,30 +17,17 @@ export default async function CheckoutsPage({
 }) {
   const merchant = await requireMerchant();
   const sp = await searchParams;
-  const status = CHECKOUT_STATUSES.includes(one(sp.status) as CheckoutStatus)
-    ? (one(sp.status) as CheckoutStatus)
-    : undefined;
-  const fromText = one(sp.from);
-  const toText = one(sp.to);
-  const cursor = one(sp.cursor);
-  const page = await listCheckouts(
-    getDb(),
-    { merchantId: merchant.id, limit: 20, cursor, status, from: parseDay(fromText), to: parseDay(toText, true) },
-    getConfig().paymentApiBaseUrl,
-  ).catch((error: unknown) => {
-    // A cursor edited by hand: show an empty page rather than an error page.
-    if (isAppError(error) && error.code === 'VALIDATION_ERROR') return { data: [], hasMore: false, nextCursor: null };
-    throw error;
-  });
+  const { status, fromText, toText, from, to, cursor, query, filtered } = readListFilters(sp, CHECKOUT_STATUSES);
+  const page = await orEmptyPage(
+    listCheckouts(
+      getDb(),
+      { merchantId: merchant.id, limit: 20, cursor, status, from, to },
+      getConfig().paymentApiBaseUrl,
+    ),
+  );
   return (
     <>
-      <div className="spread">
-        <h1>Payments</h1>
-        <Link className="button" href="/payments/new">
-          Create test checkout
-        </Link>
-      </div>
-      <PaymentTabs active="checkouts" />
+      <PaymentsHeader active="checkouts" />
       <form className="panel inline" method="get" aria-label="Filter checkouts">
         <StatusDateFields statuses={CHECKOUT_STATUSES} status={status} fromText={fromText} toText={toText} />
         <button type="submit">Filter</button>
@@ -49,7 +35,7 @@ export default async function CheckoutsPage({
       <div className="panel">
         {page.data.length === 0 ? (
           <p className="empty">
-            No checkouts {status || fromText || toText ? 'match these filters' : 'yet'}.{' '}
+            No checkouts {filtered ? 'match these filters' : 'yet'}.{' '}
             <Link href="/payments/new">Create a test checkout</Link>.
           </p>
         ) : (
@@ -84,14 +70,7 @@ export default async function CheckoutsPage({
             </table>
           </div>
         )}
-        <div className="row" style={{ marginTop: '0.75rem' }}>
-          {cursor && <Link href={withQuery('/payments', { status, from: fromText, to: toText })}>← First page</Link>}
-          {page.nextCursor && (
-            <Link href={withQuery('/payments', { status, from: fromText, to: toText, cursor: page.nextCursor })}>
-              Next page →
-            </Link>
-          )}
-        </div>
+        <PageLinks path="/payments" query={query} cursor={cursor} nextCursor={page.nextCursor} />
       </div>
     </>
   );

@@ -1,18 +1,10 @@
-import {
-  formatPkr,
-  isAppError,
-  listPayouts,
-  PAYOUT_STATUSES,
-  type PayoutResource,
-  type PayoutStatus,
-  searchPayoutsByReference,
-} from '@mypay/core';
+import { formatPkr, listPayouts, PAYOUT_STATUSES, type PayoutResource, searchPayoutsByReference } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ClockBadge } from '../../../../components/clock-badge.tsx';
 import { formatTime, StatusBadge } from '../../../../components/format.tsx';
-import { StatusDateFields } from '../../../../components/list-filters.tsx';
-import { one, parseDay, withQuery } from '../../../../components/query.ts';
+import { orEmptyPage, PageLinks, readListFilters, StatusDateFields } from '../../../../components/list-filters.tsx';
+import { one, withQuery } from '../../../../components/query.ts';
 import { getDb, requireMerchant } from '../../../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Payouts' };
@@ -22,13 +14,17 @@ type Search = Record<string, string | string[] | undefined>;
 export default async function PayoutsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const merchant = await requireMerchant();
   const sp = await searchParams;
-  const status = PAYOUT_STATUSES.includes(one(sp.status) as PayoutStatus)
-    ? (one(sp.status) as PayoutStatus)
-    : undefined;
-  const fromText = one(sp.from);
-  const toText = one(sp.to);
+  const {
+    status,
+    fromText,
+    toText,
+    from,
+    to,
+    cursor,
+    query,
+    filtered: byStatusOrDay,
+  } = readListFilters(sp, PAYOUT_STATUSES);
   const q = one(sp.q)?.trim();
-  const cursor = one(sp.cursor);
 
   let rows: PayoutResource[];
   let nextCursor: string | null = null;
@@ -36,26 +32,17 @@ export default async function PayoutsPage({ searchParams }: { searchParams: Prom
     rows = (await searchPayoutsByReference(getDb(), merchant.id, q)).filter(
       (p) =>
         (!status || p.status === status) &&
-        (!parseDay(fromText) || new Date(p.createdAt) >= parseDay(fromText)!) &&
-        (!parseDay(toText, true) || new Date(p.createdAt) <= parseDay(toText, true)!),
+        (!from || new Date(p.createdAt) >= from) &&
+        (!to || new Date(p.createdAt) <= to),
     );
   } else {
-    const page = await listPayouts(getDb(), {
-      merchantId: merchant.id,
-      limit: 20,
-      cursor,
-      status,
-      from: parseDay(fromText),
-      to: parseDay(toText, true),
-    }).catch((error: unknown) => {
-      // A cursor edited by hand: show the first page's empty state rather than an error page.
-      if (isAppError(error) && error.code === 'VALIDATION_ERROR') return { data: [], nextCursor: null };
-      throw error;
-    });
+    const page = await orEmptyPage(
+      listPayouts(getDb(), { merchantId: merchant.id, limit: 20, cursor, status, from, to }),
+    );
     rows = page.data;
     nextCursor = page.nextCursor;
   }
-  const filtered = Boolean(status || fromText || toText || q);
+  const filtered = byStatusOrDay || Boolean(q);
 
   return (
     <>
@@ -63,7 +50,7 @@ export default async function PayoutsPage({ searchParams }: { searchParams: Prom
         <h1>Payouts</h1>
         <a
           className="button secondary"
-          href={withQuery('/payouts/export', { status, from: fromText, to: toText })}
+          href={withQuery('/payouts/export', query)}
           download
           data-testid="export-payouts"
         >
@@ -126,14 +113,7 @@ export default async function PayoutsPage({ searchParams }: { searchParams: Prom
             </table>
           </div>
         )}
-        <div className="row" style={{ marginTop: '0.75rem' }}>
-          {cursor && <Link href={withQuery('/payouts', { status, from: fromText, to: toText })}>← First page</Link>}
-          {nextCursor && (
-            <Link href={withQuery('/payouts', { status, from: fromText, to: toText, cursor: nextCursor })}>
-              Next page →
-            </Link>
-          )}
-        </div>
+        <PageLinks path="/payouts" query={query} cursor={cursor} nextCursor={nextCursor} />
       </div>
     </>
   );

@@ -3,12 +3,12 @@ import {
   type EventDeliverySummary,
   type EventObjectRef,
   type EventType,
-  isAppError,
   listEventSummaries,
 } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatTime, StatusBadge } from '../../../../../components/format.tsx';
+import { orEmptyPage } from '../../../../../components/list-filters.tsx';
 import { one, withQuery } from '../../../../../components/query.ts';
 import { getDb, requireMerchant } from '../../../../../server/portal.ts';
 import { RedeliverButton } from '../redeliver-button.tsx';
@@ -76,15 +76,14 @@ export default async function EventsPage({
   const sp = await searchParams;
   const type = EVENT_TYPES.includes(one(sp.type) as EventType) ? (one(sp.type) as EventType) : undefined;
   const cursor = one(sp.cursor);
-  const page = await listEventSummaries(getDb(), {
-    merchantId: merchant.id,
-    limit: 25,
-    ...(cursor ? { cursor } : {}),
-    ...(type ? { type } : {}),
-  }).catch((error: unknown) => {
-    if (isAppError(error) && error.code === 'VALIDATION_ERROR') return { data: [], hasMore: false, nextCursor: null };
-    throw error;
-  });
+  const page = await orEmptyPage(
+    listEventSummaries(getDb(), {
+      merchantId: merchant.id,
+      limit: 25,
+      ...(cursor ? { cursor } : {}),
+      ...(type ? { type } : {}),
+    }),
+  );
   return (
     <div className="panel">
       <form className="inline" method="get" aria-label="Filter events" style={{ marginBottom: '0.75rem' }}>

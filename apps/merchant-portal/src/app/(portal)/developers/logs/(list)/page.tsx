@@ -1,7 +1,8 @@
 import { listRequestLogsQuery, REQUEST_LOG_METHODS } from '@mypay/contracts';
-import { isAppError, listRequestLogs } from '@mypay/core';
+import { listRequestLogs } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { orEmptyPage } from '../../../../../components/list-filters.tsx';
 import { one, parseDay, withQuery } from '../../../../../components/query.ts';
 import { RequestLogTable } from '../../../../../components/request-logs.tsx';
 import { getDb, requireMerchant } from '../../../../../server/portal.ts';
@@ -36,16 +37,14 @@ export default async function LogsPage({
     ? null
     : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
   const page = parsed.success
-    ? await listRequestLogs(getDb(), {
-        ...parsed.data,
-        merchantId: merchant.id,
-        from: parseDay(values.from),
-        to: parseDay(values.to, true),
-      }).catch((error: unknown) => {
-        if (isAppError(error) && error.code === 'VALIDATION_ERROR')
-          return { data: [], hasMore: false, nextCursor: null };
-        throw error;
-      })
+    ? await orEmptyPage(
+        listRequestLogs(getDb(), {
+          ...parsed.data,
+          merchantId: merchant.id,
+          from: parseDay(values.from),
+          to: parseDay(values.to, true),
+        }),
+      )
     : { data: [], hasMore: false, nextCursor: null };
   return (
     <div className="panel">

@@ -1,11 +1,11 @@
-import { formatPkr, isAppError, listTransactions, TRANSACTION_STATUSES, type TransactionStatus } from '@mypay/core';
+import { formatPkr, listTransactions, TRANSACTION_STATUSES } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ClockBadge } from '../../../../../components/clock-badge.tsx';
 import { formatTime, StatusBadge } from '../../../../../components/format.tsx';
-import { StatusDateFields } from '../../../../../components/list-filters.tsx';
-import { PaymentTabs } from '../../../../../components/payment-tabs.tsx';
-import { one, parseDay, withQuery } from '../../../../../components/query.ts';
+import { orEmptyPage, PageLinks, readListFilters, StatusDateFields } from '../../../../../components/list-filters.tsx';
+import { PaymentsHeader } from '../../../../../components/payment-tabs.tsx';
+import { withQuery } from '../../../../../components/query.ts';
 import { getDb, requireMerchant } from '../../../../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Transactions' };
@@ -17,38 +17,19 @@ export default async function TransactionsPage({
 }) {
   const merchant = await requireMerchant();
   const sp = await searchParams;
-  const status = TRANSACTION_STATUSES.includes(one(sp.status) as TransactionStatus)
-    ? (one(sp.status) as TransactionStatus)
-    : undefined;
-  const fromText = one(sp.from);
-  const toText = one(sp.to);
-  const cursor = one(sp.cursor);
-  const page = await listTransactions(getDb(), {
-    merchantId: merchant.id,
-    limit: 20,
-    cursor,
-    status,
-    from: parseDay(fromText),
-    to: parseDay(toText, true),
-  }).catch((error: unknown) => {
-    if (isAppError(error) && error.code === 'VALIDATION_ERROR') return { data: [], hasMore: false, nextCursor: null };
-    throw error;
-  });
+  const { status, fromText, toText, from, to, cursor, query, filtered } = readListFilters(sp, TRANSACTION_STATUSES);
+  const page = await orEmptyPage(
+    listTransactions(getDb(), { merchantId: merchant.id, limit: 20, cursor, status, from, to }),
+  );
   return (
     <>
-      <div className="spread">
-        <h1>Payments</h1>
-        <Link className="button" href="/payments/new">
-          Create test checkout
-        </Link>
-      </div>
-      <PaymentTabs active="transactions" />
+      <PaymentsHeader active="transactions" />
       <form className="panel inline" method="get" aria-label="Filter transactions">
         <StatusDateFields statuses={TRANSACTION_STATUSES} status={status} fromText={fromText} toText={toText} />
         <button type="submit">Filter</button>
         <a
           className="button secondary"
-          href={withQuery('/payments/transactions/export', { status, from: fromText, to: toText })}
+          href={withQuery('/payments/transactions/export', query)}
           download
           data-testid="export-transactions"
         >
@@ -58,8 +39,8 @@ export default async function TransactionsPage({
       <div className="panel">
         {page.data.length === 0 ? (
           <p className="empty">
-            No payment transactions {status || fromText || toText ? 'match these filters' : 'yet'}. Open a test checkout
-            and pay it on the hosted page.
+            No payment transactions {filtered ? 'match these filters' : 'yet'}. Open a test checkout and pay it on the
+            hosted page.
           </p>
         ) : (
           <div className="table-wrap">
@@ -101,23 +82,7 @@ export default async function TransactionsPage({
             </table>
           </div>
         )}
-        <div className="row" style={{ marginTop: '0.75rem' }}>
-          {cursor && (
-            <Link href={withQuery('/payments/transactions', { status, from: fromText, to: toText })}>← First page</Link>
-          )}
-          {page.nextCursor && (
-            <Link
-              href={withQuery('/payments/transactions', {
-                status,
-                from: fromText,
-                to: toText,
-                cursor: page.nextCursor,
-              })}
-            >
-              Next page →
-            </Link>
-          )}
-        </div>
+        <PageLinks path="/payments/transactions" query={query} cursor={cursor} nextCursor={page.nextCursor} />
       </div>
     </>
   );

@@ -1,9 +1,9 @@
 import { formatPkr, listMerchants } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { formatTime, StatusBadge } from '../../../components/format.tsx';
-import { one, withQuery } from '../../../components/query.ts';
-import { getDb, orNotFound, requireAdmin } from '../../../server/portal.ts';
+import { formatTime, StatusBadge } from '../../../../components/format.tsx';
+import { one, withQuery } from '../../../../components/query.ts';
+import { getDb, orNotFound, requireAdmin } from '../../../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Merchants' };
 

@@ -1,9 +1,9 @@
 import { formatPkr, getAdminOverview, getSystemStatus, reconcileBalances } from '@mypay/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { formatTime } from '../../components/format.tsx';
-import { getConfig } from '../../server/config.ts';
-import { getDb, requireAdmin } from '../../server/portal.ts';
+import { formatTime } from '../../../components/format.tsx';
+import { getConfig } from '../../../server/config.ts';
+import { getDb, requireAdmin } from '../../../server/portal.ts';
 
 export const metadata: Metadata = { title: 'Home' };
 

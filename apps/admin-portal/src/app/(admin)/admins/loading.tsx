@@ -1,0 +1,1 @@
+export { LoadingPanel as default } from '../../../components/loading-panel.tsx';
