@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { expect } from 'vitest';
 import { REPO_ROOT } from './portal-server.ts';
 
@@ -78,7 +85,30 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Nothing sticks out to the right of the window (the page never scrolls sideways). */
+/**
+ * Waits until a streamed page has its content in place. Next sends a page behind a loading boundary
+ * first as its fallback, then the content inside `<div hidden id="S:…">`, which a script moves in:
+ * until then the content is in the DOM but hidden, so a count finds its rows while a box or a width
+ * is null or 0 (seen under CI load).
+ */
+export async function waitForStreamed(page: Page): Promise<void> {
+  await page.waitForFunction('!document.querySelector(\'div[hidden][id^="S:"], template[id^="B:"]\')');
+}
+
+/** The box of a visible element, once the page has streamed its content. */
+export async function visibleBox(
+  page: Page,
+  locator: Locator,
+): Promise<{ x: number; y: number; width: number; height: number }> {
+  await waitForStreamed(page);
+  await locator.waitFor({ state: 'visible' });
+  const box = await locator.boundingBox();
+  if (!box) throw new Error(`no box for ${locator}`);
+  return box;
+}
+
 export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  await waitForStreamed(page);
   // A string, evaluated in the page: this package's types know no DOM.
   const { scroll, inner } = (await page.evaluate(
     '({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })',

@@ -2,7 +2,14 @@ import { formatPkr, randomHex, recordAudit, SEED_ADMIN } from '@mypay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as payment from '../../../services/payment-api/test/support.ts';
 import * as payout from '../../../services/payout-api/test/support.ts';
-import { expectNoHorizontalOverflow, LAPTOP, saveScreenshot, TestBrowser } from '../../../test/support/browser.ts';
+import {
+  expectNoHorizontalOverflow,
+  LAPTOP,
+  saveScreenshot,
+  TestBrowser,
+  visibleBox,
+  waitForStreamed,
+} from '../../../test/support/browser.ts';
 import { type RunningPortal, startPortal } from '../../../test/support/portal-server.ts';
 
 /**
@@ -91,16 +98,17 @@ describe('admin portal tables at 1366×768 (Chromium)', () => {
     const table = page.getByTestId('audit-table');
     const rows = table.locator('tbody tr');
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(13);
+    await waitForStreamed(page);
     const heights = await rows.evaluateAll((trs) => trs.map((tr) => tr.getBoundingClientRect().height));
     for (const h of heights) expect(h).toBeLessThanOrEqual(ONE_LINE_ROW_PX);
-    const box = (await table.boundingBox())!;
+    const box = await visibleBox(page, table);
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(LAPTOP.width);
     await expectNoHorizontalOverflow(page);
     // The time column stays on one line.
     const time = table.getByTestId('audit-time').first();
     const lineHeight = await time.evaluate((td) => Number.parseFloat(getComputedStyle(td).lineHeight) || 20);
-    const timeBox = (await time.boundingBox())!;
+    const timeBox = await visibleBox(page, time);
     expect(timeBox.height).toBeLessThan(lineHeight * 2 + 16);
     expect(await time.evaluate((td) => getComputedStyle(td).whiteSpace)).toBe('nowrap');
     // … and is not cut off: every time cell shows its whole "YYYY-MM-DD HH:MM:SS UTC".
@@ -136,7 +144,7 @@ describe('admin portal tables at 1366×768 (Chromium)', () => {
     const table = page.getByTestId('deliveries-table');
     await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThan(0);
     const button = table.getByRole('button', { name: 'Redeliver' }).first();
-    const box = (await button.boundingBox())!;
+    const box = await visibleBox(page, button);
     expect(box.x + box.width).toBeLessThanOrEqual(LAPTOP.width);
     await expectNoHorizontalOverflow(page);
     await saveScreenshot(page, 'admin-deliveries.png');
@@ -208,7 +216,7 @@ describe('admin portal tables at 1366×768 (Chromium)', () => {
     for (const id of ['recent-payouts', 'recent-payments']) {
       const table = page.getByTestId(id);
       const cell = table.locator('td.num').first();
-      const [cellBox, panelBox] = [(await cell.boundingBox())!, (await table.locator('xpath=..').boundingBox())!];
+      const [cellBox, panelBox] = [await visibleBox(page, cell), await visibleBox(page, table.locator('xpath=..'))];
       expect(cellBox.x + cellBox.width, id).toBeLessThanOrEqual(panelBox.x + panelBox.width);
       expect(await cell.evaluate((td) => td.scrollWidth <= td.clientWidth)).toBe(true);
     }
