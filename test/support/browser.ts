@@ -87,12 +87,18 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
 /** Nothing sticks out to the right of the window (the page never scrolls sideways). */
 /**
  * Waits until a streamed page has its content in place. Next sends a page behind a loading boundary
- * first as its fallback, then the content inside `<div hidden id="S:…">`, which a script moves in:
- * until then the content is in the DOM but hidden, so a count finds its rows while a box or a width
- * is null or 0 (seen under CI load).
+ * first as its fallback, then the content inside `<div hidden id="S:…">`, which React's inline script
+ * reveals on a later animation frame: until then the content is in the DOM but hidden, so a count
+ * finds its rows while a box is null or a width 0 (seen under CI load). Polled with `evaluate` (the
+ * DevTools protocol): `waitForFunction` would build a function in the page, which the portals' CSP
+ * (no 'unsafe-eval') refuses.
  */
 export async function waitForStreamed(page: Page): Promise<void> {
-  await page.waitForFunction('!document.querySelector(\'div[hidden][id^="S:"], template[id^="B:"]\')');
+  await expect
+    .poll(() => page.evaluate('document.querySelectorAll(\'div[hidden][id^="S:"], template[id^="B:"]\').length'), {
+      timeout: 30_000,
+    })
+    .toBe(0);
 }
 
 /** The box of a visible element, once the page has streamed its content. */
