@@ -3,6 +3,8 @@
  * no CDN (the sandbox may run without internet access).
  */
 
+import { SCENARIOS } from '@mypay/core';
+
 type Json = Record<string, unknown>;
 
 export const escapeHtml = (value: unknown) =>
@@ -165,4 +167,42 @@ table{border-collapse:collapse;margin:8px 0;width:100%}td,th{border:1px solid #e
 <p><a href="${escapeHtml(options.openapiUrl)}">OpenAPI 3.1 (JSON)</a></p><ul>${toc.join('')}</ul></nav>
 <main><h1>${escapeHtml(info.title)}</h1><p>${inline(info.description ?? '')}</p>${sections.join('\n')}</main>
 </body></html>`;
+}
+
+/** The outcome columns a docs page's scenario table can show, in the API's own order. */
+export type ScenarioOutcomeColumn = 'payment' | 'payout' | 'verify-account';
+
+const OUTCOME_OF: Record<ScenarioOutcomeColumn, (s: (typeof SCENARIOS)[number]) => string> = {
+  payment: (s) => s.paymentOutcome,
+  payout: (s) => s.payoutOutcome,
+  'verify-account': (s) => s.verifyOutcome,
+};
+
+/**
+ * The scenario numbers of an API's docs page, from the seeded table (the same one
+ * docs/scenarios.md shows): `intro` is the API's sentence on what picks the outcome.
+ */
+export function scenarioTableSection(
+  delayScale: number,
+  options: { intro: string; outcomes: ScenarioOutcomeColumn[] },
+): DocsSection {
+  return {
+    id: 'scenarios',
+    title: 'Scenario numbers',
+    html:
+      `<p>${options.intro}` +
+      (delayScale === 1 ? '' : ` Delays here are scaled by <code>SCENARIO_DELAY_SCALE</code> = ${delayScale}.`) +
+      '</p>' +
+      renderTable(
+        ['#', 'key', 'mobile', 'bank account', ...options.outcomes, 'delay'],
+        SCENARIOS.map((s) => [
+          s.number,
+          `\`${s.key}\``,
+          s.mobile,
+          s.bankAccount,
+          ...options.outcomes.map((column) => OUTCOME_OF[column](s)),
+          `${(s.delayMs * delayScale) / 1000} s`,
+        ]),
+      ),
+  };
 }

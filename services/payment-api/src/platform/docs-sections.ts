@@ -1,30 +1,12 @@
-import { SCENARIOS } from '@mypay/core';
-import { type DocsSection, renderCurlExamples, renderTable } from '@mypay/http';
+import { type DocsSection, renderCurlExamples, type ScenarioOutcomeColumn } from '@mypay/http';
 
-/** The scenario numbers of the docs page, from the seeded table (the same one docs/scenarios.md shows). */
-export function scenarioSection(delayScale: number): DocsSection {
-  return {
-    id: 'scenarios',
-    title: 'Scenario numbers',
-    html:
-      '<p>The payer’s mobile number of a payment (or the destination account of a payout) picks the outcome; ' +
-      'any other well-formed number behaves as scenario 1. Refunds follow the payer’s number too.' +
-      (delayScale === 1 ? '' : ` Delays here are scaled by <code>SCENARIO_DELAY_SCALE</code> = ${delayScale}.`) +
-      '</p>' +
-      renderTable(
-        ['#', 'key', 'mobile', 'bank account', 'payment', 'payout', 'delay'],
-        SCENARIOS.map((s) => [
-          s.number,
-          `\`${s.key}\``,
-          s.mobile,
-          s.bankAccount,
-          s.paymentOutcome,
-          s.payoutOutcome,
-          `${(s.delayMs * delayScale) / 1000} s`,
-        ]),
-      ),
-  };
-}
+/** What this API's scenario table says and shows (`scenarioTableSection`, packages/http). */
+export const SCENARIO_TABLE: { intro: string; outcomes: ScenarioOutcomeColumn[] } = {
+  intro:
+    'The payer’s mobile number of a payment (or the destination account of a payout) picks the outcome; ' +
+    'any other well-formed number behaves as scenario 1. Refunds follow the payer’s number too.',
+  outcomes: ['payment', 'payout'],
+};
 
 /** Curl for the main calls, against this deployment's public URL, with the documented key header. */
 export function examplesSection(publicUrl: string): DocsSection {

@@ -1,32 +1,13 @@
-import { SCENARIOS } from '@mypay/core';
-import { type DocsSection, renderCurlExamples, renderTable } from '@mypay/http';
+import { type DocsSection, renderCurlExamples, type ScenarioOutcomeColumn } from '@mypay/http';
 import { API_BASE } from '../context.ts';
 
-/** The scenario numbers of the docs page, from the seeded table (the same one docs/scenarios.md shows). */
-export function scenarioSection(delayScale: number): DocsSection {
-  return {
-    id: 'scenarios',
-    title: 'Scenario numbers',
-    html:
-      '<p>The destination account number of a payout (or the payer’s mobile of a payment) picks the outcome; ' +
-      'any other well-formed number behaves as scenario 1. <code>GET /api/v1/scenarios</code> returns the same table.' +
-      (delayScale === 1 ? '' : ` Delays here are scaled by <code>SCENARIO_DELAY_SCALE</code> = ${delayScale}.`) +
-      '</p>' +
-      renderTable(
-        ['#', 'key', 'mobile', 'bank account', 'payout', 'payment', 'verify-account', 'delay'],
-        SCENARIOS.map((s) => [
-          s.number,
-          `\`${s.key}\``,
-          s.mobile,
-          s.bankAccount,
-          s.payoutOutcome,
-          s.paymentOutcome,
-          s.verifyOutcome,
-          `${(s.delayMs * delayScale) / 1000} s`,
-        ]),
-      ),
-  };
-}
+/** What this API's scenario table says and shows (`scenarioTableSection`, packages/http). */
+export const SCENARIO_TABLE: { intro: string; outcomes: ScenarioOutcomeColumn[] } = {
+  intro:
+    'The destination account number of a payout (or the payer’s mobile of a payment) picks the outcome; ' +
+    'any other well-formed number behaves as scenario 1. <code>GET /api/v1/scenarios</code> returns the same table.',
+  outcomes: ['payout', 'payment', 'verify-account'],
+};
 
 /** Curl for the main calls, against this deployment's public URL, with the documented key header. */
 export function examplesSection(publicUrl: string): DocsSection {
