@@ -2,7 +2,6 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,7 @@ import { createDb, type Db, dropDatabase, withDatabaseName } from '@mypay/db';
 import { verifyWebhook } from '@mypay/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDatabase } from '../../../prisma/prepare-database.ts';
+import { freePort } from '../../../test/support/ports.ts';
 import { waitUntil as waitUntilShared } from '../../../test/support/wait.ts';
 
 /**
@@ -35,16 +35,6 @@ let configHome: string;
 let receiver: Server;
 let receiverUrl: string;
 const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const waitUntil = (what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 90_000) =>
   waitUntilShared(probe, { what, timeoutMs, intervalMs: 100 });

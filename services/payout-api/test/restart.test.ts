@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createDb, type Db, dropDatabase, withDatabaseName } from '@mypay/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDatabase } from '../../../prisma/prepare-database.ts';
+import { freePort } from '../../../test/support/ports.ts';
 import { createTestMerchant, testDatabaseUrl, waitFor } from './support.ts';
 
 /**
@@ -15,16 +15,6 @@ const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 let scratchUrl: string;
 let db: Db;
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
