@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../services/payout-api/src/app.ts';
 import { parsePayoutApiConfig } from '../../../services/payout-api/src/config.ts';
 import { launchChromium, logIn } from '../../../test/support/browser.ts';
+import { parseCsv } from '../../../test/support/csv.ts';
 import { type RunningPortal, startPortal, testDatabaseUrl } from '../../../test/support/portal-server.ts';
 
 const ADMIN_PAGES = ['/', '/merchants', '/merchants/new', '/audit', '/webhooks', '/reconciliation', '/system'];
@@ -245,33 +246,3 @@ describe('admin portal (built, in Chromium)', () => {
     }
   });
 });
-
-/** RFC 4180, enough to read the export back. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field || record.length) records.push([...record, field]);
-  return records;
-}

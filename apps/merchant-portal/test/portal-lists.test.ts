@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as payment from '../../../services/payment-api/test/support.ts';
 import * as payout from '../../../services/payout-api/test/support.ts';
 import { launchChromium, logIn } from '../../../test/support/browser.ts';
+import { parseCsv } from '../../../test/support/csv.ts';
 import { REPO_ROOT, type RunningPortal, startPortal } from '../../../test/support/portal-server.ts';
 
 /**
@@ -189,32 +190,3 @@ describe('merchant portal lists (Chromium)', () => {
     await expect.poll(() => page.locator('.empty').textContent()).toContain('Nothing of yours matches');
   });
 });
-
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field || record.length) records.push([...record, field]);
-  return records;
-}
