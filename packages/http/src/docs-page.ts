@@ -206,3 +206,24 @@ export function scenarioTableSection(
       ),
   };
 }
+
+/** The key and JSON headers as the curl examples of both APIs write them. */
+export const CURL_HEADERS = {
+  auth: '-H "Authorization: Bearer $KEY"',
+  json: "-H 'Content-Type: application/json'",
+} as const;
+
+/**
+ * The docs page's curl examples: how to send the key and what an amount is (`amountExample`:
+ * `250000 = PKR 2,500.00`), then the API's main calls against its public URL.
+ */
+export function curlExamplesSection(amountExample: string, examples: CurlExample[]): DocsSection {
+  return {
+    id: 'examples',
+    title: 'Examples (curl)',
+    html:
+      '<p>Send your test key as <code>Authorization: Bearer &lt;key&gt;</code> (or <code>X-API-Key: &lt;key&gt;</code>). ' +
+      `Amounts are integers in paisa (${amountExample}).</p>` +
+      renderCurlExamples(examples),
+  };
+}
