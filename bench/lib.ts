@@ -6,13 +6,14 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createMerchant, insertApiKey } from '@mypay/core';
 import { type Db, mariadb, parseDatabaseUrl } from '@mypay/db';
 import autocannon from 'autocannon';
+import { freePort } from '../test/support/ports.ts';
+
+export { freePort };
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SERVER = process.env.BENCH_SERVER_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -103,14 +104,6 @@ export class RssSampler {
   stop() {
     if (this.timer) clearInterval(this.timer);
   }
-}
-
-export async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 export async function waitHealthy(url: string, child: ChildProcess, what: string) {

@@ -16,12 +16,12 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createDb, parseDatabaseUrl } from '@mypay/db';
 import autocannon from 'autocannon';
+import { freePort } from '../test/support/ports.ts';
 import type { Bench } from './report.ts';
 import { type BenchMerchant, createMerchants, log, recreateDatabase, repoRoot, rssMb, startApi } from './support.ts';
 
@@ -96,16 +96,6 @@ function dropDatabase(databaseUrl: string) {
       env: { ...process.env, MYSQL_PWD: location.password },
     },
   );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const emptySide = (): Side => ({

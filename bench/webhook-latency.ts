@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { createMerchant, insertApiKey } from '@mypay/core';
 import { createDb } from '@mypay/db';
 import { prepareDatabase } from '../prisma/prepare-database.ts';
+import { freePort } from '../test/support/ports.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE_URL = process.env.BENCH_WEBHOOK_DATABASE_URL || 'mysql://root@127.0.0.1:3306/mypay_bench_webhooks';
@@ -48,14 +49,6 @@ function percentile(sorted: number[], p: number): number {
 
 async function prepareBenchDatabase(): Promise<void> {
   await prepareDatabase(DATABASE_URL, { nodeEnv: 'development', showErrors: true });
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 async function startApi(): Promise<{ child: ChildProcess; base: string }> {

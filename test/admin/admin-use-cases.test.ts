@@ -18,6 +18,7 @@ import {
 } from '@mypay/core';
 import type { Db } from '@mypay/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../support/csv.ts';
 import { ledgerSum as sharedLedgerSum } from '../support/wait.ts';
 import { createTestAdmin, createTestMerchant, openTestDb, suffix } from './support.ts';
 
@@ -350,33 +351,3 @@ describe('the audit log is append-only in code', () => {
     expect(offenders).toEqual([]);
   });
 });
-
-/** RFC 4180 parser, enough to read the export back. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field || record.length) records.push([...record, field]);
-  return records;
-}

@@ -1,21 +1,21 @@
 import { mkdtempSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDeliveryWorker, DEFAULT_WEBHOOK_SETTINGS, type DeliveryWorker } from '@mypay/core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../packages/cli/src/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, waitFor } from '../../packages/core/test/webhooks/support.ts';
 import { MyPay, MyPayError, verifyWebhook } from '../../packages/sdk/src/index.ts';
 import * as payment from '../../services/payment-api/test/support.ts';
 import { addKey, createTestMerchant, startTestApi, type TestApi } from '../../services/payout-api/test/support.ts';
+import { runCli } from '../support/cli.ts';
+import { type Listening, listen } from '../support/ports.ts';
 
 /** The SDK's refunds and webhookEndpoints, `mypay refunds …`, `mypay webhooks …` and `mypay trigger refund.*`, over real HTTP. */
 
 let api: TestApi;
 let pay: payment.TestApi;
-const servers: http.Server[] = [];
+const servers: Listening[] = [];
 const closers: (() => Promise<void>)[] = [];
 let payoutUrl: string;
 let paymentUrl: string;
@@ -23,11 +23,10 @@ let key: string;
 let merchantId: string;
 let sdk: MyPay;
 
-async function listen(app: http.RequestListener): Promise<string> {
-  const server = http.createServer(app);
+async function listenAt(app: http.RequestListener): Promise<string> {
+  const server = await listen(app);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server.url;
 }
 
 beforeAll(async () => {
@@ -35,8 +34,8 @@ beforeAll(async () => {
   process.env.NO_COLOR = '1';
   api = startTestApi();
   pay = payment.startTestApi();
-  payoutUrl = await listen(api.app);
-  paymentUrl = await listen(pay.app);
+  payoutUrl = await listenAt(api.app);
+  paymentUrl = await listenAt(pay.app);
   const merchant = await createTestMerchant(api.db, { balance: 1_000_000 });
   merchantId = merchant.merchantId;
   key = await addKey(api.db, merchantId, 'all');
@@ -45,36 +44,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const close of closers) await close();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  await Promise.all(servers.map((s) => s.close()));
   await pay?.close();
   await api?.close();
 });
 
-async function mypay(...args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await main([
-      'node',
-      'mypay',
-      '--api-key',
-      key,
-      '--base-url',
-      payoutUrl,
-      '--payment-base-url',
-      paymentUrl,
-      ...args,
-    ]);
-    return { code, stdout };
-  } finally {
-    write.mockRestore();
-    stderr.mockRestore();
-  }
-}
+/** Runs the CLI in this process against both APIs; stdout is captured. */
+const mypay = (...args: string[]) =>
+  runCli(['--api-key', key, '--base-url', payoutUrl, '--payment-base-url', paymentUrl, ...args]);
 
 /** A SUCCEEDED payment of `amount` paid from `mobile` (scenario number). */
 async function paidPayment(amount: number, mobile = '03000000001') {

@@ -1,29 +1,28 @@
 import { mkdtempSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseClockStep } from '../../packages/cli/src/commands/clocks.ts';
-import { main } from '../../packages/cli/src/main.ts';
 import { MyPay } from '../../packages/sdk/src/index.ts';
 import * as payment from '../../services/payment-api/test/support.ts';
 import { addKey, createTestMerchant, startTestApi, type TestApi } from '../../services/payout-api/test/support.ts';
+import { runCli } from '../support/cli.ts';
+import { type Listening, listen } from '../support/ports.ts';
 
 /** `mypay clocks …`, `mypay trigger … --clock` and the SDK's testClocks, against both APIs over real HTTP. */
 
 let api: TestApi;
 let pay: payment.TestApi;
-const servers: http.Server[] = [];
+const servers: Listening[] = [];
 let payoutUrl: string;
 let paymentUrl: string;
 let key: string;
 
-async function listen(app: http.RequestListener): Promise<string> {
-  const server = http.createServer(app);
+async function listenAt(app: http.RequestListener): Promise<string> {
+  const server = await listen(app);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server.url;
 }
 
 beforeAll(async () => {
@@ -31,44 +30,21 @@ beforeAll(async () => {
   process.env.NO_COLOR = '1';
   api = startTestApi({ env: { SCENARIO_DELAY_SCALE: '1' } });
   pay = payment.startTestApi({ env: { SCENARIO_DELAY_SCALE: '1' } });
-  payoutUrl = await listen(api.app);
-  paymentUrl = await listen(pay.app);
+  payoutUrl = await listenAt(api.app);
+  paymentUrl = await listenAt(pay.app);
   const merchant = await createTestMerchant(api.db, { balance: 1_000_000 });
   key = await addKey(api.db, merchant.merchantId, 'all');
 });
 
 afterAll(async () => {
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  await Promise.all(servers.map((s) => s.close()));
   await pay?.close();
   await api?.close();
 });
 
-/** Runs the CLI in this process; stdout is captured. */
-async function mypay(...args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await main([
-      'node',
-      'mypay',
-      '--api-key',
-      key,
-      '--base-url',
-      payoutUrl,
-      '--payment-base-url',
-      paymentUrl,
-      ...args,
-    ]);
-    return { code, stdout };
-  } finally {
-    write.mockRestore();
-    stderr.mockRestore();
-  }
-}
+/** Runs the CLI in this process against both APIs; stdout is captured. */
+const mypay = (...args: string[]) =>
+  runCli(['--api-key', key, '--base-url', payoutUrl, '--payment-base-url', paymentUrl, ...args]);
 
 describe('mypay clocks', () => {
   it('parses steps like 30m, 2h, 1h30m and plain seconds, and refuses anything else', () => {

@@ -8,6 +8,7 @@ import { createMerchant, insertApiKey, verifySignature } from '@mypay/core';
 import { createDb, type Db, dropDatabase, withDatabaseName } from '@mypay/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDatabase } from '../../prisma/prepare-database.ts';
+import { startApiProcess } from '../support/api-process.ts';
 import { freePort, REPO_ROOT, testDatabaseUrl } from '../support/portal-server.ts';
 
 /**
@@ -82,28 +83,14 @@ async function waitUntil(what: string, probe: () => boolean | Promise<boolean>, 
 }
 
 async function startApi(service: 'payout-api' | 'payment-api', port: number): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/server.ts`], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
+  children.push(
+    await startApiProcess(service, port, {
       DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
       SCENARIO_DELAY_SCALE: '0.005',
       PUBLIC_SANDBOX_URL: `http://127.0.0.1:${paymentPort}`,
       PUBLIC_PAYOUT_API_URL: `http://127.0.0.1:${payoutPort}`,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  await waitUntil(`${service} on ${port}`, async () => {
-    try {
-      return (await fetch(`http://127.0.0.1:${port}/health`)).ok;
-    } catch {
-      return false;
-    }
-  });
+    }),
+  );
 }
 
 /** An empty value means "not set" (a reader's shell without that variable). */

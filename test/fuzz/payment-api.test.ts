@@ -1,30 +1,23 @@
 import { normalizeMobile } from '@mypay/contracts';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   checkoutBody,
   createTestMerchant,
   openCheckout,
   startTestApi,
-  type TestApi,
 } from '../../services/payment-api/test/support.ts';
 import {
-  type Answer,
   badAuthHeaders,
   badBody,
   deepNesting,
   expectRejected,
   type FieldSpec,
+  fuzzSession,
   hostileString,
   junkId,
-  type Listening,
-  listen,
   rawJunkBody,
   runs,
-  type Sent,
-  send,
-  snapshot,
-  Tally,
 } from './support.ts';
 
 /**
@@ -32,40 +25,15 @@ import {
  * never a 5xx, JSON errors of the SPEC shape on the API (HTML pages on the hosted page), and no
  * state change — no checkout, transaction, ledger entry or event appears, no checkout changes state.
  */
-let api: TestApi;
-let server: Listening;
-let merchantId: string;
-let key: string;
 let checkoutId: string;
-let before: Record<string, number>;
-const tally = new Tally();
-
-const call = async (req: Sent, withKey = true): Promise<Answer> => {
-  const answer = await send(server.url, {
-    ...req,
-    headers: { ...(withKey ? { Authorization: `Bearer ${key}` } : {}), ...(req.headers ?? {}) },
-  });
-  tally.add(answer.status);
-  return answer;
-};
-
-beforeAll(async () => {
-  api = startTestApi({ workers: false });
-  server = await listen(api.app);
-  const merchant = await createTestMerchant(api.db, { balance: 10_000, scope: 'all' });
-  merchantId = merchant.merchantId;
-  key = merchant.key;
-  checkoutId = (await openCheckout(api.app, key)).id;
-  before = await snapshot(api.db, merchantId);
+const session = fuzzSession('payment-api', {
+  start: () => startTestApi({ workers: false }),
+  merchant: (api) => createTestMerchant(api.db, { balance: 10_000, scope: 'all' }),
+  arrange: async ({ api, key }) => {
+    checkoutId = (await openCheckout(api.app, key)).id;
+  },
 });
-
-afterAll(async () => {
-  const after = await snapshot(api.db, merchantId);
-  process.stdout.write(`\npayment-api fuzz: ${tally.total} requests (${tally})\n`);
-  await server?.close();
-  await api?.close();
-  expect(after).toEqual(before);
-});
+const { call } = session;
 
 const badUrl = fc.oneof(
   fc.constantFrom(
@@ -351,6 +319,6 @@ describe('payment-api fuzz', () => {
   });
 
   it('when the fuzzing is over, then the merchant’s rows, its checkout and its balance are exactly as before', async () => {
-    expect(await snapshot(api.db, merchantId)).toEqual(before);
+    expect(await session.snapshot()).toEqual(session.before);
   });
 });

@@ -1,74 +1,36 @@
 import { normalizeMobile } from '@mypay/contracts';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { addKey, createTestMerchant, payoutBody, startTestApi } from '../../services/payout-api/test/support.ts';
 import {
-  addKey,
-  createTestMerchant,
-  payoutBody,
-  startTestApi,
-  type TestApi,
-} from '../../services/payout-api/test/support.ts';
-import {
-  type Answer,
   badAuthHeaders,
   badBody,
   deepNesting,
   expectRejected,
   type FieldSpec,
+  fuzzSession,
   hostileString,
   junkId,
-  type Listening,
-  listen,
   rawJunkBody,
   runs,
-  type Sent,
-  send,
-  snapshot,
-  Tally,
 } from './support.ts';
 
 /**
  * Bad requests against every Payout API endpoint (docs/reliability.md): never a 5xx, always the
  * SPEC error shape, and nothing changes — the merchant's rows and balance are the same after.
  */
-let api: TestApi;
-let server: Listening;
-let merchantId: string;
-let key: string;
 let payoutId: string;
-let before: Record<string, number>;
-const tally = new Tally();
-
-const call = async (req: Sent, withKey = true): Promise<Answer> => {
-  const answer = await send(server.url, {
-    ...req,
-    headers: { ...(withKey ? { Authorization: `Bearer ${key}` } : {}), ...(req.headers ?? {}) },
-  });
-  tally.add(answer.status);
-  return answer;
-};
-
-beforeAll(async () => {
-  api = startTestApi({ worker: false });
-  server = await listen(api.app);
+const session = fuzzSession('payout-api', {
+  start: () => startTestApi({ worker: false }),
   // A small balance: a well-formed payout above it is refused too (INSUFFICIENT_BALANCE).
-  const merchant = await createTestMerchant(api.db, { balance: 50_000, scope: 'all' });
-  merchantId = merchant.merchantId;
-  key = merchant.key;
-  const created = await call({ method: 'POST', path: '/api/v1/payouts', body: payoutBody({ amount: 1_000 }) });
-  expect(created.status).toBe(201);
-  payoutId = (created.json as { id: string }).id;
-  before = await snapshot(api.db, merchantId);
+  merchant: (api) => createTestMerchant(api.db, { balance: 50_000, scope: 'all' }),
+  arrange: async ({ call }) => {
+    const created = await call({ method: 'POST', path: '/api/v1/payouts', body: payoutBody({ amount: 1_000 }) });
+    expect(created.status).toBe(201);
+    payoutId = (created.json as { id: string }).id;
+  },
 });
-
-afterAll(async () => {
-  const after = await snapshot(api.db, merchantId);
-  process.stdout.write(`\npayout-api fuzz: ${tally.total} requests (${tally})\n`);
-  await server?.close();
-  await api?.close();
-  // Outside the tests too, so a change by any property is caught even if its own check missed it.
-  expect(after).toEqual(before);
-});
+const { call } = session;
 
 const PAYOUT_FIELDS: FieldSpec[] = [
   { path: 'amount', kind: 'amount', required: true },
@@ -367,21 +329,26 @@ describe('payout-api fuzz', () => {
   });
 
   it('when a payment-scope key calls the Payout API, then it is 403 and nothing is created', async () => {
-    const paymentKey = await addKey(api.db, merchantId, 'payment');
-    const answer = await send(server.url, {
-      method: 'POST',
-      path: '/api/v1/payouts',
-      headers: { Authorization: `Bearer ${paymentKey}` },
-      body: payoutBody(),
-    });
-    tally.add(answer.status);
+    const paymentKey = await addKey(session.api.db, session.merchantId, 'payment');
+    const answer = await call(
+      {
+        method: 'POST',
+        path: '/api/v1/payouts',
+        headers: { Authorization: `Bearer ${paymentKey}` },
+        body: payoutBody(),
+      },
+      false,
+    );
     expectRejected(answer, 'payment key');
     expect(answer.status).toBe(403);
     // The extra key is the only change this test makes; the snapshot counts keys, so put it back.
-    await api.db.pool.query('DELETE FROM ApiKey WHERE merchantId = ? AND scope = ?', [merchantId, 'payment']);
+    await session.api.db.pool.query('DELETE FROM ApiKey WHERE merchantId = ? AND scope = ?', [
+      session.merchantId,
+      'payment',
+    ]);
   });
 
   it('when the fuzzing is over, then the merchant’s rows and balance are exactly as before', async () => {
-    expect(await snapshot(api.db, merchantId)).toEqual(before);
+    expect(await session.snapshot()).toEqual(session.before);
   });
 });

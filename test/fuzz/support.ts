@@ -1,8 +1,10 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import type { Db } from '@mypay/db';
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type Listening, listen } from '../support/ports.ts';
+
+export { type Listening, listen };
 
 /**
  * Shared pieces of the fuzz suites: a listening server for an in-process app, a snapshot of
@@ -12,25 +14,6 @@ import { expect } from 'vitest';
 
 /** `FUZZ_RUNS_SCALE=3 pnpm vitest run test/fuzz` for a longer hunt; CI runs the default. */
 export const runs = (n: number) => Math.max(1, Math.round(n * Number(process.env.FUZZ_RUNS_SCALE ?? 1)));
-
-export interface Listening {
-  url: string;
-  close(): Promise<void>;
-}
-
-export async function listen(app: http.RequestListener): Promise<Listening> {
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 export interface Sent {
   method: string;
@@ -125,6 +108,78 @@ export class Tally {
       .map(([s, n]) => `${s}×${n}`)
       .join(' ');
   }
+}
+
+/** What a fuzz file runs against: a test API started without workers. */
+export interface FuzzApi {
+  app: http.RequestListener;
+  db: Db;
+  close(): Promise<void>;
+}
+
+export interface FuzzSession<A extends FuzzApi> {
+  api: A;
+  /** The listening app's base URL. */
+  url: string;
+  merchantId: string;
+  key: string;
+  /** The merchant's rows once arranged, before any property ran. */
+  before: Record<string, number>;
+  tally: Tally;
+  /** Sends `req` with the merchant's key (unless `withKey` is false) and counts its status. */
+  call(req: Sent, withKey?: boolean): Promise<Answer>;
+  /** The merchant's rows now. */
+  snapshot(): Promise<Record<string, number>>;
+}
+
+/**
+ * One fuzz file's set-up and its final check: the API listening on a port, the merchant
+ * (`merchant`), what the properties aim at (`arrange`), then the snapshot of the merchant's rows.
+ * After all: the tally printed, both closed, and the rows compared with the snapshot — outside
+ * the tests too, so a change by any property is caught even if its own check missed it.
+ */
+export function fuzzSession<A extends FuzzApi>(
+  name: string,
+  options: {
+    start: () => A;
+    merchant: (api: A) => Promise<{ merchantId: string; key: string }>;
+    arrange?: (session: FuzzSession<A>) => Promise<void>;
+  },
+): FuzzSession<A> {
+  let server: Listening | undefined;
+  const session: FuzzSession<A> = {
+    tally: new Tally(),
+    call: async (req: Sent, withKey = true): Promise<Answer> => {
+      const answer = await send(session.url, {
+        ...req,
+        headers: { ...(withKey ? { Authorization: `Bearer ${session.key}` } : {}), ...(req.headers ?? {}) },
+      });
+      session.tally.add(answer.status);
+      return answer;
+    },
+    snapshot: () => snapshot(session.api.db, session.merchantId),
+  } as FuzzSession<A>;
+
+  beforeAll(async () => {
+    session.api = options.start();
+    server = await listen(session.api.app);
+    session.url = server.url;
+    const merchant = await options.merchant(session.api);
+    session.merchantId = merchant.merchantId;
+    session.key = merchant.key;
+    await options.arrange?.(session);
+    session.before = await session.snapshot();
+  });
+
+  afterAll(async () => {
+    const after = await session.snapshot();
+    process.stdout.write(`\n${name} fuzz: ${session.tally.total} requests (${session.tally})\n`);
+    await server?.close();
+    await session.api?.close();
+    expect(after).toEqual(session.before);
+  });
+
+  return session;
 }
 
 /**

@@ -1,13 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLogLine } from '../../packages/cli/src/commands/logs.ts';
-import { main } from '../../packages/cli/src/main.ts';
 import { MyPay, MyPayError } from '../../packages/sdk/src/index.ts';
 import * as payment from '../../services/payment-api/test/support.ts';
 import {
@@ -18,13 +16,15 @@ import {
   type TestApi,
   uniqueSuffix,
 } from '../../services/payout-api/test/support.ts';
+import { runCli } from '../support/cli.ts';
+import { type Listening, listen } from '../support/ports.ts';
 
 /** `client.requestLogs` and `mypay logs [--follow]` against both APIs over real HTTP and a real database. */
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 let api: TestApi;
 let pay: payment.TestApi;
-const servers: http.Server[] = [];
+const servers: Listening[] = [];
 const children: ChildProcess[] = [];
 let payoutUrl: string;
 let paymentUrl: string;
@@ -35,11 +35,10 @@ let payoutId: string;
 const ids = { create: '', invalid: '', read: '' };
 const idemKey = `sdk-logs-${uniqueSuffix()}`;
 
-async function listen(app: http.RequestListener): Promise<string> {
-  const server = http.createServer(app);
+async function listenAt(app: http.RequestListener): Promise<string> {
+  const server = await listen(app);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server.url;
 }
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -54,8 +53,8 @@ beforeAll(async () => {
   process.env.NO_COLOR = '1';
   api = startTestApi({ worker: false });
   pay = payment.startTestApi({ workers: false });
-  payoutUrl = await listen(api.app);
-  paymentUrl = await listen(pay.app);
+  payoutUrl = await listenAt(api.app);
+  paymentUrl = await listenAt(pay.app);
   const merchant = await createTestMerchant(api.db, { balance: 10_000_000 });
   key = await addKey(api.db, merchant.merchantId, 'all');
   otherKey = await addKey(api.db, (await createTestMerchant(api.db)).merchantId, 'all');
@@ -75,7 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  await Promise.all(servers.map((s) => s.close()));
   await pay?.close();
   await api?.close();
 });
@@ -120,22 +119,8 @@ describe('client.requestLogs', () => {
   });
 });
 
-/** Runs the CLI in this process; stdout is captured. */
-async function mypay(...args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await main(['node', 'mypay', '--base-url', payoutUrl, '--payment-base-url', paymentUrl, ...args]);
-    return { code, stdout };
-  } finally {
-    write.mockRestore();
-    stderr.mockRestore();
-  }
-}
+/** Runs the CLI in this process (the key from MYPAY_API_KEY); stdout is captured. */
+const mypay = (...args: string[]) => runCli(['--base-url', payoutUrl, '--payment-base-url', paymentUrl, ...args]);
 
 describe('mypay logs', () => {
   beforeAll(() => {

@@ -1,4 +1,4 @@
-/** RFC 4180, enough to read a portal's CSV export back. */
+/** RFC 4180, enough for a test to read a CSV export back (quoted fields, `""`, CRLF records). */
 export function parseCsv(text: string): string[][] {
   const records: string[][] = [];
   let field = '';

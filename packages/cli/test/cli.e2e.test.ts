@@ -2,7 +2,6 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,8 @@ import { createDb, type Db, dropDatabase, withDatabaseName } from '@mypay/db';
 import { verifyWebhook } from '@mypay/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDatabase } from '../../../prisma/prepare-database.ts';
+import { startApiProcess } from '../../../test/support/api-process.ts';
+import { freePort } from '../../../test/support/ports.ts';
 import { waitUntil as waitUntilShared } from '../../../test/support/wait.ts';
 
 /**
@@ -36,45 +37,11 @@ let receiver: Server;
 let receiverUrl: string;
 const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const waitUntil = (what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 90_000) =>
   waitUntilShared(probe, { what, timeoutMs, intervalMs: 100 });
 
-async function startApi(service: 'payout-api' | 'payment-api', port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/server.ts`], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      SCENARIO_DELAY_SCALE: '0.01',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  await waitUntil(
-    `${service} on ${port}`,
-    async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/health`)).ok;
-      } catch {
-        return false;
-      }
-    },
-    120_000,
-  );
-  return child;
+async function startApi(service: 'payout-api' | 'payment-api', port: number): Promise<void> {
+  children.push(await startApiProcess(service, port, { DATABASE_URL: databaseUrl, SCENARIO_DELAY_SCALE: '0.01' }));
 }
 
 function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

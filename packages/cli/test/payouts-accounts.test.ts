@@ -3,10 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addKey, createTestMerchant, startTestApi, type TestApi } from '../../../services/payout-api/test/support.ts';
+import { runCli } from '../../../test/support/cli.ts';
 import { destinationOf } from '../src/commands/resources.ts';
-import { main } from '../src/main.ts';
 
 /** `mypay payouts create --iban …` and `--raast …` against the Payout API over real HTTP. */
 
@@ -31,25 +31,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function mypay(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'mypay', '--api-key', key, '--base-url', payoutUrl, ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const mypay = (...args: string[]) => runCli(['--api-key', key, '--base-url', payoutUrl, ...args]);
 
 describe('mypay payouts create with an IBAN or a Raast ID', () => {
   it('picks the destination from exactly one of --account, --iban and --raast', () => {

@@ -3,6 +3,8 @@
  * no CDN (the sandbox may run without internet access).
  */
 
+import { SCENARIOS } from '@mypay/core';
+
 type Json = Record<string, unknown>;
 
 export const escapeHtml = (value: unknown) =>
@@ -165,4 +167,63 @@ table{border-collapse:collapse;margin:8px 0;width:100%}td,th{border:1px solid #e
 <p><a href="${escapeHtml(options.openapiUrl)}">OpenAPI 3.1 (JSON)</a></p><ul>${toc.join('')}</ul></nav>
 <main><h1>${escapeHtml(info.title)}</h1><p>${inline(info.description ?? '')}</p>${sections.join('\n')}</main>
 </body></html>`;
+}
+
+/** The outcome columns a docs page's scenario table can show, in the API's own order. */
+export type ScenarioOutcomeColumn = 'payment' | 'payout' | 'verify-account';
+
+const OUTCOME_OF: Record<ScenarioOutcomeColumn, (s: (typeof SCENARIOS)[number]) => string> = {
+  payment: (s) => s.paymentOutcome,
+  payout: (s) => s.payoutOutcome,
+  'verify-account': (s) => s.verifyOutcome,
+};
+
+/**
+ * The scenario numbers of an API's docs page, from the seeded table (the same one
+ * docs/scenarios.md shows): `intro` is the API's sentence on what picks the outcome.
+ */
+export function scenarioTableSection(
+  delayScale: number,
+  options: { intro: string; outcomes: ScenarioOutcomeColumn[] },
+): DocsSection {
+  return {
+    id: 'scenarios',
+    title: 'Scenario numbers',
+    html:
+      `<p>${options.intro}` +
+      (delayScale === 1 ? '' : ` Delays here are scaled by <code>SCENARIO_DELAY_SCALE</code> = ${delayScale}.`) +
+      '</p>' +
+      renderTable(
+        ['#', 'key', 'mobile', 'bank account', ...options.outcomes, 'delay'],
+        SCENARIOS.map((s) => [
+          s.number,
+          `\`${s.key}\``,
+          s.mobile,
+          s.bankAccount,
+          ...options.outcomes.map((column) => OUTCOME_OF[column](s)),
+          `${(s.delayMs * delayScale) / 1000} s`,
+        ]),
+      ),
+  };
+}
+
+/** The key and JSON headers as the curl examples of both APIs write them. */
+export const CURL_HEADERS = {
+  auth: '-H "Authorization: Bearer $KEY"',
+  json: "-H 'Content-Type: application/json'",
+} as const;
+
+/**
+ * The docs page's curl examples: how to send the key and what an amount is (`amountExample`:
+ * `250000 = PKR 2,500.00`), then the API's main calls against its public URL.
+ */
+export function curlExamplesSection(amountExample: string, examples: CurlExample[]): DocsSection {
+  return {
+    id: 'examples',
+    title: 'Examples (curl)',
+    html:
+      '<p>Send your test key as <code>Authorization: Bearer &lt;key&gt;</code> (or <code>X-API-Key: &lt;key&gt;</code>). ' +
+      `Amounts are integers in paisa (${amountExample}).</p>` +
+      renderCurlExamples(examples),
+  };
 }

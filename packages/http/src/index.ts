@@ -1,3 +1,5 @@
+export * from './api-app.ts';
+export * from './api-config.ts';
 export * from './app.ts';
 export * from './auth.ts';
 export * from './body.ts';

@@ -1,7 +1,17 @@
 import type { Server } from 'node:http';
-import { createLogger, type Logger } from '@mypay/core';
+import {
+  createDeliveryWorker,
+  createLogger,
+  createRetentionPurge,
+  type Logger,
+  type RequestLogWriter,
+} from '@mypay/core';
 import { createDb, type Db, describeConnectionError, pingDatabase } from '@mypay/db';
+import type { Express } from 'express';
+import type { ApiSettings } from './api-config.ts';
+import { type AppMetrics, startMetricsServer } from './metrics.ts';
 import { logProcessErrors } from './process-errors.ts';
+import type { RateLimitBackend } from './rate-limit.ts';
 import { handleTransportErrors } from './transport-errors.ts';
 
 /** A background job of an API process: a worker, the purge, the request log writer. */
@@ -91,6 +101,62 @@ export function runServer(options: RunServerOptions): Server {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   return server;
+}
+
+export interface ServeApiOptions {
+  /** The process name (`payment-api`): the banner's. */
+  name: string;
+  config: ApiSettings;
+  db: Db;
+  logger: Logger;
+  /** The app `buildApiApp` made (its `locals` hold the metrics, the request log and the rate limits). */
+  app: Express;
+  /** The docs page's URL, for the banner. */
+  docsUrl: string;
+  /** The API's own workers (none when WORKER_ENABLED=false). */
+  workers: BackgroundJob[];
+  /** Also purge expired idempotency records (one table for both APIs: one of them purges it). */
+  purgeIdempotency?: boolean;
+}
+
+/**
+ * An API process from its built app: `/metrics` on METRICS_PORT when set, then `runServer` with
+ * the API's workers, the webhook delivery worker (WEBHOOK_WORKER_ENABLED), the retention purge and
+ * the request log writer as background jobs; on shutdown the rate-limit store and the pool close.
+ */
+export async function serveApi(options: ServeApiOptions): Promise<Server> {
+  const { name, config, db, logger, app } = options;
+  // METRICS_PORT: /metrics on a listener of its own (never published; Prometheus reaches it inside the network).
+  const metricsServer =
+    config.metricsPort !== undefined
+      ? await startMetricsServer(app.locals.metrics as AppMetrics, config.metricsPort)
+      : null;
+  if (metricsServer) logger.info({ port: config.metricsPort }, 'metrics listening');
+
+  return runServer({
+    app,
+    port: config.port,
+    logger,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    banner: { name, version: config.version, docs: options.docsUrl },
+    background: [
+      ...options.workers,
+      // Webhook deliveries: every replica runs one; they share the work through SKIP LOCKED claims.
+      config.webhookWorkerEnabled ? createDeliveryWorker(db, config.webhooks, { logger }) : null,
+      createRetentionPurge({
+        pool: db.pool,
+        logger,
+        requestLogRetentionDays: config.requestLog.retentionDays,
+        ...(options.purgeIdempotency ? { idempotency: true } : {}),
+      }),
+      app.locals.requestLog as RequestLogWriter | null,
+      metricsServer ? { stop: () => metricsServer.close() } : null,
+    ],
+    onShutdown: async () => {
+      await (app.locals.rateLimits as RateLimitBackend | null)?.close();
+      await db.close();
+    },
+  });
 }
 
 /** For an entry file: run `main`, and if it fails before a logger exists, say so on stderr and exit 1. */

@@ -1,21 +1,11 @@
 import {
   createCheckoutExpiryWorker,
-  createDeliveryWorker,
   createDirectory,
   createPaymentWorker,
   createRefundWorker,
-  createRetentionPurge,
   createScenarioCatalog,
-  type RequestLogWriter,
 } from '@mypay/core';
-import {
-  type AppMetrics,
-  openProcess,
-  type RateLimitBackend,
-  runMain,
-  runServer,
-  startMetricsServer,
-} from '@mypay/http';
+import { openProcess, runMain, serveApi } from '@mypay/http';
 import { buildApp } from './app.ts';
 import { loadPaymentApiConfig } from './config.ts';
 
@@ -39,30 +29,14 @@ async function main() {
       ]
     : [];
 
-  // METRICS_PORT: /metrics on a listener of its own (never published; Prometheus reaches it inside the network).
-  const metricsServer =
-    config.metricsPort !== undefined
-      ? await startMetricsServer(app.locals.metrics as AppMetrics, config.metricsPort)
-      : null;
-  if (metricsServer) logger.info({ port: config.metricsPort }, 'metrics listening');
-
-  runServer({
-    app,
-    port: config.port,
+  await serveApi({
+    name: 'payment-api',
+    config,
+    db,
     logger,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
-    banner: { name: 'payment-api', version: config.version, docs: `${config.publicUrl}/api/checkout/docs` },
-    background: [
-      ...workers,
-      config.webhookWorkerEnabled ? createDeliveryWorker(db, config.webhooks, { logger }) : null,
-      createRetentionPurge({ pool: db.pool, logger, requestLogRetentionDays: config.requestLog.retentionDays }),
-      app.locals.requestLog as RequestLogWriter | null,
-      metricsServer ? { stop: () => metricsServer.close() } : null,
-    ],
-    onShutdown: async () => {
-      await (app.locals.rateLimits as RateLimitBackend | null)?.close();
-      await db.close();
-    },
+    app,
+    docsUrl: `${config.publicUrl}/api/checkout/docs`,
+    workers,
   });
 }
 

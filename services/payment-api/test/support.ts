@@ -1,60 +1,40 @@
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type ApiKeyScope,
   createCheckoutExpiryWorker,
-  createLogger,
-  createMerchant,
   createPaymentWorker,
   createRefundWorker,
-  createScenarioCatalog,
-  type DueRowWorker,
-  insertApiKey,
-  type RequestLogWriter,
   type WorkerScope,
 } from '@mypay/core';
-import { createDb, type Db } from '@mypay/db';
+import type { Db } from '@mypay/db';
 import express, { type Express } from 'express';
-import request from 'supertest';
-import { type Violation, withContractCheck } from '../../../test/support/contract.ts';
+import {
+  addKey,
+  createKeyedMerchant,
+  type InProcessApi,
+  keyClient,
+  startInProcessApi,
+  TEST_DELAY_SCALE,
+  testApiEnv,
+  testDatabaseUrl,
+  uniqueSuffix,
+} from '../../../test/support/test-api.ts';
 // Shared with every test: one waitFor and one ledgerSum (test/support/wait.ts).
 import { afterPolls, ledgerSum, waitFor } from '../../../test/support/wait.ts';
 import { claimRowsOf, fileWorkerScope } from '../../../test/support/worker-scope.ts';
 import { buildApp } from '../src/app.ts';
 import { type PaymentApiConfig, parsePaymentApiConfig } from '../src/config.ts';
 
-export { claimRowsOf, fileWorkerScope, ledgerSum, waitFor };
-
-/** Every test file uses the same delay scale, so workers of parallel files agree on due times. */
-export const TEST_DELAY_SCALE = 0.01;
-
-export const testDatabaseUrl = () => process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/mypay_test';
+export { addKey, claimRowsOf, fileWorkerScope, ledgerSum, TEST_DELAY_SCALE, testDatabaseUrl, uniqueSuffix, waitFor };
 
 export function testConfig(env: Record<string, string> = {}): PaymentApiConfig {
-  return parsePaymentApiConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: testDatabaseUrl(),
-    LOG_LEVEL: 'silent',
-    SCENARIO_DELAY_SCALE: String(TEST_DELAY_SCALE),
-    WORKER_POLL_INTERVAL: '50ms',
-    PUBLIC_SANDBOX_URL: 'http://pay.sandbox.test',
-    CHECKOUT_REDIRECT_DELAY: '0s',
-    ...env,
-  });
+  return parsePaymentApiConfig(
+    testApiEnv({ PUBLIC_SANDBOX_URL: 'http://pay.sandbox.test', CHECKOUT_REDIRECT_DELAY: '0s', ...env }),
+  );
 }
 
-export interface TestApi {
-  db: Db;
-  app: Express;
-  config: PaymentApiConfig;
-  workers: DueRowWorker[];
-  /** Responses that did not match the OpenAPI document (close() fails when there are any). */
-  violations: Violation[];
-  /** The app's request log writer (null when the log is off); `flush()` before reading the log. */
-  requestLog?: RequestLogWriter | null;
-  close(): Promise<void>;
-}
+export type TestApi = InProcessApi<PaymentApiConfig>;
 
 /** The workers claim only the rows of this file's merchants (`scope`, default `fileWorkerScope`). */
 export function startTestApi(
@@ -62,53 +42,40 @@ export function startTestApi(
 ): TestApi {
   const config = testConfig(options.env);
   const scope = options.scope ?? fileWorkerScope;
-  const db = createDb(config.databaseUrl, { connectionLimit: 20 });
-  const logger = createLogger({ level: 'silent' });
-  const scenarios = createScenarioCatalog(db, { delayScale: config.scenarioDelayScale });
-  // Every response of every test is checked against the OpenAPI document: a drift fails the file.
-  const built = buildApp(config, { db, logger, scenarios });
-  const requestLog = built.locals.requestLog as RequestLogWriter | null;
-  const { app, violations, assertNoViolations } = withContractCheck(built, express);
-  const workers =
-    options.workers === false
-      ? []
-      : [
-          createPaymentWorker({
-            pool: db.pool,
-            logger,
-            scenarios,
-            publicUrl: config.publicUrl,
-            pollIntervalMs: config.workerPollIntervalMs,
-            retryDelayMs: 200,
-            scope,
-          }),
-          createCheckoutExpiryWorker({ pool: db.pool, logger, publicUrl: config.publicUrl, pollIntervalMs: 50, scope }),
-          createRefundWorker({
-            pool: db.pool,
-            logger,
-            pollIntervalMs: config.workerPollIntervalMs,
-            retryDelayMs: 200,
-            scope,
-          }),
-        ];
-  for (const worker of workers) worker.start();
-  return {
-    db,
-    app,
+  return startInProcessApi({
     config,
-    workers,
-    violations,
-    requestLog,
-    async close() {
-      await requestLog?.stop();
-      await Promise.all(workers.map((worker) => worker.stop()));
-      await db.close();
-      assertNoViolations();
-    },
-  };
+    buildApp,
+    express,
+    workers: ({ db, logger, scenarios }) =>
+      options.workers === false
+        ? []
+        : [
+            createPaymentWorker({
+              pool: db.pool,
+              logger,
+              scenarios,
+              publicUrl: config.publicUrl,
+              pollIntervalMs: config.workerPollIntervalMs,
+              retryDelayMs: 200,
+              scope,
+            }),
+            createCheckoutExpiryWorker({
+              pool: db.pool,
+              logger,
+              publicUrl: config.publicUrl,
+              pollIntervalMs: 50,
+              scope,
+            }),
+            createRefundWorker({
+              pool: db.pool,
+              logger,
+              pollIntervalMs: config.workerPollIntervalMs,
+              retryDelayMs: 200,
+              scope,
+            }),
+          ],
+  });
 }
-
-export const uniqueSuffix = () => randomBytes(6).toString('hex');
 
 export interface TestMerchant {
   merchantId: string;
@@ -123,36 +90,16 @@ export async function createTestMerchant(
 ): Promise<TestMerchant> {
   const suffix = uniqueSuffix();
   const name = options.name ?? `Payment test ${suffix}`;
-  const { id } = await createMerchant(db, {
+  const merchant = await createKeyedMerchant(db, {
     name,
     email: `payment-${suffix}@example.test`,
-    password: 'not-used-in-these-tests',
-    openingBalance: options.balance ?? 0,
+    balance: options.balance ?? 0,
+    scope: options.scope ?? 'payment',
   });
-  claimRowsOf(id);
-  const key = await addKey(db, id, options.scope ?? 'payment');
-  return { merchantId: id, key, name };
+  return { ...merchant, name };
 }
 
-export async function addKey(db: Db, merchantId: string, scope: ApiKeyScope): Promise<string> {
-  const conn = await db.pool.getConnection();
-  try {
-    return (await insertApiKey(conn, { merchantId, name: 'test', scope })).key;
-  } finally {
-    conn.release();
-  }
-}
-
-export function client(app: Express, key: string) {
-  const auth = (r: request.Test) => r.set('Authorization', `Bearer ${key}`);
-  return {
-    get: (path: string) => auth(request(app).get(path)),
-    post: (path: string, body?: unknown) => {
-      const r = auth(request(app).post(path));
-      return body === undefined ? r : r.send(body as object);
-    },
-  };
-}
+export const client = (app: Express, key: string) => keyClient(app, key);
 
 export function checkoutBody(overrides: Record<string, unknown> = {}) {
   return {

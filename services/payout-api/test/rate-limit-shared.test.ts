@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { createRateLimitBackend } from '@mypay/http';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/support/ports.ts';
 import { client, createTestMerchant, startTestApi, type TestApi, type TestMerchant } from './support.ts';
 
 /**
@@ -46,14 +46,6 @@ async function statuses(api: TestApi, key: string, n: number): Promise<number[]>
   return out;
 }
 
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('rate limits shared across replicas', () => {
   it('when two replicas share Redis, then one key gets the limit once between them, and the 429 names it', async () => {
     const env = { REDIS_URL, RATE_LIMIT_REDIS_PREFIX: `${PREFIX}shared:` };
@@ -85,7 +77,7 @@ describe('rate limits shared across replicas', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
     const backend = createRateLimitBackend({
-      redisUrl: `redis://127.0.0.1:${await unusedPort()}`,
+      redisUrl: `redis://127.0.0.1:${await freePort()}`,
       prefix: `${PREFIX}down:`,
       logger,
     });

@@ -1,54 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createDb, type Db, dropDatabase, withDatabaseName } from '@mypay/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDatabase } from '../../../prisma/prepare-database.ts';
+import { startApiProcess } from '../../../test/support/api-process.ts';
+import { freePort } from '../../../test/support/ports.ts';
 import { createTestMerchant, testDatabaseUrl, waitFor } from './support.ts';
 
 /**
  * Runs real server processes on a scratch database of their own, so no other test file's worker
  * can move the payout on while the server is dead.
  */
-const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 let scratchUrl: string;
 let db: Db;
 const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: serviceDir,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: scratchUrl,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      // ASYNC_SUCCESS: PENDING → PROCESSING after 1 s → COMPLETED after 2 s.
-      SCENARIO_DELAY_SCALE: '0.4',
-      WORKER_POLL_INTERVAL: '50ms',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const child = await startApiProcess('payout-api', port, {
+    DATABASE_URL: scratchUrl,
+    // ASYNC_SUCCESS: PENDING → PROCESSING after 1 s → COMPLETED after 2 s.
+    SCENARIO_DELAY_SCALE: '0.4',
+    WORKER_POLL_INTERVAL: '50ms',
   });
   children.push(child);
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not start');
+  return child;
 }
 
 const untilStatus = (id: string, status: string) =>

@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPool, parseDatabaseUrl } from '@mypay/db';
+import { freePort } from '../../support/ports.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-db.ts';
+
+export { freePort };
 
 /** Helpers for the operations tests: run scripts for real, start real processes, clean up. */
 
@@ -47,16 +49,6 @@ export function run(
       child.stdin.end(options.input);
     }
   });
-}
-
-/** A port nothing listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** A world-readable temp directory: nginx workers run as `nobody` when the tests run as root. */

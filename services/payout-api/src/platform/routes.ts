@@ -1,17 +1,12 @@
 import { healthSchema, htmlPage, openApiDocumentSchema } from '@mypay/contracts';
-import { pingDatabase } from '@mypay/db';
-import { healthHandler, renderDocsPage } from '@mypay/http';
+import { apiHealthHandler, docsPageHandler, scenarioTableSection } from '@mypay/http';
 import type { Express } from 'express';
 import { API_BASE, type ApiContext } from '../context.ts';
-import { examplesSection, scenarioSection } from './docs-sections.ts';
+import { examplesSection, SCENARIO_TABLE } from './docs-sections.ts';
 
 /** Routes without an API key: health, the OpenAPI document and the docs page. */
 export function platformRoutes(app: Express, ctx: ApiContext): void {
-  const health = healthHandler({
-    ping: () => pingDatabase(ctx.db, 1_000),
-    version: ctx.config.version,
-    details: () => ({ requestLog: ctx.requestLog?.stats() ?? null }),
-  });
+  const health = apiHealthHandler(ctx);
   ctx.docs.add({
     operationId: 'getHealth',
     method: 'get',
@@ -52,13 +47,14 @@ export function platformRoutes(app: Express, ctx: ApiContext): void {
   // A person who opens the base URL in a browser lands on the reference.
   app.get(['/', API_BASE], (_req, res) => res.redirect(302, `${API_BASE}/docs`));
 
-  let page: string | null = null;
-  app.get(`${API_BASE}/docs`, (_req, res) => {
-    page ??= renderDocsPage(ctx.docs.document() as unknown as Record<string, unknown>, {
+  app.get(
+    `${API_BASE}/docs`,
+    docsPageHandler(ctx, {
       openapiUrl: `${API_BASE}/openapi.json`,
-      sections: [examplesSection(ctx.config.publicUrl), scenarioSection(ctx.config.scenarioDelayScale)],
-    });
-    res.type('html').setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.send(page);
-  });
+      sections: () => [
+        examplesSection(ctx.config.publicUrl),
+        scenarioTableSection(ctx.config.scenarioDelayScale, SCENARIO_TABLE),
+      ],
+    }),
+  );
 }
