@@ -1,8 +1,15 @@
 import type { Db } from '@mypay/db';
 import { type ApiKeySummary, listApiKeys } from '../auth/api-keys.ts';
 import { notFound } from '../errors.ts';
+import { findMerchantBalance } from '../ledger/ledger-repository.ts';
 import { listWebhookEndpoints } from '../webhooks/list-webhook-endpoints.ts';
 import type { WebhookEndpointView } from '../webhooks/webhook-endpoint-view.ts';
+import {
+  findMerchantForAdmin,
+  findRecentLedgerEntries,
+  findRecentPaymentsForAdmin,
+  findRecentPayoutsForAdmin,
+} from './admin-read-repository.ts';
 
 const RECENT = 10;
 
@@ -33,31 +40,13 @@ export interface MerchantDetail {
 
 /** Everything the admin merchant page shows; NOT_FOUND for an unknown id. */
 export async function getMerchantDetail(db: Db, merchantId: string): Promise<MerchantDetail> {
-  const merchant = await db.prisma.merchant.findUnique({
-    where: { id: merchantId },
-    select: { id: true, name: true, email: true, status: true, createdAt: true, updatedAt: true },
-  });
+  const merchant = await findMerchantForAdmin(db, merchantId);
   if (!merchant) throw notFound('merchant');
   const [balance, payouts, payments, ledger, apiKeys, endpoints] = await Promise.all([
-    db.prisma.merchantBalance.findUnique({ where: { merchantId } }),
-    db.prisma.payout.findMany({
-      where: { merchantId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: RECENT,
-      select: { id: true, amount: true, status: true, reference: true, createdAt: true },
-    }),
-    db.prisma.paymentTransaction.findMany({
-      where: { merchantId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: RECENT,
-      select: { id: true, amount: true, status: true, provider: true, createdAt: true },
-    }),
-    db.prisma.ledgerEntry.findMany({
-      where: { merchantId },
-      orderBy: { id: 'desc' },
-      take: RECENT,
-      select: { id: true, type: true, amount: true, balanceAfter: true, description: true, createdAt: true },
-    }),
+    findMerchantBalance(db, merchantId),
+    findRecentPayoutsForAdmin(db, merchantId, RECENT),
+    findRecentPaymentsForAdmin(db, merchantId, RECENT),
+    findRecentLedgerEntries(db, merchantId, RECENT),
     listApiKeys(db, merchantId),
     listWebhookEndpoints(db, merchantId),
   ]);

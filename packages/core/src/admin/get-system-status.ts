@@ -1,4 +1,5 @@
 import type { Db } from '@mypay/db';
+import { countOutboxDeliveries, findOldestUndeliveredEvent, pingDatabase } from './admin-read-repository.ts';
 
 export interface ServiceHealth {
   name: string;
@@ -73,7 +74,7 @@ export async function getSystemStatus(db: Pick<Db, 'pool'>, options: SystemStatu
     (async (): Promise<SystemStatus['database']> => {
       const started = performance.now();
       try {
-        await db.pool.query('SELECT 1');
+        await pingDatabase(db.pool);
         return { status: 'up', latencyMs: Math.round(performance.now() - started), error: null };
       } catch (error) {
         return { status: 'down', latencyMs: null, error: (error as { code?: string }).code ?? 'unreachable' };
@@ -81,22 +82,8 @@ export async function getSystemStatus(db: Pick<Db, 'pool'>, options: SystemStatu
     })(),
     (async (): Promise<SystemStatus['outbox']> => {
       try {
-        // Served by WebhookDelivery(status, createdAt) and (nextAttemptAt).
-        const [counts] = (await db.pool.query(
-          `SELECT SUM(status = 'PENDING') AS backlog,
-                  SUM(status = 'PENDING' AND nextAttemptAt <= ?) AS due,
-                  SUM(status = 'FAILED' AND updatedAt >= ?) AS failedLast24h
-             FROM WebhookDelivery
-            WHERE status = 'PENDING' OR (status = 'FAILED' AND createdAt >= ?)`,
-          [now, new Date(now.getTime() - 86_400_000), new Date(now.getTime() - 30 * 86_400_000)],
-        )) as { backlog: number | null; due: number | null; failedLast24h: number | null }[];
-        const [oldest] = (await db.pool.query(
-          `SELECT e.id AS eventId, e.type, e.merchantId, e.createdAt
-             FROM WebhookDelivery d JOIN WebhookEvent e ON e.id = d.eventId
-            WHERE d.status = 'PENDING'
-            ORDER BY d.createdAt ASC, d.id ASC
-            LIMIT 1`,
-        )) as { eventId: string; type: string; merchantId: string; createdAt: Date }[];
+        const counts = await countOutboxDeliveries(db.pool, now);
+        const oldest = await findOldestUndeliveredEvent(db.pool);
         return {
           backlog: Number(counts?.backlog ?? 0),
           due: Number(counts?.due ?? 0),

@@ -1,5 +1,6 @@
-import type { Db, Prisma } from '@mypay/db';
+import type { Db } from '@mypay/db';
 import { keysetPrisma, mapPage, type Page, pageLimit, toPage } from '../pagination/index.ts';
+import { countAdminOverview, findMerchantRows } from './admin-read-repository.ts';
 
 export interface MerchantListItem {
   id: string;
@@ -25,26 +26,8 @@ export async function listMerchants(
   input: ListMerchantsInput = {},
 ): Promise<Page<MerchantListItem>> {
   const limit = pageLimit(input.limit);
-  const and: Prisma.MerchantWhereInput[] = [];
-  const search = input.search?.trim();
-  if (search) {
-    and.push({ OR: [{ id: search }, { name: { contains: search } }, { email: { contains: search.toLowerCase() } }] });
-  }
-  if (input.status) and.push({ status: input.status });
   const keyset = keysetPrisma(input.cursor, limit);
-  const rows = await db.prisma.merchant.findMany({
-    where: { AND: [...and, keyset.where] },
-    orderBy: keyset.orderBy,
-    take: keyset.take,
-    select: {
-      id: true,
-      name: true,
-      email: true,
-      status: true,
-      createdAt: true,
-      balance: { select: { available: true, pending: true } },
-    },
-  });
+  const rows = await findMerchantRows(db, { search: input.search, status: input.status }, keyset);
   return mapPage(
     toPage(rows, limit),
     (m): MerchantListItem => ({
@@ -68,22 +51,14 @@ export interface AdminOverview {
 
 /** The counts on the admin home page. */
 export async function getAdminOverview(db: Pick<Db, 'prisma'>): Promise<AdminOverview> {
-  const [merchantGroups, payouts, inFlight, payments, succeeded, pending, failed] = await Promise.all([
-    db.prisma.merchant.groupBy({ by: ['status'], _count: { _all: true } }),
-    db.prisma.payout.count(),
-    db.prisma.payout.count({ where: { status: { in: ['PENDING', 'PROCESSING'] } } }),
-    db.prisma.paymentTransaction.count(),
-    db.prisma.paymentTransaction.count({ where: { status: 'SUCCEEDED' } }),
-    db.prisma.webhookDelivery.count({ where: { status: 'PENDING' } }),
-    db.prisma.webhookDelivery.count({ where: { status: 'FAILED' } }),
-  ]);
-  const byStatus = Object.fromEntries(merchantGroups.map((g) => [g.status, g._count._all]));
+  const counts = await countAdminOverview(db);
+  const byStatus = Object.fromEntries(counts.merchantsByStatus.map((g) => [g.status, g._count._all]));
   const active = byStatus.ACTIVE ?? 0;
   const suspended = byStatus.SUSPENDED ?? 0;
   return {
     merchants: { total: active + suspended, active, suspended },
-    payouts: { total: payouts, inFlight },
-    payments: { total: payments, succeeded },
-    webhookDeliveries: { pending, failed },
+    payouts: { total: counts.payouts, inFlight: counts.payoutsInFlight },
+    payments: { total: counts.payments, succeeded: counts.paymentsSucceeded },
+    webhookDeliveries: { pending: counts.deliveriesPending, failed: counts.deliveriesFailed },
   };
 }

@@ -1,4 +1,5 @@
 import type { Db } from '@mypay/db';
+import { readTransactionRow } from '../checkouts/checkout-repository.ts';
 import { notFound } from '../errors.ts';
 import { type LedgerEntryView, listLedgerEntries } from '../ledger/list-ledger-entries.ts';
 import {
@@ -25,6 +26,12 @@ import {
   toPayoutResource,
 } from '../payouts/payout-resource.ts';
 import { listObjectEvents, type ObjectEventSummary } from '../portal/list-object-events.ts';
+import {
+  findLedgerEntriesOf,
+  findMerchantRef,
+  findObjectMerchant,
+  findRefundsOfTransaction,
+} from './admin-read-repository.ts';
 
 /** Filters of the admin payouts and payments lists; every one ifGiven, combined with AND. */
 export interface AdminMoneyFilters {
@@ -108,24 +115,13 @@ export async function listPaymentsForAdmin(
   return mapPage(rows, withMerchant(toPaymentResource));
 }
 
-async function merchantOf(db: Pick<Db, 'pool'>, table: 'Payout' | 'PaymentTransaction', id: string) {
-  const rows = (await db.pool.query(
-    `SELECT m.id, m.name FROM ${table} o JOIN Merchant m ON m.id = o.merchantId WHERE o.id = ?`,
-    [id],
-  )) as AdminMerchantRef[];
-  return rows[0];
-}
-
-async function ledgerOf(db: Pick<Db, 'pool'>, column: 'payoutId' | 'transactionId', id: string) {
-  const rows = (await db.pool.query(
-    `SELECT id, type, amount, balanceAfter, payoutId, transactionId, refundId, description, createdAt
-       FROM LedgerEntry WHERE ${column} = ? ORDER BY id`,
-    [id],
-  )) as (Omit<LedgerEntryView, 'id' | 'amount' | 'balanceAfter'> & {
-    id: bigint;
-    amount: bigint;
-    balanceAfter: bigint;
-  })[];
+/** The object's ledger entries, oldest first, with their amounts as numbers. */
+async function ledgerOf(
+  db: Pick<Db, 'pool'>,
+  column: 'payoutId' | 'transactionId',
+  id: string,
+): Promise<LedgerEntryView[]> {
+  const rows = await findLedgerEntriesOf(db.pool, column, id);
   return rows.map((r) => ({ ...r, id: Number(r.id), amount: Number(r.amount), balanceAfter: Number(r.balanceAfter) }));
 }
 
@@ -138,7 +134,7 @@ export interface AdminPayoutDetail {
 
 /** One payout of any merchant with its history, ledger entries and webhook events; NOT_FOUND if unknown. */
 export async function getPayoutForAdmin(db: Db, payoutId: string): Promise<AdminPayoutDetail> {
-  const merchant = await merchantOf(db, 'Payout', payoutId);
+  const merchant = await findObjectMerchant(db.pool, 'Payout', payoutId);
   if (!merchant) throw notFound('payout');
   const payout = await readPayoutOrThrow(db.pool, merchant.id, payoutId);
   const [ledger, events] = await Promise.all([
@@ -158,18 +154,11 @@ export interface AdminPaymentDetail {
 
 /** One payment transaction of any merchant with refunds, ledger entries and webhook events. */
 export async function getPaymentForAdmin(db: Db, transactionId: string): Promise<AdminPaymentDetail> {
-  const merchant = await merchantOf(db, 'PaymentTransaction', transactionId);
+  const merchant = await findObjectMerchant(db.pool, 'PaymentTransaction', transactionId);
   if (!merchant) throw notFound('payment');
-  const rows = (await db.pool.query(
-    `SELECT ${TRANSACTION_COLUMNS_JOINED} FROM PaymentTransaction t JOIN Checkout c ON c.id = t.checkoutId WHERE t.id = ?`,
-    [transactionId],
-  )) as TransactionRow[];
-  const payment = toPaymentResource(rows[0]!);
+  const payment = toPaymentResource((await readTransactionRow(db.pool, transactionId))!);
   const [refunds, ledger, events] = await Promise.all([
-    db.pool.query(
-      'SELECT id, amount, status, reason, createdAt FROM Refund WHERE transactionId = ? ORDER BY createdAt',
-      [transactionId],
-    ) as Promise<AdminPaymentDetail['refunds']>,
+    findRefundsOfTransaction(db.pool, transactionId),
     ledgerOf(db, 'transactionId', transactionId),
     listObjectEvents(db, merchant.id, transactionId, new Date(payment.createdAt)),
   ]);
@@ -182,7 +171,7 @@ export async function listMerchantLedgerForAdmin(
   merchantId: string,
   page: { limit?: number | undefined; cursor?: string | undefined; from?: Date | undefined; to?: Date | undefined },
 ) {
-  const merchant = await db.prisma.merchant.findUnique({ where: { id: merchantId }, select: { id: true, name: true } });
+  const merchant = await findMerchantRef(db, merchantId);
   if (!merchant) throw notFound('merchant');
   return { merchant, page: await listLedgerEntries(db, { merchantId, ...page }) };
 }

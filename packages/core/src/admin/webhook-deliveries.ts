@@ -1,16 +1,12 @@
-import type { Db, Prisma } from '@mypay/db';
+import type { Db } from '@mypay/db';
 import type { AuditContext } from '../audit/record-audit.ts';
 import { notFound } from '../errors.ts';
 import { keysetPrisma, mapPage, type Page, pageLimit, toPage } from '../pagination/index.ts';
 import { redeliverEvent } from '../webhooks/redeliver-event.ts';
 import { type AdminActor, adminAuditContext } from './admin-context.ts';
+import { type DeliveryRowFilters, findDeliveryRows, findDeliveryTarget } from './admin-read-repository.ts';
 
-export interface AdminDeliveryFilters {
-  status?: 'PENDING' | 'DELIVERED' | 'FAILED' | undefined;
-  endpointId?: string | undefined;
-  eventType?: string | undefined;
-  merchantId?: string | undefined;
-}
+export type AdminDeliveryFilters = DeliveryRowFilters;
 
 export interface AdminDeliveryRow {
   id: string;
@@ -33,29 +29,8 @@ export async function listWebhookDeliveriesForAdmin(
   page: { limit?: number | undefined; cursor?: string | undefined } = {},
 ): Promise<Page<AdminDeliveryRow>> {
   const limit = pageLimit(page.limit, 50);
-  const and: Prisma.WebhookDeliveryWhereInput[] = [];
-  if (filters.status) and.push({ status: filters.status });
-  if (filters.endpointId) and.push({ endpointId: filters.endpointId });
-  if (filters.eventType) and.push({ event: { type: filters.eventType } });
-  if (filters.merchantId) and.push({ event: { merchantId: filters.merchantId } });
   const keyset = keysetPrisma(page.cursor, limit);
-  const rows = await db.prisma.webhookDelivery.findMany({
-    where: { AND: [...and, keyset.where] },
-    orderBy: keyset.orderBy,
-    take: keyset.take,
-    select: {
-      id: true,
-      status: true,
-      attemptCount: true,
-      lastStatusCode: true,
-      lastAttemptAt: true,
-      nextAttemptAt: true,
-      createdAt: true,
-      event: { select: { id: true, type: true, merchant: { select: { id: true, name: true } } } },
-      endpoint: { select: { id: true, url: true, enabled: true } },
-      attempts: { orderBy: { id: 'desc' }, take: 1, select: { error: true, statusCode: true } },
-    },
-  });
+  const rows = await findDeliveryRows(db, filters, keyset);
   return mapPage(
     toPage(rows, limit),
     (r): AdminDeliveryRow => ({
@@ -83,10 +58,7 @@ export async function redeliverWebhookDeliveryAsAdmin(
   deliveryId: string,
   actor: AdminActor,
 ) {
-  const delivery = await db.prisma.webhookDelivery.findUnique({
-    where: { id: deliveryId },
-    select: { eventId: true, endpointId: true, event: { select: { merchantId: true } } },
-  });
+  const delivery = await findDeliveryTarget(db, deliveryId);
   if (!delivery) throw notFound('webhook delivery');
   const audit: AuditContext = adminAuditContext(actor);
   return redeliverEvent(

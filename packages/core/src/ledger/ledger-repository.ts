@@ -1,4 +1,4 @@
-import type { PoolConnection } from '@mypay/db';
+import type { Db, PoolConnection } from '@mypay/db';
 import type { LedgerEntryType } from './change-balance.ts';
 
 /**
@@ -117,6 +117,11 @@ export async function findBalanceRow(runner: Runner, merchantId: string): Promis
     [merchantId],
   )) as BalanceRow[];
   return rows[0] ?? null;
+}
+
+/** The merchant's whole balance row (currency, available, pending, version, updatedAt) through Prisma, or null: what the dashboards show. */
+export function findMerchantBalance(db: Pick<Db, 'prisma'>, merchantId: string) {
+  return db.prisma.merchantBalance.findUnique({ where: { merchantId } });
 }
 
 /** The available balance with the version it was read at (an optimistic read), or null. */

@@ -1,6 +1,18 @@
 import type { Db } from '@mypay/db';
+import { findMerchantBalance } from '../ledger/ledger-repository.ts';
+import {
+  countCheckoutsByStatus,
+  countPayoutsByStatus,
+  countTransactionsByStatus,
+  findRecentPayouts,
+  findRecentTransactions,
+  sumPaymentsByDay,
+  sumPayoutsByDay,
+} from './portal-read-repository.ts';
 
 export const DASHBOARD_DAYS = 30;
+/** How many recent payouts and payments are read, and how many activity items are shown. */
+const RECENT = 10;
 
 export interface VolumeDay {
   /** `YYYY-MM-DD` (UTC). */
@@ -59,43 +71,14 @@ export async function getDashboard(db: Db, merchantId: string, now: Date = new D
   const since = new Date(`${volume[0]!.date}T00:00:00.000Z`);
 
   const [balance, payoutDays, paymentDays, payoutGroups, txnGroups, checkoutGroups, payouts, txns] = await Promise.all([
-    db.prisma.merchantBalance.findUnique({ where: { merchantId } }),
-    db.pool.query(
-      `SELECT DATE_FORMAT(createdAt, '%Y-%m-%d') AS day, SUM(amount) AS total
-         FROM Payout
-        WHERE merchantId = ? AND createdAt >= ? AND status NOT IN ('FAILED', 'REVERSED')
-        GROUP BY day`,
-      [merchantId, since],
-    ) as Promise<{ day: string; total: number }[]>,
-    db.pool.query(
-      `SELECT DATE_FORMAT(createdAt, '%Y-%m-%d') AS day, SUM(amount) AS total
-         FROM PaymentTransaction
-        WHERE merchantId = ? AND createdAt >= ? AND status = 'SUCCEEDED'
-        GROUP BY day`,
-      [merchantId, since],
-    ) as Promise<{ day: string; total: number }[]>,
-    db.prisma.payout.groupBy({ by: ['status'], where: { merchantId }, _count: { _all: true } }),
-    db.prisma.paymentTransaction.groupBy({ by: ['status'], where: { merchantId }, _count: { _all: true } }),
-    db.prisma.checkout.groupBy({ by: ['status'], where: { merchantId }, _count: { _all: true } }),
-    db.prisma.payout.findMany({
-      where: { merchantId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: 10,
-      select: { id: true, status: true, amount: true, reference: true, updatedAt: true },
-    }),
-    db.prisma.paymentTransaction.findMany({
-      where: { merchantId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: 10,
-      select: {
-        id: true,
-        status: true,
-        amount: true,
-        createdAt: true,
-        updatedAt: true,
-        checkout: { select: { orderId: true } },
-      },
-    }),
+    findMerchantBalance(db, merchantId),
+    sumPayoutsByDay(db.pool, merchantId, since),
+    sumPaymentsByDay(db.pool, merchantId, since),
+    countPayoutsByStatus(db, merchantId),
+    countTransactionsByStatus(db, merchantId),
+    countCheckoutsByStatus(db, merchantId),
+    findRecentPayouts(db, merchantId, RECENT),
+    findRecentTransactions(db, merchantId, RECENT),
   ]);
 
   const byDay = new Map(volume.map((v) => [v.date, v]));
@@ -134,7 +117,7 @@ export async function getDashboard(db: Db, merchantId: string, now: Date = new D
     })),
   ]
     .sort((a, b) => b.at.getTime() - a.at.getTime())
-    .slice(0, 10);
+    .slice(0, RECENT);
 
   return {
     balance: {

@@ -1,4 +1,5 @@
 import type { Db } from '@mypay/db';
+import { findDeliveriesOfEvents, findObjectEvents } from './portal-read-repository.ts';
 
 export interface ObjectEventSummary {
   id: string;
@@ -26,20 +27,12 @@ export async function listObjectEvents(
   objectId: string,
   since: Date,
 ): Promise<ObjectEventSummary[]> {
-  const events = (await db.pool.query(
-    `SELECT id, type, createdAt FROM WebhookEvent
-      WHERE merchantId = ? AND createdAt >= ?
-        AND JSON_UNQUOTE(JSON_EXTRACT(payload, '$.data.object.id')) = ?
-      ORDER BY createdAt, seq
-      LIMIT 50`,
-    [merchantId, new Date(since.getTime() - 1000), objectId],
-  )) as { id: string; type: string; createdAt: Date }[];
+  const events = await findObjectEvents(db.pool, merchantId, objectId, new Date(since.getTime() - 1000));
   if (events.length === 0) return [];
-  const deliveries = await db.prisma.webhookDelivery.findMany({
-    where: { eventId: { in: events.map((e) => e.id) } },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    include: { endpoint: { select: { url: true } } },
-  });
+  const deliveries = await findDeliveriesOfEvents(
+    db,
+    events.map((e) => e.id),
+  );
   return events.map((e) => ({
     ...e,
     deliveries: deliveries

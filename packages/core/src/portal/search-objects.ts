@@ -1,4 +1,5 @@
 import type { Db } from '@mypay/db';
+import { findCheckoutHits, findEventHits, findPayoutHits, findTransactionHits } from './portal-read-repository.ts';
 import { searchPayoutsByReference } from './search-payouts.ts';
 
 /** One hit of the portal's search box, with the portal path that shows it. */
@@ -21,23 +22,10 @@ export async function searchMerchantObjects(db: Db, merchantId: string, query: s
   const q = query.trim().slice(0, 191);
   if (!q) return [];
   const [payoutsById, payments, checkouts, events, byReference] = await Promise.all([
-    db.pool.query('SELECT id, reference, status, amount, createdAt FROM Payout WHERE merchantId = ? AND id = ?', [
-      merchantId,
-      q,
-    ]) as Promise<{ id: string; reference: string; status: string; amount: number; createdAt: Date }[]>,
-    db.pool.query(
-      `SELECT t.id, c.orderId, t.status, t.amount, t.createdAt FROM PaymentTransaction t JOIN Checkout c ON c.id = t.checkoutId
-        WHERE t.merchantId = ? AND t.id = ?`,
-      [merchantId, q],
-    ) as Promise<{ id: string; orderId: string; status: string; amount: number; createdAt: Date }[]>,
-    db.pool.query(
-      'SELECT id, orderId, status, amount, createdAt FROM Checkout WHERE merchantId = ? AND (id = ? OR orderId = ?) ORDER BY createdAt DESC LIMIT 20',
-      [merchantId, q, q],
-    ) as Promise<{ id: string; orderId: string; status: string; amount: number; createdAt: Date }[]>,
-    db.pool.query('SELECT id, type, createdAt FROM WebhookEvent WHERE merchantId = ? AND id = ?', [
-      merchantId,
-      q,
-    ]) as Promise<{ id: string; type: string; createdAt: Date }[]>,
+    findPayoutHits(db.pool, merchantId, q),
+    findTransactionHits(db.pool, merchantId, q),
+    findCheckoutHits(db.pool, merchantId, q),
+    findEventHits(db.pool, merchantId, q),
     searchPayoutsByReference(db, merchantId, q, 30),
   ]);
   const hits: SearchHit[] = [];

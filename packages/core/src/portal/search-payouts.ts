@@ -1,7 +1,6 @@
 import type { Db } from '@mypay/db';
-import { PAYOUT_COLUMNS, type PayoutResource, type PayoutRow, toPayoutResource } from '../payouts/payout-resource.ts';
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+import { type PayoutResource, toPayoutResource } from '../payouts/payout-resource.ts';
+import { findPayoutRowsByReferencePrefix } from './portal-read-repository.ts';
 
 /**
  * Portal search box: the merchant's payouts whose reference starts with `prefix`, newest first.
@@ -15,11 +14,11 @@ export async function searchPayoutsByReference(
   prefix: string,
   limit = 50,
 ): Promise<PayoutResource[]> {
-  const rows = (await db.pool.query(
-    `SELECT ${PAYOUT_COLUMNS} FROM Payout
-      WHERE merchantId = ? AND reference LIKE ? COLLATE utf8mb4_unicode_ci
-      ORDER BY createdAt DESC, id DESC LIMIT ?`,
-    [merchantId, `${escapeLike(prefix.trim())}%`, Math.min(100, Math.max(1, limit))],
-  )) as PayoutRow[];
+  const rows = await findPayoutRowsByReferencePrefix(
+    db.pool,
+    merchantId,
+    prefix.trim(),
+    Math.min(100, Math.max(1, limit)),
+  );
   return rows.map(toPayoutResource);
 }
