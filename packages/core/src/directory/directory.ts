@@ -1,4 +1,5 @@
 import type { Db } from '@mypay/db';
+import { findBanks, findWallets } from '../reference/reference-repository.ts';
 
 export interface BankEntry {
   code: string;
@@ -27,10 +28,7 @@ export function createDirectory(db: Db, options: { ttlMs?: number } = {}): Direc
 
   async function load() {
     if (cached && Date.now() - cached.at < ttlMs) return cached;
-    const [banks, wallets] = await Promise.all([
-      db.pool.query('SELECT code, name, ibanCode FROM Bank ORDER BY code') as Promise<BankEntry[]>,
-      db.pool.query('SELECT code, name FROM Wallet ORDER BY code') as Promise<WalletEntry[]>,
-    ]);
+    const [banks, wallets] = await Promise.all([findBanks(db.pool), findWallets(db.pool)]);
     cached = {
       at: Date.now(),
       banks: banks.map((b) => ({ code: b.code, name: b.name, ibanCode: b.ibanCode ?? null })),

@@ -1,162 +1,35 @@
 import type { Pool } from '@mypay/db';
 import { findApiKeysByIds, isApiKeyLive } from '../auth/api-key-access.ts';
 import { AppError } from '../errors.ts';
+import { findEventSeq } from './event-stream-repository.ts';
 
 /**
  * Reads for the event stream (`GET /api/v1/events/stream`, `mypay listen`): a merchant's events in
  * `seq` order. `seq` is an AUTO_INCREMENT, so it is handed out at INSERT time, not at COMMIT time:
  * a transaction that inserted seq 5 can commit after one that inserted seq 6. A reader that only
  * asks for `seq > last` would step over 5 for good; the stream therefore also re-reads the ids of
- * the last few seconds (readRecentEventIds) and sends any it has not seen.
+ * the last few seconds (readRecentEventIds) and sends any it has not seen. The reads themselves
+ * are event-stream-repository.ts's.
  */
 
-export interface StreamedEvent {
-  seq: number;
-  id: string;
-  type: string;
-  /** The stored JSON body, byte for byte what webhook deliveries send. */
-  body: string;
-  createdAt: Date;
-}
+export {
+  getLatestEventPosition,
+  getMaxEventSeq,
+  type MerchantStreamedEvent,
+  readEventsAfter,
+  readEventsAfterForMerchants,
+  readEventsByIds,
+  readEventsByIdsForMerchants,
+  readRecentEventIds,
+  readRecentEventIdsForMerchants,
+  type StreamedEvent,
+} from './event-stream-repository.ts';
 
 /** The `seq` of one of the merchant's events; NOT_FOUND for unknown ids and other merchants' events. */
 export async function getEventSeqOrThrow(pool: Pool, merchantId: string, eventId: string): Promise<number> {
-  const rows = await pool.query('SELECT seq FROM WebhookEvent WHERE id = ? AND merchantId = ?', [eventId, merchantId]);
-  if (!rows[0]) throw new AppError('NOT_FOUND', 'event not found');
-  return Number(rows[0].seq);
-}
-
-/** The merchant's newest event (seq and id), or null when it has none yet. */
-export async function getLatestEventPosition(
-  pool: Pool,
-  merchantId: string,
-): Promise<{ seq: number; id: string } | null> {
-  // (merchantId, seq) index: one index dive.
-  const rows = await pool.query('SELECT seq, id FROM WebhookEvent WHERE merchantId = ? ORDER BY seq DESC LIMIT 1', [
-    merchantId,
-  ]);
-  return rows[0] ? { seq: Number(rows[0].seq), id: String(rows[0].id) } : null;
-}
-
-const toStreamedEvent = (row: { seq: unknown; id: string; type: string; body: string; createdAt: Date }) => ({
-  seq: Number(row.seq),
-  id: row.id,
-  type: row.type,
-  body: row.body,
-  createdAt: row.createdAt,
-});
-
-/** Up to `limit` events with afterSeq < seq (<= upToSeq when given), oldest first. */
-export async function readEventsAfter(
-  pool: Pool,
-  merchantId: string,
-  afterSeq: number,
-  limit = 100,
-  upToSeq?: number,
-): Promise<StreamedEvent[]> {
-  const rows = await pool.query(
-    `SELECT seq, id, type, CAST(payload AS CHAR) AS body, createdAt
-       FROM WebhookEvent WHERE merchantId = ? AND seq > ?${upToSeq === undefined ? '' : ' AND seq <= ?'}
-      ORDER BY seq LIMIT ?`,
-    upToSeq === undefined ? [merchantId, afterSeq, limit] : [merchantId, afterSeq, upToSeq, limit],
-  );
-  return rows.map(toStreamedEvent);
-}
-
-export interface MerchantStreamedEvent extends StreamedEvent {
-  merchantId: string;
-}
-
-/** The newest `seq` of any merchant (0 for none): where a process-wide poller starts. */
-export async function getMaxEventSeq(pool: Pool): Promise<number> {
-  const rows = await pool.query('SELECT COALESCE(MAX(seq), 0) AS seq FROM WebhookEvent');
-  return Number(rows[0]?.seq ?? 0);
-}
-
-/**
- * One poll for every stream of a process: up to `limit` events of any of these merchants with
- * seq > afterSeq, oldest first. The (merchantId, seq) index gives one range per merchant.
- */
-export async function readEventsAfterForMerchants(
-  pool: Pool,
-  merchantIds: string[],
-  afterSeq: number,
-  limit: number,
-): Promise<MerchantStreamedEvent[]> {
-  if (merchantIds.length === 0) return [];
-  const rows = await pool.query(
-    `SELECT merchantId, seq, id, type, CAST(payload AS CHAR) AS body, createdAt
-       FROM WebhookEvent WHERE merchantId IN (?) AND seq > ? ORDER BY seq LIMIT ?`,
-    [merchantIds, afterSeq, limit],
-  );
-  return rows.map(
-    (row: { merchantId: string; seq: unknown; id: string; type: string; body: string; createdAt: Date }) => ({
-      merchantId: row.merchantId,
-      ...toStreamedEvent(row),
-    }),
-  );
-}
-
-/** readRecentEventIds for several merchants in one statement (the shared poller's look-back). */
-export async function readRecentEventIdsForMerchants(
-  pool: Pool,
-  merchantIds: string[],
-  range: { since: Date; upToSeq: number },
-): Promise<{ merchantId: string; seq: number; id: string }[]> {
-  if (merchantIds.length === 0) return [];
-  const rows = await pool.query(
-    `SELECT merchantId, seq, id FROM WebhookEvent WHERE merchantId IN (?) AND createdAt >= ? AND seq <= ?`,
-    [merchantIds, range.since, range.upToSeq],
-  );
-  return rows.map((row: { merchantId: string; seq: unknown; id: string }) => ({
-    merchantId: row.merchantId,
-    seq: Number(row.seq),
-    id: row.id,
-  }));
-}
-
-/** Events by id whoever they belong to (callers pass ids they read for their own merchants). */
-export async function readEventsByIdsForMerchants(pool: Pool, ids: string[]): Promise<MerchantStreamedEvent[]> {
-  if (ids.length === 0) return [];
-  const rows = await pool.query(
-    `SELECT merchantId, seq, id, type, CAST(payload AS CHAR) AS body, createdAt
-       FROM WebhookEvent WHERE id IN (?) ORDER BY seq`,
-    [ids],
-  );
-  return rows.map(
-    (row: { merchantId: string; seq: unknown; id: string; type: string; body: string; createdAt: Date }) => ({
-      merchantId: row.merchantId,
-      ...toStreamedEvent(row),
-    }),
-  );
-}
-
-/**
- * Ids of events created since `since` with aboveSeq < seq <= upToSeq: where a late commit can
- * appear behind a reader's position. Uses the (merchantId, createdAt, id) index, so the cost is
- * the number of recent events, not the length of the merchant's history.
- */
-export async function readRecentEventIds(
-  pool: Pool,
-  merchantId: string,
-  range: { since: Date; aboveSeq: number; upToSeq: number },
-): Promise<{ seq: number; id: string }[]> {
-  const rows = await pool.query(
-    `SELECT seq, id FROM WebhookEvent
-      WHERE merchantId = ? AND createdAt >= ? AND seq > ? AND seq <= ?`,
-    [merchantId, range.since, range.aboveSeq, range.upToSeq],
-  );
-  return rows.map((row: { seq: unknown; id: string }) => ({ seq: Number(row.seq), id: row.id }));
-}
-
-export async function readEventsByIds(pool: Pool, merchantId: string, ids: string[]): Promise<StreamedEvent[]> {
-  if (ids.length === 0) return [];
-  const rows = await pool.query(
-    `SELECT seq, id, type, CAST(payload AS CHAR) AS body, createdAt
-       FROM WebhookEvent WHERE merchantId = ? AND id IN (?) ORDER BY seq`,
-    [merchantId, ids],
-  );
-  return rows.map(toStreamedEvent);
+  const seq = await findEventSeq(pool, merchantId, eventId);
+  if (seq === null) throw new AppError('NOT_FOUND', 'event not found');
+  return seq;
 }
 
 export { eventTypeMatches, eventTypePatternProblem } from '@mypay/contracts';

@@ -1,5 +1,6 @@
 import type { Db } from '@mypay/db';
 import { AppError } from '../errors.ts';
+import { findScenarioRows } from '../reference/reference-repository.ts';
 import type { ScenarioKey, ScenarioRow } from '../reference/seed-data.ts';
 
 export interface ScenarioCatalog {
@@ -29,9 +30,7 @@ export function createScenarioCatalog(db: Db, options: { delayScale: number }): 
 
   function load() {
     loading ??= (async () => {
-      const rows = (await db.pool.query(
-        'SELECT `key`, number, mobile, bankAccount, description, payoutOutcome, paymentOutcome, verifyOutcome, delayMs FROM Scenario ORDER BY number',
-      )) as ScenarioRow[];
+      const rows = await findScenarioRows(db.pool);
       const byNumber = new Map<string, ScenarioRow>();
       const byMobile = new Map<string, ScenarioRow>();
       const byBankAccount = new Map<string, ScenarioRow>();
