@@ -1,7 +1,19 @@
-import { isUniqueViolation, type Pool } from '@mypay/db';
+import type { Pool } from '@mypay/db';
 import { sha256Hex } from '../crypto.ts';
 import { AppError } from '../errors.ts';
 import { randomHex } from '../ids.ts';
+import {
+  completeRecord,
+  deleteExpiredRecord,
+  deleteExpiredRecords,
+  deleteInProgressRecord,
+  findRecord,
+  insertInProgressRecord,
+  type TransactionRunner,
+  takeOverRecord,
+} from './idempotency-repository.ts';
+
+export type { TransactionRunner };
 
 /**
  * Stripe-style idempotency keys. The unique (merchantId, key) insert is the lock: whoever
@@ -42,14 +54,6 @@ export interface IdempotencyClaim {
 export type IdempotencyStart =
   | { kind: 'started'; claim: IdempotencyClaim; takenOver?: boolean }
   | { kind: 'replay'; status: number; body: unknown };
-
-/**
- * Anything a use-case runs its transaction on: a mariadb connection (`withSqlTransaction`) or a
- * Prisma transaction client (`withTransaction`).
- */
-export type TransactionRunner =
-  | { query: (sql: string, values?: unknown[]) => Promise<unknown> }
-  | { $executeRawUnsafe: (sql: string, ...values: unknown[]) => Promise<number> };
 
 /**
  * What a creating use-case receives when the request carries an `Idempotency-Key`
@@ -109,25 +113,20 @@ export async function beginIdempotentRequest(
   for (let round = 0; round < 4; round++) {
     const now = options.now ?? new Date();
     const owner = newOwner();
-    try {
-      const result = await pool.query(
-        `INSERT INTO IdempotencyRecord (merchantId, \`key\`, endpoint, requestHash, state, owner, createdAt, expiresAt)
-         VALUES (?, ?, ?, ?, 'IN_PROGRESS', ?, ?, ?)`,
-        [scope.merchantId, scope.key, scope.endpoint, scope.requestHash, owner, now, new Date(now.getTime() + ttlMs)],
-      );
-      return { kind: 'started', claim: { recordId: Number(result.insertId), owner } };
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
-    const rows = await pool.query(
-      `SELECT id, endpoint, requestHash, state, owner, responseStatus, responseBody, createdAt, expiresAt
-         FROM IdempotencyRecord WHERE merchantId = ? AND \`key\` = ?`,
-      [scope.merchantId, scope.key],
-    );
-    const record = rows[0];
+    const recordId = await insertInProgressRecord(pool, {
+      merchantId: scope.merchantId,
+      key: scope.key,
+      endpoint: scope.endpoint,
+      requestHash: scope.requestHash,
+      owner,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + ttlMs),
+    });
+    if (recordId !== null) return { kind: 'started', claim: { recordId, owner } };
+    const record = await findRecord(pool, scope.merchantId, scope.key);
     if (!record) continue; // released or purged in between: try the insert again
     if (new Date(record.expiresAt).getTime() <= now.getTime()) {
-      await pool.query('DELETE FROM IdempotencyRecord WHERE id = ? AND expiresAt <= ?', [record.id, now]);
+      await deleteExpiredRecord(pool, record.id, now);
       continue;
     }
     if (record.endpoint !== scope.endpoint || record.requestHash !== scope.requestHash) {
@@ -143,12 +142,7 @@ export async function beginIdempotentRequest(
     if (new Date(record.createdAt).getTime() < now.getTime() - staleAfterMs) {
       // Compare-and-set on the owner: of several retries racing for a stale record one wins, and
       // the request that held it can no longer settle (its effect rolls back if it still runs).
-      const taken = await pool.query(
-        `UPDATE IdempotencyRecord SET owner = ?, createdAt = ?
-          WHERE id = ? AND state = 'IN_PROGRESS' AND owner = ?`,
-        [owner, now, record.id, record.owner],
-      );
-      if (taken.affectedRows === 1) {
+      if (await takeOverRecord(pool, record.id, record.owner, owner, now)) {
         return { kind: 'started', claim: { recordId: Number(record.id), owner }, takenOver: true };
       }
       continue; // settled or taken over meanwhile: look again
@@ -156,15 +150,6 @@ export async function beginIdempotentRequest(
     throw inProgress('a request with this Idempotency-Key is still being processed; retry shortly');
   }
   throw inProgress('a request with this Idempotency-Key is being processed');
-}
-
-const SETTLE_SQL = `UPDATE IdempotencyRecord SET state = 'COMPLETED', responseStatus = ?, responseBody = ?
-  WHERE id = ? AND owner = ? AND state = 'IN_PROGRESS'`;
-
-async function execute(tx: TransactionRunner | Pool, sql: string, values: unknown[]): Promise<number> {
-  if ('$executeRawUnsafe' in tx) return tx.$executeRawUnsafe(sql, ...values);
-  const result = (await tx.query(sql, values)) as { affectedRows: number };
-  return Number(result.affectedRows);
 }
 
 /**
@@ -176,12 +161,13 @@ export async function settleIdempotentRequest(
   claim: IdempotencyClaim,
   response: { status: number; body: unknown },
 ): Promise<void> {
-  const settled = await execute(tx, SETTLE_SQL, [
-    response.status,
-    JSON.stringify(response.body ?? null),
+  const settled = await completeRecord(
+    tx,
     claim.recordId,
     claim.owner,
-  ]);
+    response.status,
+    JSON.stringify(response.body ?? null),
+  );
   if (settled !== 1) {
     throw inProgress(
       'a retry with this Idempotency-Key took this request over; this attempt changed nothing, the retry answers for the key',
@@ -210,16 +196,10 @@ export function holdFor(claim: IdempotencyClaim): IdempotencyHold {
  * (even if the commit's acknowledgement was lost) or taken over by a retry is left alone.
  */
 export async function releaseIdempotentRequest(pool: Pool, claim: IdempotencyClaim): Promise<boolean> {
-  const released = await execute(
-    pool,
-    `DELETE FROM IdempotencyRecord WHERE id = ? AND owner = ? AND state = 'IN_PROGRESS'`,
-    [claim.recordId, claim.owner],
-  );
-  return released === 1;
+  return (await deleteInProgressRecord(pool, claim.recordId, claim.owner)) === 1;
 }
 
 /** Housekeeping: drops records past their 24 h; bounded per call. */
 export async function purgeExpiredIdempotencyRecords(pool: Pool, now = new Date(), limit = 1_000): Promise<number> {
-  const result = await pool.query('DELETE FROM IdempotencyRecord WHERE expiresAt <= ? LIMIT ?', [now, limit]);
-  return Number(result.affectedRows);
+  return deleteExpiredRecords(pool, now, limit);
 }

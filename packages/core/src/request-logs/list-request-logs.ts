@@ -1,6 +1,14 @@
 import type { Db, Pool } from '@mypay/db';
 import { notFound } from '../errors.ts';
 import { createdWithin, ifGiven, mapPage, type Page, queryPage, type SqlCondition } from '../pagination/index.ts';
+import {
+  deleteRequestLogChunkBefore,
+  findEventsOfRequest,
+  findRequestLogByRequestId,
+  REQUEST_LOG_LIST_COLUMNS,
+  REQUEST_LOG_PURGE_CHUNK,
+  type RequestLogRow,
+} from './request-log-repository.ts';
 
 /** One logged request as the read API answers it (bodies only in the detail). */
 export interface RequestLogResource {
@@ -46,32 +54,6 @@ export interface ListRequestLogsInput {
   to?: Date | undefined;
 }
 
-interface RequestLogRow {
-  id: bigint | number;
-  requestId: string;
-  api: 'payout' | 'payment';
-  method: string;
-  path: string;
-  route: string | null;
-  status: number;
-  durationMs: number;
-  errorCode: string | null;
-  idempotencyKey: string | null;
-  idempotentReplayed: number | boolean;
-  objectId: string | null;
-  keyPrefix: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  createdAt: Date;
-  requestBody?: string | null;
-  requestBodyTruncated?: number | boolean;
-  responseBody?: string | null;
-  responseBodyTruncated?: number | boolean;
-}
-
-const LIST_COLUMNS =
-  'id, requestId, api, method, path, route, status, durationMs, errorCode, idempotencyKey, idempotentReplayed, objectId, keyPrefix, ip, userAgent, createdAt';
-
 function toResource(row: RequestLogRow): RequestLogResource {
   return {
     requestId: row.requestId,
@@ -115,7 +97,7 @@ export async function listRequestLogs(
   const page = await queryPage<RequestLogRow>(
     db.pool,
     {
-      select: LIST_COLUMNS,
+      select: REQUEST_LOG_LIST_COLUMNS,
       from: 'RequestLog',
       numericId: true,
       where: [
@@ -154,12 +136,7 @@ export async function getRequestLogOrThrow(
   merchantId: string,
   requestId: string,
 ): Promise<RequestLogDetail> {
-  const rows = (await db.pool.query(
-    `SELECT ${LIST_COLUMNS}, requestBody, requestBodyTruncated, responseBody, responseBodyTruncated
-       FROM RequestLog WHERE merchantId = ? AND requestId = ? ORDER BY createdAt DESC, id DESC LIMIT 1`,
-    [merchantId, requestId],
-  )) as RequestLogRow[];
-  const row = rows[0];
+  const row = await findRequestLogByRequestId(db.pool, merchantId, requestId);
   if (!row) throw notFound('request log entry');
   const requestBodyTruncated = Boolean(row.requestBodyTruncated);
   const responseBodyTruncated = Boolean(row.responseBodyTruncated);
@@ -180,31 +157,24 @@ async function eventsOfRequest(
   startedAt: Date,
   durationMs: number,
 ): Promise<RequestLogDetail['events']> {
-  // The events index (merchantId, createdAt, id) bounds the scan to the request's own time window.
-  const rows = (await pool.query(
-    `SELECT id, type, createdAt FROM WebhookEvent
-      WHERE merchantId = ? AND createdAt BETWEEN ? AND ?
-        AND JSON_UNQUOTE(JSON_EXTRACT(payload, '$.request.id')) = ?
-      ORDER BY sequence`,
-    [
-      merchantId,
-      new Date(startedAt.getTime() - 1_000),
-      new Date(startedAt.getTime() + durationMs + EVENT_WINDOW_MS),
-      requestId,
-    ],
-  )) as { id: string; type: string; createdAt: Date }[];
+  // The request's own time window: from a second before it started to EVENT_WINDOW_MS after it ended.
+  const rows = await findEventsOfRequest(
+    pool,
+    merchantId,
+    requestId,
+    new Date(startedAt.getTime() - 1_000),
+    new Date(startedAt.getTime() + durationMs + EVENT_WINDOW_MS),
+  );
   return rows.map((r) => ({ id: r.id, type: r.type, createdAt: new Date(r.createdAt).toISOString() }));
 }
 
-/** Deletes entries older than the retention, in bounded chunks so no statement holds locks for long. */
+/** Deletes entries older than the retention, in bounded chunks (REQUEST_LOG_PURGE_CHUNK). */
 export async function purgeRequestLogs(pool: Pool, retentionDays: number, now = new Date()): Promise<number> {
   const before = new Date(now.getTime() - retentionDays * 86_400_000);
   let total = 0;
   for (;;) {
-    const result = (await pool.query('DELETE FROM RequestLog WHERE createdAt < ? LIMIT 5000', [before])) as {
-      affectedRows: number;
-    };
-    total += result.affectedRows;
-    if (result.affectedRows < 5000) return total;
+    const deleted = await deleteRequestLogChunkBefore(pool, before);
+    total += deleted;
+    if (deleted < REQUEST_LOG_PURGE_CHUNK) return total;
   }
 }

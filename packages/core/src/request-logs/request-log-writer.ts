@@ -1,5 +1,6 @@
 import type { Pool } from '@mypay/db';
 import type { Logger } from '../logger.ts';
+import { insertRequestLogBatch } from './request-log-repository.ts';
 
 /** One request as the log stores it (bodies already redacted and capped). */
 export interface RequestLogEntry {
@@ -62,32 +63,6 @@ export interface RequestLogWriterOptions {
   flushIntervalMs?: number;
 }
 
-const COLUMNS = [
-  'merchantId',
-  'requestId',
-  'api',
-  'method',
-  'path',
-  'route',
-  'status',
-  'durationMs',
-  'errorCode',
-  'idempotencyKey',
-  'idempotentReplayed',
-  'objectId',
-  'keyPrefix',
-  'ip',
-  'userAgent',
-  'requestBody',
-  'requestBodyTruncated',
-  'responseBody',
-  'responseBodyTruncated',
-  'createdAt',
-] as const satisfies readonly (keyof RequestLogEntry)[];
-
-const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(', ')})`;
-const INSERT_PREFIX = `INSERT INTO RequestLog (${COLUMNS.join(', ')}) VALUES `;
-
 const entryBytes = (entry: RequestLogEntry) =>
   (entry.requestBody?.length ?? 0) + (entry.responseBody?.length ?? 0) + entry.path.length + 256;
 
@@ -125,17 +100,11 @@ export function createRequestLogWriter(options: RequestLogWriterOptions): Reques
     return batch;
   }
 
-  async function insert(batch: RequestLogEntry[]): Promise<void> {
-    const params: unknown[] = [];
-    for (const entry of batch) for (const column of COLUMNS) params.push(entry[column]);
-    await options.pool.query(INSERT_PREFIX + batch.map(() => ROW_PLACEHOLDERS).join(', '), params);
-  }
-
   async function drain(): Promise<void> {
     while (buffer.length > 0) {
       const batch = takeBatch();
       try {
-        await insert(batch);
+        await insertRequestLogBatch(options.pool, batch);
         written += batch.length;
         if (failing) log.info({ dropped }, 'request log writes work again');
         failing = false;

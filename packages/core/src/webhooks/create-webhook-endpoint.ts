@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { type Db, Prisma, withTransaction } from '@mypay/db';
+import { type Db, withTransaction } from '@mypay/db';
 import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
 import { assertAllowedTarget, type WebhookTargetPolicy } from './target-guard.ts';
 import { normalizeEventFilter, toWebhookEndpointView, type WebhookEndpointView } from './webhook-endpoint-view.ts';
+import { countLiveEndpoints, insertEndpoint, lockMerchantForEndpoints } from './webhook-repository.ts';
 
 /** Keeps fan-out per event bounded. */
 export const MAX_WEBHOOK_ENDPOINTS_PER_MERCHANT = 16;
@@ -37,23 +38,21 @@ export async function createWebhookEndpoint(
   const secret = generateWebhookSecret();
   return withTransaction(db.prisma, async (tx) => {
     // Lock the merchant row so two concurrent creates cannot both pass the limit.
-    await tx.$queryRawUnsafe('SELECT id FROM Merchant WHERE id = ? FOR UPDATE', input.merchantId);
-    const count = await tx.webhookEndpoint.count({ where: { merchantId: input.merchantId, deletedAt: null } });
+    await lockMerchantForEndpoints(tx, input.merchantId);
+    const count = await countLiveEndpoints(tx, input.merchantId);
     if (count >= MAX_WEBHOOK_ENDPOINTS_PER_MERCHANT) {
       throw new AppError(
         'INVALID_STATE',
         `a merchant can have at most ${MAX_WEBHOOK_ENDPOINTS_PER_MERCHANT} webhook endpoints; delete one first`,
       );
     }
-    const created = await tx.webhookEndpoint.create({
-      data: {
-        id: newId('we'),
-        merchantId: input.merchantId,
-        url: input.url,
-        secret,
-        description: input.description ?? null,
-        events: events ?? Prisma.DbNull,
-      },
+    const created = await insertEndpoint(tx, {
+      id: newId('we'),
+      merchantId: input.merchantId,
+      url: input.url,
+      secret,
+      description: input.description ?? null,
+      events,
     });
     if (audit) {
       await recordAudit(tx, {

@@ -2,6 +2,7 @@ import { type Db, withTransaction } from '@mypay/db';
 import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
 import { notFound } from '../errors.ts';
 import { toWebhookEndpointView } from './webhook-endpoint-view.ts';
+import { failPendingDeliveries, findLiveEndpoint, softDeleteEndpoint } from './webhook-repository.ts';
 
 /**
  * Soft delete: the row stays (its deliveries and attempts remain viewable), it is disabled and
@@ -14,18 +15,11 @@ export async function deleteWebhookEndpoint(
   audit?: AuditContext,
 ): Promise<{ id: string; deleted: true }> {
   await withTransaction(db.prisma, async (tx) => {
-    const before = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, merchantId, deletedAt: null } });
+    const before = await findLiveEndpoint(tx, merchantId, endpointId);
     if (!before) throw notFound('webhook endpoint');
     const now = new Date();
-    const updated = await tx.webhookEndpoint.updateMany({
-      where: { id: endpointId, deletedAt: null },
-      data: { deletedAt: now, enabled: false, disabledAt: before.disabledAt ?? now, disabledReason: 'deleted' },
-    });
-    if (updated.count !== 1) throw notFound('webhook endpoint');
-    await tx.webhookDelivery.updateMany({
-      where: { endpointId, status: 'PENDING' },
-      data: { status: 'FAILED', nextAttemptAt: null },
-    });
+    if (!(await softDeleteEndpoint(tx, endpointId, now, before.disabledAt ?? now))) throw notFound('webhook endpoint');
+    await failPendingDeliveries(tx, endpointId);
     if (audit) {
       await recordAudit(tx, {
         ...audit,

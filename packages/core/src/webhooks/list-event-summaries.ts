@@ -2,6 +2,7 @@ import type { Db } from '@mypay/db';
 import type { Page } from '../pagination/index.ts';
 import type { EventBody, EventType } from './enqueue-event.ts';
 import { type ListEventsInput, listEvents } from './list-events.ts';
+import { countDeliveriesByEvent } from './webhook-repository.ts';
 
 /** How an event's deliveries stand, over all the endpoints it went to. */
 export interface EventDeliverySummary {
@@ -55,21 +56,13 @@ const emptySummary = (): EventDeliverySummary => ({ total: 0, delivered: 0, pend
 export async function listEventSummaries(db: Pick<Db, 'prisma'>, input: ListEventsInput): Promise<Page<EventSummary>> {
   const page = await listEvents(db, input);
   const ids = page.data.map((e) => e.id);
-  const groups =
-    ids.length === 0
-      ? []
-      : await db.prisma.webhookDelivery.groupBy({
-          by: ['eventId', 'status'],
-          where: { eventId: { in: ids } },
-          _count: { _all: true },
-          _sum: { attemptCount: true },
-        });
+  const groups = await countDeliveriesByEvent(db, ids);
   const byEvent = new Map<string, EventDeliverySummary>();
   for (const g of groups) {
     const s = byEvent.get(g.eventId) ?? emptySummary();
-    const n = g._count._all;
+    const n = g.count;
     s.total += n;
-    s.attempts += g._sum.attemptCount ?? 0;
+    s.attempts += g.attempts;
     if (g.status === 'DELIVERED') s.delivered += n;
     else if (g.status === 'FAILED') s.failed += n;
     else s.pending += n;

@@ -1,6 +1,7 @@
-import type { Db, Prisma, WebhookEvent } from '@mypay/db';
+import type { Db, WebhookEvent } from '@mypay/db';
 import { keysetPrisma, mapPage, type Page, pageLimit, toPage } from '../pagination/index.ts';
 import type { EventBody, EventType } from './enqueue-event.ts';
+import { findEventRows } from './webhook-repository.ts';
 
 export interface ListEventsInput {
   merchantId: string;
@@ -31,16 +32,6 @@ export function toEventBody(row: Pick<WebhookEvent, 'id' | 'type' | 'createdAt' 
 /** The merchant's events, newest first, keyset-paginated on (createdAt, id). */
 export async function listEvents(db: Pick<Db, 'prisma'>, input: ListEventsInput): Promise<Page<EventBody>> {
   const limit = pageLimit(input.limit);
-  const where: Prisma.WebhookEventWhereInput = { merchantId: input.merchantId };
-  if (input.type) where.type = input.type;
-  if (input.from || input.to)
-    where.createdAt = { ...(input.from && { gte: input.from }), ...(input.to && { lte: input.to }) };
-  const keyset = keysetPrisma(input.cursor, limit);
-  const rows = await db.prisma.webhookEvent.findMany({
-    where: { AND: [where, keyset.where] },
-    orderBy: keyset.orderBy,
-    take: keyset.take,
-    select: { id: true, type: true, createdAt: true, sequence: true, payload: true },
-  });
+  const rows = await findEventRows(db, input, keysetPrisma(input.cursor, limit));
   return mapPage(toPage(rows, limit), toEventBody);
 }

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { generateWebhookSecret } from './create-webhook-endpoint.ts';
 import { toWebhookEndpointView, type WebhookEndpointView } from './webhook-endpoint-view.ts';
+import { getEndpointById, lockEndpoint, rotateEndpointSecret } from './webhook-repository.ts';
 
 export { DEFAULT_SECRET_OVERLAP_SECONDS, MAX_SECRET_OVERLAP_SECONDS };
 
@@ -37,26 +38,10 @@ export async function rotateWebhookSecret(
   }
   const secret = generateWebhookSecret();
   return withTransaction(db.prisma, async (tx) => {
-    const rows = (await tx.$queryRawUnsafe(
-      'SELECT id FROM WebhookEndpoint WHERE id = ? AND merchantId = ? AND deletedAt IS NULL FOR UPDATE',
-      endpointId,
-      merchantId,
-    )) as { id: string }[];
-    if (rows.length === 0) throw notFound('webhook endpoint');
-    const before = await tx.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } });
-    await tx.$executeRawUnsafe(
-      `UPDATE WebhookEndpoint
-          SET previousSecret = IF(? > 0, secret, NULL),
-              previousSecretExpiresAt = IF(? > 0, DATE_ADD(NOW(3), INTERVAL ? SECOND), NULL),
-              secret = ?, secretRotatedAt = NOW(3), updatedAt = NOW(3)
-        WHERE id = ?`,
-      overlapSeconds,
-      overlapSeconds,
-      overlapSeconds,
-      secret,
-      endpointId,
-    );
-    const after = await tx.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } });
+    if (!(await lockEndpoint(tx, merchantId, endpointId))) throw notFound('webhook endpoint');
+    const before = await getEndpointById(tx, endpointId);
+    await rotateEndpointSecret(tx, endpointId, secret, overlapSeconds);
+    const after = await getEndpointById(tx, endpointId);
     if (audit) {
       // Never the secrets themselves: only when they changed and how long the old one lives.
       await recordAudit(tx, {

@@ -1,8 +1,9 @@
-import { type Db, Prisma, withTransaction } from '@mypay/db';
+import { type Db, withTransaction } from '@mypay/db';
 import { type AuditContext, recordAudit } from '../audit/record-audit.ts';
 import { notFound } from '../errors.ts';
 import { assertAllowedTarget, type WebhookTargetPolicy } from './target-guard.ts';
 import { normalizeEventFilter, toWebhookEndpointView, type WebhookEndpointView } from './webhook-endpoint-view.ts';
+import { type EndpointChanges, findLiveEndpoint, updateEndpoint } from './webhook-repository.ts';
 
 export interface UpdateWebhookEndpointInput {
   url?: string;
@@ -24,11 +25,11 @@ export async function updateWebhookEndpoint(
   const events = input.events === undefined ? undefined : normalizeEventFilter(input.events);
   if (input.url !== undefined) await assertAllowedTarget(input.url, policy);
   const row = await withTransaction(db.prisma, async (tx) => {
-    const before = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, merchantId, deletedAt: null } });
+    const before = await findLiveEndpoint(tx, merchantId, endpointId);
     if (!before) throw notFound('webhook endpoint');
-    const data: Prisma.WebhookEndpointUpdateInput = {};
+    const data: EndpointChanges = {};
     if (input.url !== undefined) data.url = input.url;
-    if (events !== undefined) data.events = events ?? Prisma.DbNull;
+    if (events !== undefined) data.events = events;
     if (input.description !== undefined) data.description = input.description;
     if (input.enabled === true && !before.enabled) {
       Object.assign(data, { enabled: true, disabledAt: null, disabledReason: null });
@@ -37,7 +38,7 @@ export async function updateWebhookEndpoint(
     }
     // Nothing asked for, or nothing different: no write and no audit row.
     if (Object.keys(data).length === 0) return before;
-    const after = await tx.webhookEndpoint.update({ where: { id: endpointId }, data });
+    const after = await updateEndpoint(tx, endpointId, data);
     if (audit) {
       await recordAudit(tx, {
         ...audit,

@@ -1,13 +1,18 @@
-import type { Db, PoolConnection, WebhookEndpoint } from '@mypay/db';
+import { type Db, type PoolConnection, Prisma, type TransactionClient, type WebhookEndpoint } from '@mypay/db';
+import type { keysetPrisma } from '../pagination/index.ts';
 
 /**
- * The webhook endpoints' and events' data access (reads of the API and portals, redelivery and
- * test events): Prisma for the plain reads, plain SQL on the caller's transaction for the writes
- * that go with an outbox change. Deliveries in flight are delivery-repository.ts's; the outbox
- * writes are outbox-repository.ts's.
+ * The webhook endpoints' and events' data access (reads of the API and portals, the endpoints'
+ * create, edit, secret rotation and soft delete, redelivery and test events): Prisma for the plain
+ * reads and the endpoint CRUD (on the caller's Prisma transaction), plain SQL on the caller's
+ * transaction for the writes that go with an outbox change. Deliveries in flight are
+ * delivery-repository.ts's; the outbox writes are outbox-repository.ts's.
  */
 
 type Runner = Pick<PoolConnection, 'query'>;
+
+/** A Prisma client or the caller's Prisma transaction. */
+type PrismaRunner = TransactionClient;
 
 /** The merchant's endpoints (not deleted), newest first. */
 export function findEndpoints(db: Pick<Db, 'prisma'>, merchantId: string): Promise<WebhookEndpoint[]> {
@@ -23,7 +28,137 @@ export function findEndpoint(
   merchantId: string,
   endpointId: string,
 ): Promise<WebhookEndpoint | null> {
-  return db.prisma.webhookEndpoint.findFirst({ where: { id: endpointId, merchantId, deletedAt: null } });
+  return findLiveEndpoint(db.prisma, merchantId, endpointId);
+}
+
+/** findEndpoint on the caller's transaction (or client): the row a change of it starts from. */
+export function findLiveEndpoint(
+  tx: PrismaRunner,
+  merchantId: string,
+  endpointId: string,
+): Promise<WebhookEndpoint | null> {
+  return tx.webhookEndpoint.findFirst({ where: { id: endpointId, merchantId, deletedAt: null } });
+}
+
+/** Locks the merchant row (FOR UPDATE) until commit: endpoint creates of one merchant run one at a time. */
+export async function lockMerchantForEndpoints(tx: PrismaRunner, merchantId: string): Promise<void> {
+  await tx.$queryRawUnsafe('SELECT id FROM Merchant WHERE id = ? FOR UPDATE', merchantId);
+}
+
+/** How many endpoints (not deleted) the merchant has. */
+export function countLiveEndpoints(tx: PrismaRunner, merchantId: string): Promise<number> {
+  return tx.webhookEndpoint.count({ where: { merchantId, deletedAt: null } });
+}
+
+/** A new endpoint; `events` null means every type. */
+export function insertEndpoint(
+  tx: PrismaRunner,
+  endpoint: {
+    id: string;
+    merchantId: string;
+    url: string;
+    secret: string;
+    description: string | null;
+    events: string[] | null;
+  },
+): Promise<WebhookEndpoint> {
+  return tx.webhookEndpoint.create({
+    data: {
+      id: endpoint.id,
+      merchantId: endpoint.merchantId,
+      url: endpoint.url,
+      secret: endpoint.secret,
+      description: endpoint.description,
+      events: endpoint.events ?? Prisma.DbNull,
+    },
+  });
+}
+
+/** The columns an edit may change; a key left out is left as it is (`events` null: every type). */
+export interface EndpointChanges {
+  url?: string;
+  events?: string[] | null;
+  description?: string | null;
+  enabled?: boolean;
+  disabledAt?: Date | null;
+  disabledReason?: string | null;
+}
+
+/** Writes the changes to the endpoint and returns the row as it is now. */
+export function updateEndpoint(
+  tx: PrismaRunner,
+  endpointId: string,
+  changes: EndpointChanges,
+): Promise<WebhookEndpoint> {
+  const { events, ...columns } = changes;
+  const data: Prisma.WebhookEndpointUpdateInput = { ...columns };
+  if (events !== undefined) data.events = events ?? Prisma.DbNull;
+  return tx.webhookEndpoint.update({ where: { id: endpointId }, data });
+}
+
+/**
+ * Soft-deletes the endpoint (not deleted yet): deleted and disabled at `now`, keeping an earlier
+ * `disabledAt`. False when it was deleted meanwhile.
+ */
+export async function softDeleteEndpoint(
+  tx: PrismaRunner,
+  endpointId: string,
+  now: Date,
+  disabledAt: Date,
+): Promise<boolean> {
+  const updated = await tx.webhookEndpoint.updateMany({
+    where: { id: endpointId, deletedAt: null },
+    data: { deletedAt: now, enabled: false, disabledAt, disabledReason: 'deleted' },
+  });
+  return updated.count === 1;
+}
+
+/** Gives up the endpoint's PENDING deliveries (FAILED, never due again). */
+export async function failPendingDeliveries(tx: PrismaRunner, endpointId: string): Promise<void> {
+  await tx.webhookDelivery.updateMany({
+    where: { endpointId, status: 'PENDING' },
+    data: { status: 'FAILED', nextAttemptAt: null },
+  });
+}
+
+/** Locks the merchant's endpoint row (not deleted, FOR UPDATE) until commit; false when there is none. */
+export async function lockEndpoint(tx: PrismaRunner, merchantId: string, endpointId: string): Promise<boolean> {
+  const rows = (await tx.$queryRawUnsafe(
+    'SELECT id FROM WebhookEndpoint WHERE id = ? AND merchantId = ? AND deletedAt IS NULL FOR UPDATE',
+    endpointId,
+    merchantId,
+  )) as { id: string }[];
+  return rows.length > 0;
+}
+
+/** The endpoint row by id (one the caller has locked). */
+export function getEndpointById(tx: PrismaRunner, endpointId: string): Promise<WebhookEndpoint> {
+  return tx.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } });
+}
+
+/**
+ * Makes `secret` the endpoint's signing secret. With an overlap (seconds > 0) the replaced one
+ * stays the previous secret until NOW(3) + overlap (database time, the clock deliveries compare
+ * with); without, there is no previous secret.
+ */
+export async function rotateEndpointSecret(
+  tx: PrismaRunner,
+  endpointId: string,
+  secret: string,
+  overlapSeconds: number,
+): Promise<void> {
+  await tx.$executeRawUnsafe(
+    `UPDATE WebhookEndpoint
+          SET previousSecret = IF(? > 0, secret, NULL),
+              previousSecretExpiresAt = IF(? > 0, DATE_ADD(NOW(3), INTERVAL ? SECOND), NULL),
+              secret = ?, secretRotatedAt = NOW(3), updatedAt = NOW(3)
+        WHERE id = ?`,
+    overlapSeconds,
+    overlapSeconds,
+    overlapSeconds,
+    secret,
+    endpointId,
+  );
 }
 
 /** One event of the merchant with every delivery (oldest first), its endpoint's URL and its attempts; null if none. */
@@ -42,6 +177,55 @@ export function findEventWithDeliveries(db: Pick<Db, 'prisma'>, merchantId: stri
       },
     },
   });
+}
+
+/** The events list's filters (`from`/`to` inclusive). */
+export interface EventListFilter {
+  merchantId: string;
+  type?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+/** One page of the merchant's events in the keyset's order (the rows as listEvents maps them). */
+export function findEventRows(
+  db: Pick<Db, 'prisma'>,
+  filter: EventListFilter,
+  keyset: ReturnType<typeof keysetPrisma>,
+) {
+  const where: Prisma.WebhookEventWhereInput = { merchantId: filter.merchantId };
+  if (filter.type) where.type = filter.type;
+  if (filter.from || filter.to)
+    where.createdAt = { ...(filter.from && { gte: filter.from }), ...(filter.to && { lte: filter.to }) };
+  return db.prisma.webhookEvent.findMany({
+    where: { AND: [where, keyset.where] },
+    orderBy: keyset.orderBy,
+    take: keyset.take,
+    select: { id: true, type: true, createdAt: true, sequence: true, payload: true },
+  });
+}
+
+/**
+ * The deliveries of these events grouped by event and status: how many, and their attempts. One
+ * grouped statement over the ids (the eventId index), none when there are no ids.
+ */
+export async function countDeliveriesByEvent(
+  db: Pick<Db, 'prisma'>,
+  eventIds: readonly string[],
+): Promise<{ eventId: string; status: 'PENDING' | 'DELIVERED' | 'FAILED'; count: number; attempts: number }[]> {
+  if (eventIds.length === 0) return [];
+  const groups = await db.prisma.webhookDelivery.groupBy({
+    by: ['eventId', 'status'],
+    where: { eventId: { in: [...eventIds] } },
+    _count: { _all: true },
+    _sum: { attemptCount: true },
+  });
+  return groups.map((g) => ({
+    eventId: g.eventId,
+    status: g.status,
+    count: g._count._all,
+    attempts: g._sum.attemptCount ?? 0,
+  }));
 }
 
 /**
