@@ -27,13 +27,15 @@ export function logProcessErrors(logger: Logger, options: { exitOnRejection?: bo
 }
 
 /**
- * Exits 1 once the fatal line has left the process: pino's stdout stream buffers a write the pipe
- * refuses for now (EAGAIN, a busy reader), and `process.exit` would drop it — seen under CI load,
- * when the last line of a crashed process was the one before its fatal line. At most a second.
+ * Exits 1 once the fatal line has left the process. pino writes stdout asynchronously: a line
+ * queued behind a write still in flight was dropped by an immediate `process.exit` (seen under CI
+ * load: a crashed process's last line was the one before its fatal line). At most a second; the
+ * timer is kept referenced and the exit code set first, so the process never ends with 0 meanwhile.
  */
 function exitAfterFlush(logger: Logger): void {
+  process.exitCode = 1;
   const exit = () => process.exit(1);
-  setTimeout(exit, 1000).unref();
+  setTimeout(exit, 1000);
   try {
     logger.flush(() => exit());
   } catch {
