@@ -36,6 +36,19 @@ function hasSqlError(error: unknown, errnos: number[], prismaCodes: string[], de
 export const isUniqueViolation = (error: unknown): boolean =>
   hasSqlError(error, [SQL_ERRNO.DUPLICATE_ENTRY], ['P2002']);
 
+/**
+ * A unique violation of the named index (`Payout_merchantId_reference_key`): the server's
+ * message names it — `for key 'name'` on MariaDB, `for key 'Table.name'` on MySQL 8.0. For a
+ * failed statement batch, where every statement carries the error of the one that failed.
+ */
+export function isUniqueViolationOf(error: unknown, indexName: string): boolean {
+  if (!isUniqueViolation(error)) return false;
+  const message = String(
+    (error as { sqlMessage?: unknown; message?: unknown })?.sqlMessage ?? (error as Error)?.message ?? '',
+  );
+  return message.includes(`.${indexName}'`) || message.includes(`'${indexName}'`);
+}
+
 /** A lock was not granted within innodb_lock_wait_timeout. */
 export const isLockWaitTimeout = (error: unknown): boolean => hasSqlError(error, [SQL_ERRNO.LOCK_WAIT_TIMEOUT], []);
 

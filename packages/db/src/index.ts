@@ -2,10 +2,12 @@ import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import * as mariadb from 'mariadb';
 import { isRetryableTxError } from './errors.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { batchingConnection } from './statement-batch.ts';
 
 export * from './databases.ts';
 export * from './errors.ts';
 export * from './generated/prisma/client.ts';
+export { type BatchFailure, batchingConnection } from './statement-batch.ts';
 export { mariadb };
 
 export type Pool = mariadb.Pool;
@@ -74,6 +76,9 @@ export function createPool(location: DatabaseLocation, options: CreateDbOptions 
     timezone: 'Z',
     // Prisma's adapter defaults; keep them for the shared pool.
     prepareCacheLength: 0,
+    // For withSqlTransaction's `batch`: one packet for the statements of a create. Every
+    // statement here and in Prisma binds its values as parameters; none is assembled from input.
+    multipleStatements: true,
   });
 }
 
@@ -138,6 +143,13 @@ export interface SqlTransactionOptions {
    * neighbours after locking it.
    */
   isolation?: 'READ COMMITTED';
+  /**
+   * Statements `fn` sends in one tick go to the server as one multi-statement query
+   * (batchingConnection): for the hot create paths, whose writes are one batch. The server stops
+   * at a batch's first failing statement and every statement of the batch is rejected with its
+   * error, so `fn` must not read meaning into which of them failed without checking the error.
+   */
+  batch?: boolean;
 }
 
 /**
@@ -149,9 +161,10 @@ export async function withSqlTransaction<T>(
   fn: (conn: mariadb.PoolConnection) => Promise<T>,
   options: SqlTransactionOptions | number = {},
 ): Promise<T> {
-  const { attempts = 3, isolation } = typeof options === 'number' ? { attempts: options } : options;
+  const { attempts = 3, isolation, batch = false } = typeof options === 'number' ? { attempts: options } : options;
   for (let attempt = 1; ; attempt++) {
-    const conn = await pool.getConnection();
+    const pooled = await pool.getConnection();
+    const conn = batch ? batchingConnection(pooled) : pooled;
     let restored = false;
     // autocommit is off for the transaction's session: when the server rolls the transaction back
     // by itself (a deadlock), statements the use-case had already pipelined behind the failing one
@@ -165,15 +178,35 @@ export async function withSqlTransaction<T>(
         },
         () => {},
       );
+    // The transaction's opening is not awaited before `fn` runs: `fn`'s first statements are sent
+    // behind it on the same connection (the driver pipelines them, in order; in a batch they are
+    // one query), so the opening costs no round trip of its own. Its failure is checked before the
+    // commit (when `fn` failed as well, `fn`'s error is the one thrown). Should one of the two
+    // opening statements fail, `fn`'s statements still ran in a transaction — START TRANSACTION's,
+    // or the implicit one of autocommit = 0 — which the ROLLBACK below discards (in a batch the
+    // server runs nothing after a failing statement; pipelined, only both failing while the
+    // statements behind them succeed could let those commit one by one).
+    // SET TRANSACTION applies to the next transaction only; the pooled session keeps its level.
+    const opening = [
+      ...(isolation ? [conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolation}`)] : []),
+      conn.query('SET autocommit = 0'),
+      conn.query('START TRANSACTION'),
+    ];
+    const opened = Promise.all(opening);
+    opened.catch(() => {});
     try {
-      // SET TRANSACTION applies to the next transaction only; the pooled session keeps its level.
-      if (isolation) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolation}`);
-      await Promise.all([conn.query('SET autocommit = 0'), conn.beginTransaction()]);
       const result = await fn(conn);
-      await Promise.all([conn.commit(), restore()]);
+      await opened;
+      // Sent together (in a batch, one query; a plain COMMIT, which the driver's commit() would
+      // skip on a status a batch left stale). COMMIT stays its own statement: committing by
+      // `SET autocommit = 1` alone was tried on 2026-12-03 and the chaos runs failed with it
+      // (docs/performance.md, "Transaction framing").
+      await Promise.all([conn.query('COMMIT'), restore()]);
       return result;
     } catch (error) {
-      await Promise.all([conn.rollback().catch(() => {}), restore()]);
+      // A plain ROLLBACK: the driver's rollback() skips it when the last status it read says no
+      // transaction is open, which a failed batch leaves unknown.
+      await Promise.all([conn.query('ROLLBACK').catch(() => {}), restore()]);
       if (attempt < attempts && isRetryableTxError(error)) continue;
       throw error;
     } finally {
@@ -182,6 +215,17 @@ export async function withSqlTransaction<T>(
       else await conn.destroy();
     }
   }
+}
+
+/**
+ * withSqlTransaction with `batch`: what `fn` sends in one tick goes to the server as one
+ * multi-statement query (the hot create paths, whose writes are one batch).
+ */
+export function withBatchedTransaction<T>(
+  pool: mariadb.Pool,
+  fn: (conn: mariadb.PoolConnection) => Promise<T>,
+): Promise<T> {
+  return withSqlTransaction(pool, fn, { batch: true });
 }
 
 /**
