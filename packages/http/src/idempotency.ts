@@ -92,7 +92,12 @@ export function idempotency(options: IdempotencyOptions) {
       let answered = false;
       // The record is dealt with before the response leaves, so a retry right after sees it.
       res.json = (body: unknown) => {
-        if (answered || hold.settled) return originalJson(body);
+        // `settled` says the settle statement ran, not that its transaction committed: an effect
+        // whose batch failed after it (INSUFFICIENT_BALANCE, say) rolled the settle back too. An
+        // error answer therefore always releases; the release only takes a record still
+        // IN_PROGRESS and this request's, so one a commit completed is left alone. (Every
+        // settle stores a 2xx.)
+        if (answered || (hold.settled && res.statusCode < 400)) return originalJson(body);
         answered = true;
         afterUnsettledAnswer(options, start.claim, res.statusCode, body, req)
           .catch((error) => options.logger.error({ err: error, recordId: start.claim.recordId }, 'idempotency record'))

@@ -65,7 +65,7 @@ export type IdempotencyStart =
 export interface IdempotencyHold {
   readonly owner: string;
   settle(tx: TransactionRunner, status: number, body: unknown): Promise<void>;
-  /** True once `settle` ran in a transaction (the middleware checks routes settled). */
+  /** True once `settle` ran in a transaction, which may still roll back (the middleware releases the key on any error answer). */
   readonly settled: boolean;
 }
 

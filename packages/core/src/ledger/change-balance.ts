@@ -75,13 +75,15 @@ export async function updateBalance(
     ? await moveBalanceAllowingNegative(conn, move)
     : await moveBalanceAboveZero(conn, move);
   if (lastSequence === null) {
-    if (change.amount < 0) {
-      throw new AppError('INSUFFICIENT_BALANCE', 'the available balance is lower than the amount');
-    }
+    if (change.amount < 0) throw insufficientBalance();
     throw new Error(`balance row missing or pending would go negative for merchant ${change.merchantId}`);
   }
   return move.reserveEventSequences > 0 ? lastSequence : 0;
 }
+
+/** 422 INSUFFICIENT_BALANCE: a debit the available balance does not cover. */
+export const insufficientBalance = () =>
+  new AppError('INSUFFICIENT_BALANCE', 'the available balance is lower than the amount');
 
 // The ledger entry of a change just applied by updateBalance, for the callers that split
 // changeBalance to pipeline it (payout create, payment complete).

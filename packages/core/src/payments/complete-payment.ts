@@ -1,5 +1,5 @@
 import { MOBILE_PROBLEM, normalizeMobile, OTP_PATTERN } from '@mypay/contracts';
-import { type Db, type PoolConnection, withSqlTransaction } from '@mypay/db';
+import { type Db, type PoolConnection, withBatchedTransaction } from '@mypay/db';
 import { assertCheckoutPayable, assertNoPendingAttempt } from '../checkouts/cancel-checkout.ts';
 import { insertTransaction, lockCheckout, markCheckoutCompleted } from '../checkouts/checkout-repository.ts';
 import { type CheckoutRow, toCheckoutResource } from '../checkouts/checkout-resource.ts';
@@ -82,12 +82,13 @@ export async function completePayment(
   const plan = planPayment(scenario.key);
   const delayMs = await deps.scenarios.delayOf(scenario.key);
 
-  // Round trips: the checks' reads go together (the checkout's lock first, so the pending-attempt
-  // read runs under it), then the writes and the balance update that reserves the event numbers,
-  // then the ledger entry, the events with their deliveries and the idempotency settle together,
-  // then COMMIT. Delivery workers are woken after the commit.
+  // Round trips (each a batch, one query): the transaction's opening and the checks' reads (the
+  // checkout's lock first, so the pending-attempt read runs under it), then every write — the payment, the
+  // checkout, the balance update that reserves the event numbers, the ledger entry, the events
+  // with their deliveries and the idempotency settle — then COMMIT. Delivery workers are woken
+  // after the commit.
   let deliveries = 0;
-  const payment = await withSqlTransaction(deps.db.pool, async (conn) => {
+  const payment = await withBatchedTransaction(deps.db.pool, async (conn) => {
     // Each of these sends its statement when called: three pipelined reads, one round trip.
     const locked = lockCheckout(conn, input.checkoutId, input.merchantId);
     const merchantStatus = findMerchantStatus(conn, input.merchantId);
@@ -148,20 +149,20 @@ export async function completePayment(
     }
     const credit = succeeded ? creditOf(checkout, row) : null;
 
-    const first: Promise<unknown>[] = [insertTransaction(conn, row)];
-    if (succeeded) first.push(completeCheckout(conn, checkout, now));
-    const reserved = credit
-      ? updateBalance(conn, credit, { reserveEventSequences: specs.length })
-      : specs.length > 0
-        ? reserveEventSequences(conn, row.merchantId, specs.length)
-        : Promise.resolve(0);
-    await allInOrder([...first, reserved]);
-    const lastSequence = await reserved;
-
-    const writes: Promise<unknown>[] = [];
-    if (credit) writes.push(insertLedgerEntry(conn, credit));
+    // One batch: the balance row (credit and event numbers) after the writes that need no lock of
+    // it, and the events read their numbers from it in SQL, so nothing waits for the reservation.
+    const writes: Promise<unknown>[] = [insertTransaction(conn, row)];
+    if (succeeded) writes.push(completeCheckout(conn, checkout, now));
+    if (credit) {
+      writes.push(
+        updateBalance(conn, credit, { reserveEventSequences: specs.length }),
+        insertLedgerEntry(conn, credit),
+      );
+    } else if (specs.length > 0) {
+      writes.push(reserveEventSequences(conn, row.merchantId, specs.length));
+    }
     writes.push(
-      insertEventsWithDeliveries(conn, row.merchantId, specs, lastSequence - specs.length + 1).then((r) => {
+      insertEventsWithDeliveries(conn, row.merchantId, specs).then((r) => {
         deliveries = r.deliveries;
       }),
     );

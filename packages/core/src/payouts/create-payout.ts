@@ -1,15 +1,20 @@
 import type { DestinationType } from '@mypay/contracts';
-import { type Db, isUniqueViolation, type PoolConnection, withSqlTransaction } from '@mypay/db';
+import { type Db, isUniqueViolationOf, type PoolConnection, withBatchedTransaction } from '@mypay/db';
 import type { Directory } from '../directory/directory.ts';
 import { AppError } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
-import { type BalanceChange, insertLedgerEntry, updateBalance } from '../ledger/change-balance.ts';
+import { type BalanceChange, insertLedgerEntry, insufficientBalance, updateBalance } from '../ledger/change-balance.ts';
 import { domainMetrics } from '../metrics/domain-metrics.ts';
 import { CURRENCY, MAX_AMOUNT } from '../money.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { clockTimeForBinding } from '../test-clocks/test-clock-resource.ts';
-import { allInOrder, type EventSpec, insertEventsWithDeliveries } from '../webhooks/enqueue-event.ts';
+import {
+  allInOrder,
+  type EventSpec,
+  insertEventsWithDeliveries,
+  isUnreservedSequence,
+} from '../webhooks/enqueue-event.ts';
 import { notifyWebhookWorkers } from '../webhooks/worker-signal.ts';
 import { resolveDestination } from './destination.ts';
 import { assertWithinLimit, DEFAULT_PAYOUT_LIMITS, type PayoutLimits } from './payout-limits.ts';
@@ -53,14 +58,16 @@ export function referenceProblem(reference: string): string | null {
 }
 
 /**
- * Creates a payout and takes its amount from the balance in one plain-SQL transaction, with the
- * fewest round trips (the driver pipelines statements sent together on one connection):
- *  1. the payout row, its status history (one multi-row INSERT) and the conditional balance
- *     update, which also reserves the event sequence numbers (no separate UPDATE, no read back);
- *  2. the ledger entry (balanceAfter taken from the locked row inside the INSERT), every outbox
- *     event in one INSERT and their deliveries in one fan-out INSERT … SELECT, and the idempotency
- *     settle — sent together, awaited together, the first failure rolls all back;
- *  3. COMMIT. Wake-ups of the delivery workers come after the commit, off the response's path.
+ * Creates a payout and takes its amount from the balance in one plain-SQL transaction of two
+ * round trips (the driver pipelines statements sent together on one connection, and the socket
+ * sends them in one write):
+ *  1. START TRANSACTION and, without waiting for it, every write: the payout row, its status
+ *     history (one multi-row INSERT), the conditional balance update, which also reserves the
+ *     event sequence numbers, the ledger entry (balanceAfter read from the row just locked),
+ *     every outbox event in one INSERT (their numbers read from the same row) and their
+ *     deliveries in one fan-out INSERT … SELECT, and the idempotency settle. Awaited together;
+ *     the first failure in that order (INSUFFICIENT_BALANCE, DUPLICATE_REFERENCE, …) rolls all back;
+ *  2. COMMIT. Wake-ups of the delivery workers come after the commit, off the response's path.
  * Outcomes decided at once by the scenario (completed, rejected) are part of the same transaction.
  */
 export async function createPayout(
@@ -148,21 +155,30 @@ export async function createPayout(
   });
   const [debit, ...others] = balanceChanges(row, plan.path);
   let deliveries = 0;
-  await withSqlTransaction(deps.db.pool, async (conn) => {
-    const inserted = recordPayout(conn, row, events);
-    const debited = updateBalance(conn, debit!, { reserveEventSequences: specs.length });
-    await allInOrder([inserted, debited]);
-    const lastSequence = await debited;
-    const writes: Promise<unknown>[] = [insertLedgerEntry(conn, debit!)];
+  // One batch, sent with START TRANSACTION and awaited once; the balance row is locked from the
+  // debit to the COMMIT only.
+  const writeAll = async (conn: PoolConnection) => {
+    const writes: Promise<unknown>[] = [
+      recordPayout(conn, row, events),
+      updateBalance(conn, debit!, { reserveEventSequences: specs.length }),
+      insertLedgerEntry(conn, debit!),
+    ];
     for (const change of others) writes.push(updateBalance(conn, change), insertLedgerEntry(conn, change));
     writes.push(
-      insertEventsWithDeliveries(conn, input.merchantId, specs, lastSequence - specs.length + 1).then((r) => {
+      insertEventsWithDeliveries(conn, input.merchantId, specs).then((r) => {
         deliveries = r.deliveries;
       }),
     );
     if (options.idempotency) writes.push(options.idempotency.settle(conn, 201, created));
-    await allInOrder(writes);
-  });
+    try {
+      await allInOrder(writes);
+    } catch (error) {
+      // The debit was refused (and the merchant has events): the batch stopped at the events' INSERT.
+      if (isUnreservedSequence(error)) throw insufficientBalance();
+      throw error;
+    }
+  };
+  await withBatchedTransaction(deps.db.pool, writeAll);
   // Lets a delivery worker in this process start at once rather than at its next poll.
   if (deliveries > 0) setImmediate(notifyWebhookWorkers);
   domainMetrics.payoutCreated(finalStatus, scenario.key);
@@ -184,7 +200,8 @@ async function recordPayout(conn: PoolConnection, row: PayoutRow, events: Payout
   const [payoutResult, historyResult] = await Promise.allSettled([payout, history]);
   if (payoutResult.status === 'rejected') {
     const error = payoutResult.reason;
-    if (isUniqueViolation(error)) {
+    // The index is named: in a failed batch every statement carries the error of the one that failed.
+    if (isUniqueViolationOf(error, 'Payout_merchantId_reference_key')) {
       // Name the payout that holds the reference: the caller may be recovering from a lost response.
       const existingId = await findPayoutIdByReference(conn, row.merchantId, row.reference);
       throw new AppError(

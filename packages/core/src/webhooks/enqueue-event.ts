@@ -1,8 +1,14 @@
 import type { EventType } from '@mypay/contracts';
-import type { PoolConnection } from '@mypay/db';
+import { isUniqueViolationOf, type PoolConnection } from '@mypay/db';
 import { newId } from '../ids.ts';
 import { currentRequestScope } from '../request-logs/request-scope.ts';
-import { fanOutDeliveries, insertEventRows, nextEventSequence } from './outbox-repository.ts';
+import {
+  fanOutDeliveries,
+  insertEventRows,
+  insertReservedEventRows,
+  nextEventSequence,
+  type ReservedEventRow,
+} from './outbox-repository.ts';
 import { notifyWebhookWorkers } from './worker-signal.ts';
 
 export { EVENT_TYPES, type EventType, isEventType } from '@mypay/contracts';
@@ -92,42 +98,54 @@ export interface EventSpec {
 }
 
 /**
+ * An event body as the JSON text before its sequence number and after it: `head + n + tail` is
+ * exactly `JSON.stringify` of the body with `sequence: n` (the key order of EventBody), so the
+ * database can put in a number it has just reserved (insertReservedEventRows).
+ */
+export function bodyAroundSequence(body: Omit<EventBody, 'sequence'>): { head: string; tail: string } {
+  const head = `{"id":${JSON.stringify(body.id)},"type":${JSON.stringify(body.type)},"createdAt":${JSON.stringify(body.createdAt)},"sequence":`;
+  const tail = `,"request":${JSON.stringify(body.request)},"data":${JSON.stringify(body.data)}}`;
+  return { head, tail };
+}
+
+/**
  * enqueueEvent for several events of one merchant at once, for the hot create paths: the events
- * take the numbers `firstSequence`, `firstSequence + 1`, … (reserved by the caller on the same
- * transaction, see reserveEventSequences) and are written with their deliveries in two statements
- * whatever their count — one multi-row INSERT, one fan-out INSERT … SELECT over every event — sent
- * together (the driver pipelines them). It does not wake the delivery workers: the caller does,
- * after its commit (`deliveries > 0`), so no worker looks before the rows are visible.
+ * take the merchant's last `specs.length` sequence numbers, in order, which the caller has
+ * reserved on the same transaction (reserveEventSequences, or updateBalance's
+ * `reserveEventSequences`) in a statement sent before on this connection. The numbers are read
+ * in SQL (insertReservedEventRows), so the caller need not wait for the reservation: the whole
+ * change goes in one pipelined batch. Events and their deliveries are two statements whatever
+ * their count — one INSERT … SELECT of the events, one fan-out INSERT … SELECT over every event.
+ * It does not wake the delivery workers: the caller does, after its commit (`deliveries > 0`), so
+ * no worker looks before the rows are visible.
  */
 export async function insertEventsWithDeliveries(
   conn: PoolConnection,
   merchantId: string,
   specs: EventSpec[],
-  firstSequence: number,
-): Promise<{ bodies: EventBody[]; deliveries: number }> {
-  if (specs.length === 0) return { bodies: [], deliveries: 0 };
+): Promise<{ deliveries: number }> {
+  if (specs.length === 0) return { deliveries: 0 };
   const scope = currentRequestScope();
   const request = scope ? { id: scope.id, idempotencyKey: scope.idempotencyKey } : null;
-  const bodies: EventBody[] = specs.map((spec, i) => ({
-    id: newId('evt'),
-    type: spec.type,
-    createdAt: spec.at.toISOString(),
-    sequence: firstSequence + i,
-    request,
-    data: { object: spec.object },
-  }));
+  const rows: ReservedEventRow[] = specs.map((spec) => {
+    const id = newId('evt');
+    const around = bodyAroundSequence({
+      id,
+      type: spec.type,
+      createdAt: spec.at.toISOString(),
+      request,
+      data: { object: spec.object },
+    });
+    return { id, type: spec.type, ...around, at: spec.at };
+  });
   const wall = new Date();
   // Sent together: the driver pipelines them on the one connection.
-  const events = insertEventRows(
-    conn,
-    merchantId,
-    bodies.map((body, i) => ({ body, at: specs[i]!.at })),
-  );
+  const events = insertReservedEventRows(conn, merchantId, rows);
   const deliveries = fanOutDeliveries(
     conn,
     merchantId,
     specs.map((spec, i) => ({
-      eventId: bodies[i]!.id,
+      eventId: rows[i]!.id,
       type: spec.type,
       ...deliveryTimes(testClockOfObject(spec.object), spec.at, wall),
       at: spec.at,
@@ -136,8 +154,17 @@ export async function insertEventsWithDeliveries(
   const [inserted, fannedOut] = await Promise.allSettled([events, deliveries]);
   if (inserted.status === 'rejected') throw inserted.reason;
   if (fannedOut.status === 'rejected') throw fannedOut.reason;
-  return { bodies, deliveries: fannedOut.value };
+  return { deliveries: fannedOut.value };
 }
+
+/**
+ * True when the events' INSERT of a batch failed because their numbers were not reserved: the
+ * reserving UPDATE matched no row (a debit the balance refused), so the INSERT took the numbers
+ * of the merchant's last events and their unique index refused it — in a statement batch that
+ * failure stops the batch, and every statement of it carries this error instead of its own.
+ */
+export const isUnreservedSequence = (error: unknown): boolean =>
+  isUniqueViolationOf(error, 'WebhookEvent_merchantId_sequence_key');
 
 /** Awaits statements sent together on one connection; throws the first failure in the order they were sent. */
 export async function allInOrder(writes: Promise<unknown>[]): Promise<void> {

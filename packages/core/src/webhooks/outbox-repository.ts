@@ -53,6 +53,48 @@ export async function insertEventRows(
   );
 }
 
+/**
+ * An event row whose number is the one its transaction has just reserved: the body is stored as
+ * the JSON text before its number (`head`, ending in `"sequence":`) and after it (`tail`).
+ */
+export interface ReservedEventRow {
+  id: string;
+  type: EventType;
+  head: string;
+  tail: string;
+  at: Date;
+}
+
+/**
+ * insertEventRows for events that take the merchant's last `events.length` sequence numbers,
+ * reserved on this transaction by an UPDATE of the balance row sent before on the same connection
+ * (reserveEventSequences, or updateBalance's `reserveEventSequences`). The numbers are read from
+ * that row, which the transaction holds locked, inside the INSERT — into `sequence` and into the
+ * body between its head and tail — so the INSERT does not wait for the reservation's answer and
+ * both go in one pipelined batch. One statement whatever the count.
+ */
+export async function insertReservedEventRows(
+  conn: Runner,
+  merchantId: string,
+  events: ReservedEventRow[],
+): Promise<void> {
+  if (events.length === 0) return;
+  // Each row's number is the last reserved one minus how far before it the event is (the last
+  // event: 0), read by primary key from the row this transaction has updated: a multi-row
+  // VALUES, so the rows go in in number order (the global `seq` follows `sequence`) with no
+  // derived table or sort.
+  const last = '(SELECT lastEventSequence FROM MerchantBalance WHERE merchantId = ?)';
+  await conn.query(
+    `INSERT INTO WebhookEvent (id, merchantId, type, sequence, payload, createdAt) VALUES ${events
+      .map(() => `(?, ?, ?, ${last} - ?, CONCAT(?, ${last} - ?, ?), ?)`)
+      .join(', ')}`,
+    events.flatMap((ev, i) => {
+      const back = events.length - 1 - i;
+      return [ev.id, merchantId, ev.type, merchantId, back, ev.head, merchantId, back, ev.tail, ev.at];
+    }),
+  );
+}
+
 /** What one event's deliveries are: due at `due`, and for a bound event its clock and due time on it. */
 export interface DeliveriesToFanOut {
   eventId: string;
