@@ -84,9 +84,10 @@ export function sendError(res: Response, requestId: string, error: AppError): vo
 export function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = toAppError(error);
-    const log = (req as Request & { log?: Logger }).log ?? logger;
+    // Bound to the request's id, so these lines and the request's log line go together.
+    const log = logger.child({ requestId: requestIdOf(req) });
     if (res.headersSent) {
-      log.error({ err: error, requestId: requestIdOf(req) }, 'error after the response was sent');
+      log.error({ err: error }, 'error after the response was sent');
       return;
     }
     if (appError) {

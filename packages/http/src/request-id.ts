@@ -7,11 +7,17 @@ const ACCEPTABLE_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 export function requestId() {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
-    // `req.id` is typed by pino-http, which reuses it as the log line's requestId.
     req.id = incoming && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', req.id);
     next();
   };
+}
+
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** The request's id (X-Request-Id), set by requestId(); the log lines carry it as `requestId`. */
+    id?: string;
+  }
 }
 
 /** The request's id as a string (set by requestId()). */
