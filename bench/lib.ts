@@ -141,10 +141,11 @@ export const IMAGE_NODE_FLAGS = ['--max-old-space-size=96'];
 export async function startApi(
   kind: 'payout-api' | 'payment-api',
   databaseUrl: string,
-  options: { port?: number; env?: Record<string, string>; nodeFlags?: string[] } = {},
+  options: { port?: number; env?: Record<string, string>; nodeFlags?: string[]; entry?: string } = {},
 ) {
   const port = options.port ?? (await freePort());
-  const entry = ensureBuilt(kind);
+  // `entry`: another build of the service (bench/ab.ts runs two side by side).
+  const entry = options.entry ?? ensureBuilt(kind);
   // BENCH_API_NODE_FLAGS adds V8/Node flags to the API alone (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
   const extra = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...(options.nodeFlags ?? IMAGE_NODE_FLAGS), ...extra, entry], {

@@ -24,7 +24,16 @@ import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
 import { dbUrl, dropDatabase, median, startApi, stop } from './lib.ts';
 import { type Bench, COLORS } from './report.ts';
-import { type BenchMerchant, cpuMs, createMerchants, log, percentile, recreateDatabase, rssMb } from './support.ts';
+import {
+  type BenchMerchant,
+  cpuMs,
+  createMerchants,
+  databasePid,
+  log,
+  percentile,
+  recreateDatabase,
+  rssMb,
+} from './support.ts';
 
 const AMOUNT = 100;
 
@@ -41,7 +50,20 @@ export interface RunResult {
   maxRssMb?: number;
   /** API processes' CPU time (user + system) per request answered, ms: the per-request cost. */
   cpuMsPerRequest?: number;
+  /** The database server's CPU time per request (or per payout of a ceiling), ms. */
+  dbCpuMsPerRequest?: number;
+  /** A ceiling's own client CPU time per payout (this process: the driver, no HTTP), ms. */
+  clientCpuMsPerRequest?: number;
 }
+
+/** CPU ms of the database server so far (NaN when it does not run on this machine). */
+function dbCpuMs(): number {
+  const pid = databasePid();
+  return pid === undefined ? Number.NaN : cpuMs(pid);
+}
+
+const perRequest = (ms: number, requests: number) =>
+  requests > 0 && Number.isFinite(ms) ? Number((ms / requests).toFixed(2)) : undefined;
 
 export interface PayoutBenchOptions {
   durationS: number;
@@ -75,6 +97,7 @@ async function runApi(
     for (const t of targets) maxRss = Math.max(maxRss, rssMb(t.pid));
   }, 250);
   const cpuAtStart = targets.reduce((sum, t) => sum + cpuMs(t.pid), 0);
+  const dbCpuAtStart = dbCpuMs();
   const results = await Promise.all(
     targets.map((target) =>
       autocannon({
@@ -102,6 +125,7 @@ async function runApi(
   );
   clearInterval(sampler);
   const cpuUsed = targets.reduce((sum, t) => sum + cpuMs(t.pid), 0) - cpuAtStart;
+  const dbCpuUsed = dbCpuMs() - dbCpuAtStart;
   const requests = results.reduce((s, r) => s + r.requests.total, 0);
   return {
     shape,
@@ -113,6 +137,7 @@ async function runApi(
     errors: results.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts, 0),
     maxRssMb: maxRss,
     cpuMsPerRequest: requests > 0 ? Number((cpuUsed / requests).toFixed(2)) : Number.NaN,
+    ...optional('dbCpuMsPerRequest', perRequest(dbCpuUsed, requests)),
   };
 }
 
@@ -283,6 +308,8 @@ async function closedLoop(
   const run = randomBytes(3).toString('hex');
   const deadline = Date.now() + seconds * 1000;
   const started = Date.now();
+  const dbCpuAtStart = dbCpuMs();
+  const clientCpuAtStart = process.cpuUsage();
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (Date.now() < deadline) {
@@ -298,6 +325,8 @@ async function closedLoop(
     }),
   );
   const elapsed = (Date.now() - started) / 1000;
+  const client = process.cpuUsage(clientCpuAtStart);
+  const dbCpuUsed = dbCpuMs() - dbCpuAtStart;
   latencies.sort((a, b) => a - b);
   return {
     shape,
@@ -307,7 +336,14 @@ async function closedLoop(
     p50: Math.round(percentile(latencies, 50)),
     p99: Math.round(percentile(latencies, 99)),
     errors,
+    ...optional('dbCpuMsPerRequest', perRequest(dbCpuUsed, latencies.length)),
+    ...optional('clientCpuMsPerRequest', perRequest((client.user + client.system) / 1000, latencies.length)),
   };
+}
+
+/** `{ [key]: value }`, or nothing for an undefined value (exactOptionalPropertyTypes). */
+function optional<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]: number });
 }
 
 function mysql2Pool(location: DatabaseLocation, connections: number): mysql.Pool {
@@ -399,12 +435,12 @@ const times = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${(a
 /** The markdown of one run: every row, then the API against both ceilings (throughput and p99). */
 export function report(result: PayoutBenchResult): string[] {
   const rows = [
-    '| shape | run | req/s | p50 ms | p99 ms | errors | API RSS MB (max) | API CPU ms per request |',
-    '|---|---|---|---|---|---|---|---|',
+    '| shape | run | req/s | p50 ms | p99 ms | errors | API RSS MB (max) | API CPU ms per request | client CPU ms per payout | database CPU ms per payout |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of result.results) {
     rows.push(
-      `| ${r.shape} | ${r.what} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.maxRssMb ?? ''} | ${r.cpuMsPerRequest ?? ''} |`,
+      `| ${r.shape} | ${r.what} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.maxRssMb ?? ''} | ${r.cpuMsPerRequest ?? ''} | ${r.clientCpuMsPerRequest ?? ''} | ${r.dbCpuMsPerRequest ?? ''} |`,
     );
   }
   rows.push(
@@ -518,6 +554,14 @@ export const bench: Bench<PayoutBenchResult[]> = {
   },
 };
 
+type CpuField = 'cpuMsPerRequest' | 'dbCpuMsPerRequest' | 'clientCpuMsPerRequest';
+
+/** The median of a CPU-time field over the runs that have it, or nothing. */
+function medianMs(rows: RunResult[], field: CpuField): { [K in CpuField]?: number } {
+  const values = rows.map((row) => row[field]).filter((v): v is number => v !== undefined);
+  return values.length === 0 ? {} : { [field]: Number(median(values).toFixed(2)) };
+}
+
 /** Medians, field by field, of several runs of the same shapes. */
 function mergeRuns(runs: PayoutBenchResult[]): PayoutBenchResult {
   const first = runs[0]!;
@@ -532,9 +576,9 @@ function mergeRuns(runs: PayoutBenchResult[]): PayoutBenchResult {
       p99: med('p99'),
       errors: same.reduce((s, x) => s + x.errors, 0),
       ...(row.maxRssMb !== undefined ? { maxRssMb: med('maxRssMb') } : {}),
-      ...(row.cpuMsPerRequest !== undefined
-        ? { cpuMsPerRequest: Number(median(same.map((x) => Number(x.cpuMsPerRequest))).toFixed(2)) }
-        : {}),
+      ...medianMs(same, 'cpuMsPerRequest'),
+      ...medianMs(same, 'dbCpuMsPerRequest'),
+      ...medianMs(same, 'clientCpuMsPerRequest'),
     };
   });
   return { options: first.options, results, drift: runs.reduce((s, r) => s + r.drift, 0) };

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type ApiKeyScope, createMerchant, insertApiKey } from '@mypay/core';
 import type { Db } from '@mypay/db';
 import { prepareDatabase } from '../prisma/prepare-database.ts';
-import { ensureBuilt, IMAGE_NODE_FLAGS } from './lib.ts';
+import { ensureBuilt, IMAGE_NODE_FLAGS, pidsMatching } from './lib.ts';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -111,6 +111,11 @@ export function cpuMs(pid: number): number {
     return Number.NaN;
   }
 }
+/** The database server's process on this machine (mariadbd or mysqld), when it runs here. */
+export function databasePid(): number | undefined {
+  return pidsMatching(/(^|\/)(mariadbd|mysqld)(\s|$)/)[0];
+}
+
 // USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK).
 const CLOCK_TICKS = 100;
 
