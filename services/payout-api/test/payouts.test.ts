@@ -144,6 +144,46 @@ describe('POST /payouts', () => {
     expect(await balanceRow(api.db, m.merchantId)).toEqual({ available: 5_000, pending: 0 });
   });
 
+  it('when the balance is too low after earlier payouts (the merchant has events), then 422 INSUFFICIENT_BALANCE and nothing of the attempt is written', async () => {
+    // The refused debit reserves no event numbers: the batch stops at the events' INSERT, which the
+    // API answers as INSUFFICIENT_BALANCE (not a 500).
+    const m = await createTestMerchant(api.db, { balance: 5_000 });
+    expect((await as(m).post('/payouts', payoutBody({ amount: 3_000 }))).status).toBe(201);
+    const events = async () =>
+      Number(
+        (await api.db.pool.query('SELECT COUNT(*) AS n FROM WebhookEvent WHERE merchantId = ?', [m.merchantId]))[0].n,
+      );
+    const eventsBefore = await events();
+    const res = await as(m).post('/payouts', payoutBody({ amount: 2_001 }));
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('INSUFFICIENT_BALANCE');
+    const rows = await api.db.pool.query('SELECT COUNT(*) AS n FROM Payout WHERE merchantId = ?', [m.merchantId]);
+    expect(Number(rows[0].n)).toBe(1);
+    expect(await events()).toBe(eventsBefore);
+    expect(await balanceRow(api.db, m.merchantId)).toEqual({ available: 2_000, pending: 0 });
+    expect(await ledgerSum(api.db, m.merchantId)).toBe(2_000);
+    // The next payout that fits takes the next numbers, with no gap.
+    expect((await as(m).post('/payouts', payoutBody({ amount: 2_000 }))).status).toBe(201);
+    const sequences = (
+      (await api.db.pool.query('SELECT sequence FROM WebhookEvent WHERE merchantId = ? ORDER BY sequence', [
+        m.merchantId,
+      ])) as { sequence: number }[]
+    ).map((row) => Number(row.sequence));
+    expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+  });
+
+  it('when text fields carry SQL (quotes, semicolons, comments), then they are stored as text and nothing else runs', async () => {
+    const m = await createTestMerchant(api.db, { balance: 100_000 });
+    const reference = "x'; DELETE FROM Payout; --";
+    const description = 'a"; UPDATE MerchantBalance SET available = 0; /*';
+    const res = await as(m).post('/payouts', payoutBody({ amount: 1_000, reference, description }));
+    expect(res.status).toBe(201);
+    const stored = await api.db.pool.query('SELECT reference, description FROM Payout WHERE id = ?', [res.body.id]);
+    expect(stored[0]).toEqual({ reference, description });
+    expect((await balanceRow(api.db, m.merchantId)).available).toBe(99_000);
+    expect((await as(merchant).get('/balance')).body.available).toBeGreaterThan(0);
+  });
+
   it('when the account does not exist (scenario 3), then 422 ACCOUNT_NOT_FOUND, no debit, nothing created', async () => {
     const m = await createTestMerchant(api.db, { balance: 100_000 });
     const res = await as(m).post(
