@@ -12,13 +12,20 @@
  * (default mypay_bench_ab), dropped and recreated.
  */
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDb } from '@mypay/db';
 import autocannon from 'autocannon';
 import { dropDatabase, ROOT, startApi, stop } from './lib.ts';
-import { type BenchMerchant, cpuMs, createMerchants, databasePid, log, recreateDatabase } from './support.ts';
+import {
+  type BenchMerchant,
+  cpuMs,
+  createMerchants,
+  databasePid,
+  log,
+  payoutCreateRequests,
+  recreateDatabase,
+} from './support.ts';
 
 interface Side {
   name: string;
@@ -34,9 +41,6 @@ interface Side {
 }
 
 async function slice(side: Side, merchants: BenchMerchant[], seconds: number, connections: number) {
-  let n = 0;
-  const run = randomBytes(3).toString('hex');
-  const destination = { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03001234567' };
   const cpuBefore = cpuMs(side.pid);
   const db = databasePid();
   const dbBefore = db === undefined ? Number.NaN : cpuMs(db);
@@ -45,21 +49,7 @@ async function slice(side: Side, merchants: BenchMerchant[], seconds: number, co
     connections,
     duration: seconds,
     timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/v1/payouts',
-        setupRequest: (req) => {
-          const i = n++;
-          const merchant = merchants[i % merchants.length]!;
-          return {
-            ...req,
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${merchant.key}` },
-            body: JSON.stringify({ amount: 100, currency: 'PKR', destination, reference: `ab-${run}-${i}` }),
-          };
-        },
-      },
-    ],
+    requests: payoutCreateRequests(merchants, 100, 'ab'),
   });
   side.cpuMs += cpuMs(side.pid) - cpuBefore;
   // Only this side is under load during its slice: the database's CPU time is its.

@@ -30,6 +30,7 @@ import {
   createMerchants,
   databasePid,
   log,
+  payoutCreateRequests,
   percentile,
   recreateDatabase,
   rssMb,
@@ -89,9 +90,6 @@ async function runApi(
   seconds: number,
   connections: number,
 ): Promise<Omit<RunResult, 'what'>> {
-  let n = 0;
-  const run = randomBytes(3).toString('hex');
-  const destination = { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03001234567' };
   let maxRss = Math.max(...targets.map((t) => rssMb(t.pid)));
   const sampler = setInterval(() => {
     for (const t of targets) maxRss = Math.max(maxRss, rssMb(t.pid));
@@ -105,21 +103,7 @@ async function runApi(
         connections: Math.max(1, Math.round(connections / targets.length)),
         duration: seconds,
         timeout: 30,
-        requests: [
-          {
-            method: 'POST',
-            path: '/api/v1/payouts',
-            setupRequest: (req) => {
-              const i = n++;
-              const merchant = merchants[i % merchants.length]!;
-              return {
-                ...req,
-                headers: { 'content-type': 'application/json', authorization: `Bearer ${merchant.key}` },
-                body: JSON.stringify({ amount: AMOUNT, currency: 'PKR', destination, reference: `b-${run}-${i}` }),
-              };
-            },
-          },
-        ],
+        requests: payoutCreateRequests(merchants, AMOUNT, 'b'),
       }),
     ),
   );

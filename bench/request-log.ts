@@ -14,7 +14,6 @@
  * `pnpm bench` runs it through run() and writeSection().
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +22,16 @@ import { createDb, parseDatabaseUrl } from '@mypay/db';
 import autocannon from 'autocannon';
 import { freePort } from '../test/support/ports.ts';
 import type { Bench } from './report.ts';
-import { type BenchMerchant, createMerchants, log, recreateDatabase, repoRoot, rssMb, startApi } from './support.ts';
+import {
+  type BenchMerchant,
+  createMerchants,
+  log,
+  payoutCreateRequests,
+  recreateDatabase,
+  repoRoot,
+  rssMb,
+  startApi,
+} from './support.ts';
 
 export interface RequestLogBenchOptions {
   seconds?: number;
@@ -126,9 +134,6 @@ async function load(
   seconds: number,
   connections: number,
 ) {
-  let n = 0;
-  const run = randomBytes(3).toString('hex');
-  const destination = { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03001234567' };
   const cpuBefore = cpuMsOf(pid);
   const sampler = setInterval(() => {
     if (side) side.maxRssMb = Math.max(side.maxRssMb, rssMb(pid));
@@ -138,21 +143,7 @@ async function load(
     connections,
     duration: seconds,
     timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/v1/payouts',
-        setupRequest: (req) => {
-          const i = n++;
-          const merchant = merchants[i % merchants.length] as BenchMerchant;
-          return {
-            ...req,
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${merchant.key}` },
-            body: JSON.stringify({ amount: 100, currency: 'PKR', destination, reference: `rl-${run}-${i}` }),
-          };
-        },
-      },
-    ],
+    requests: payoutCreateRequests(merchants, 100, 'rl'),
   });
   clearInterval(sampler);
   // The log's last batch of this slice is written within its flush interval (1 s): count it

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type ApiKeyScope, createMerchant, insertApiKey } from '@mypay/core';
 import type { Db } from '@mypay/db';
+import type { RequestSpec } from 'autocannon';
 import { prepareDatabase } from '../prisma/prepare-database.ts';
 import { ensureBuilt, IMAGE_NODE_FLAGS, pidsMatching } from './lib.ts';
 
@@ -16,6 +17,32 @@ export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export interface BenchMerchant {
   id: string;
   key: string;
+}
+
+/**
+ * autocannon's requests for `POST /api/v1/payouts`, round robin over the merchants: a wallet
+ * payout of `amount` that completes at once (scenario SUCCESS), each with a reference of its own
+ * (`<prefix>-<run>-<n>`, the run random per call, so several load generators never share one).
+ */
+export function payoutCreateRequests(merchants: BenchMerchant[], amount: number, prefix: string): RequestSpec[] {
+  let n = 0;
+  const run = randomBytes(3).toString('hex');
+  const destination = { type: 'wallet', provider: 'JAZZCASH', accountNumber: '03001234567' };
+  return [
+    {
+      method: 'POST',
+      path: '/api/v1/payouts',
+      setupRequest: (req) => {
+        const i = n++;
+        const merchant = merchants[i % merchants.length]!;
+        return {
+          ...req,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${merchant.key}` },
+          body: JSON.stringify({ amount, currency: 'PKR', destination, reference: `${prefix}-${run}-${i}` }),
+        };
+      },
+    },
+  ];
 }
 
 export function log(message: string): void {
