@@ -120,7 +120,7 @@ async function runApi(
     p99: Math.max(...results.map((r) => r.latency.p99)),
     errors: results.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts, 0),
     maxRssMb: maxRss,
-    cpuMsPerRequest: requests > 0 ? Number((cpuUsed / requests).toFixed(2)) : Number.NaN,
+    cpuMsPerRequest: perRequest(cpuUsed, requests) ?? Number.NaN,
     ...optional('dbCpuMsPerRequest', perRequest(dbCpuUsed, requests)),
   };
 }

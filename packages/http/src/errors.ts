@@ -84,10 +84,11 @@ export function sendError(res: Response, requestId: string, error: AppError): vo
 export function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = toAppError(error);
-    // Bound to the request's id, so these lines and the request's log line go together.
-    const log = logger.child({ requestId: requestIdOf(req) });
+    // Each line carries the request's id, so it and the request's log line go together (no child
+    // logger: most errors are 4xx answers, which write no line here).
+    const requestId = requestIdOf(req);
     if (res.headersSent) {
-      log.error({ err: error }, 'error after the response was sent');
+      logger.error({ requestId, err: error }, 'error after the response was sent');
       return;
     }
     if (appError) {
@@ -96,13 +97,16 @@ export function errorHandler(logger: Logger) {
       res.locals.expectedErrorCode = appError.code;
       if (appError.status >= 500) {
         const cause = error === appError ? undefined : (error as Error)?.message;
-        log.warn({ code: appError.code, status: appError.status, ...(cause ? { cause } : {}) }, appError.message);
+        logger.warn(
+          { requestId, code: appError.code, status: appError.status, ...(cause ? { cause } : {}) },
+          appError.message,
+        );
       }
-      sendError(res, requestIdOf(req), appError);
+      sendError(res, requestId, appError);
       return;
     }
-    log.error({ err: error }, 'unhandled error');
-    sendError(res, requestIdOf(req), new AppError('INTERNAL_ERROR', 'something went wrong on our side'));
+    logger.error({ requestId, err: error }, 'unhandled error');
+    sendError(res, requestId, new AppError('INTERNAL_ERROR', 'something went wrong on our side'));
   };
 }
 

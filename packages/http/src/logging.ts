@@ -13,8 +13,8 @@ import { requestIdOf } from './request-id.ts';
  * whose own warn line the error handler wrote); error for any other 5xx, with an `err` naming the
  * status. This was pino-http's line, field for field; it is written here with the process's
  * logger because pino-http makes two child loggers per request (one for `requestId`, one for
- * `req`), ≈ 4 % of a payout create's CPU time, and no line needs them: only a request that fails
- * gets a child logger, in the error handler.
+ * `req`), ≈ 4 % of a payout create's CPU time, and no line needs them (the error handler's lines
+ * carry `requestId` too).
  */
 export function requestLogger(logger: Logger, options: { ignorePaths?: string[] } = {}) {
   const ignore = new Set(options.ignorePaths ?? []);

@@ -59,8 +59,7 @@ export function referenceProblem(reference: string): string | null {
 
 /**
  * Creates a payout and takes its amount from the balance in one plain-SQL transaction of two
- * round trips (the driver pipelines statements sent together on one connection, and the socket
- * sends them in one write):
+ * round trips (withBatchedTransaction: what is sent in one tick goes as one multi-statement query):
  *  1. START TRANSACTION and, without waiting for it, every write: the payout row, its status
  *     history (one multi-row INSERT), the conditional balance update, which also reserves the
  *     event sequence numbers, the ledger entry (balanceAfter read from the row just locked),

@@ -114,8 +114,8 @@ export function bodyAroundSequence(body: Omit<EventBody, 'sequence'>): { head: s
  * reserved on the same transaction (reserveEventSequences, or updateBalance's
  * `reserveEventSequences`) in a statement sent before on this connection. The numbers are read
  * in SQL (insertReservedEventRows), so the caller need not wait for the reservation: the whole
- * change goes in one pipelined batch. Events and their deliveries are two statements whatever
- * their count — one INSERT … SELECT of the events, one fan-out INSERT … SELECT over every event.
+ * change goes in one batch. Events and their deliveries are two statements whatever their count —
+ * one multi-row INSERT of the events, one fan-out INSERT … SELECT over every event.
  * It does not wake the delivery workers: the caller does, after its commit (`deliveries > 0`), so
  * no worker looks before the rows are visible.
  */
