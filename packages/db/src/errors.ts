@@ -10,6 +10,10 @@ export const SQL_ERRNO = {
   DUPLICATE_ENTRY: 1062,
   LOCK_WAIT_TIMEOUT: 1205,
   DEADLOCK: 1213,
+  /** MySQL 8.0.16+: ER_CHECK_CONSTRAINT_VIOLATED. */
+  CHECK_VIOLATION_MYSQL: 3819,
+  /** MariaDB: ER_CONSTRAINT_FAILED. */
+  CHECK_VIOLATION_MARIADB: 4025,
 } as const;
 
 type DbErrorShape = {
@@ -47,6 +51,20 @@ export function isUniqueViolationOf(error: unknown, indexName: string): boolean 
     (error as { sqlMessage?: unknown; message?: unknown })?.sqlMessage ?? (error as Error)?.message ?? '',
   );
   return message.includes(`.${indexName}'`) || message.includes(`'${indexName}'`);
+}
+
+/**
+ * The named CHECK constraint refused the row (`MerchantBalance_available_floor`): the message
+ * names it — ``CONSTRAINT `name` failed for …`` on MariaDB, ``Check constraint 'name' is
+ * violated.`` on MySQL 8.0. Whatever the sql_mode, both servers refuse such a statement with an
+ * error (not a warning).
+ */
+export function isCheckViolationOf(error: unknown, constraintName: string): boolean {
+  if (!hasSqlError(error, [SQL_ERRNO.CHECK_VIOLATION_MARIADB, SQL_ERRNO.CHECK_VIOLATION_MYSQL], [])) return false;
+  const message = String(
+    (error as { sqlMessage?: unknown; message?: unknown })?.sqlMessage ?? (error as Error)?.message ?? '',
+  );
+  return message.includes(`\`${constraintName}\``) || message.includes(`'${constraintName}'`);
 }
 
 /** A lock was not granted within innodb_lock_wait_timeout. */

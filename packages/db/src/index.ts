@@ -2,12 +2,12 @@ import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import * as mariadb from 'mariadb';
 import { isRetryableTxError } from './errors.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
-import { batchingConnection } from './statement-batch.ts';
+import { batchingConnection, sentCommit } from './statement-batch.ts';
 
 export * from './databases.ts';
 export * from './errors.ts';
 export * from './generated/prisma/client.ts';
-export { type BatchFailure, batchingConnection } from './statement-batch.ts';
+export { type BatchFailure, batchingConnection, commitWith } from './statement-batch.ts';
 export { mariadb };
 
 export type Pool = mariadb.Pool;
@@ -195,8 +195,24 @@ export async function withSqlTransaction<T>(
     const opened = Promise.all(opening);
     opened.catch(() => {});
     try {
-      const result = await fn(conn);
+      let result: T;
+      try {
+        result = await fn(conn);
+      } catch (error) {
+        // commitWith's COMMIT ran and `fn` failed after it: the writes are in, so this is no
+        // refusal to roll back but a use-case that checked a result in JavaScript (a bug).
+        if (await hasCommitted(conn)) {
+          restored = true;
+          throw new CommittedThenFailedError(error);
+        }
+        throw error;
+      }
       await opened;
+      if (sentCommit(conn)) {
+        // Committed in the batch of its writes (commitWith), autocommit restored with it.
+        restored = true;
+        return result;
+      }
       // Sent together (in a batch, one query; a plain COMMIT, which the driver's commit() would
       // skip on a status a batch left stale). COMMIT stays its own statement: committing by
       // `SET autocommit = 1` alone was tried on 2026-12-03 and the chaos runs failed with it
@@ -204,6 +220,7 @@ export async function withSqlTransaction<T>(
       await Promise.all([conn.query('COMMIT'), restore()]);
       return result;
     } catch (error) {
+      if (error instanceof CommittedThenFailedError) throw error;
       // A plain ROLLBACK: the driver's rollback() skips it when the last status it read says no
       // transaction is open, which a failed batch leaves unknown.
       await Promise.all([conn.query('ROLLBACK').catch(() => {}), restore()]);
@@ -217,9 +234,28 @@ export async function withSqlTransaction<T>(
   }
 }
 
+/** commitWith's COMMIT went through and the use-case then threw: its writes are committed. */
+export class CommittedThenFailedError extends Error {
+  constructor(cause: unknown) {
+    super('the transaction committed with its writes, then its use-case failed', { cause });
+    this.name = 'CommittedThenFailedError';
+  }
+}
+
+async function hasCommitted(conn: mariadb.PoolConnection): Promise<boolean> {
+  const commit = sentCommit(conn);
+  if (!commit) return false;
+  return commit.then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * withSqlTransaction with `batch`: what `fn` sends in one tick goes to the server as one
- * multi-statement query (the hot create paths, whose writes are one batch).
+ * multi-statement query (the hot create paths, whose writes are one batch). `fn` may commit in
+ * the batch of its writes with commitWith, which saves the COMMIT's round trip and holds the
+ * rows the writes lock (a merchant's balance row) for the batch's run on the server only.
  */
 export function withBatchedTransaction<T>(
   pool: mariadb.Pool,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDb,
   type Db,
+  isCheckViolationOf,
   isDeadlock,
   isLockWaitTimeout,
   isRetryableTxError,
@@ -75,5 +76,37 @@ describe('database errors', () => {
   it('when an error wraps a duplicate key as its cause, then it is still a unique violation', () => {
     const driverError = Object.assign(new Error("Duplicate entry '1' for key 'PRIMARY'"), { errno: 1062 });
     expect(isUniqueViolation(new Error('create failed', { cause: driverError }))).toBe(true);
+  });
+
+  it('when a CHECK constraint refuses an update, then it is a violation of that constraint, named as MariaDB and MySQL 8.0 name it', async () => {
+    const checked = `${table}_checked`;
+    await db.pool.query(
+      `CREATE TABLE ${checked} (id INT PRIMARY KEY, n INT NOT NULL, CONSTRAINT ${checked}_floor CHECK (n >= 0))`,
+    );
+    try {
+      await db.pool.query(`INSERT INTO ${checked} (id, n) VALUES (1, 0)`);
+      // Also in a session without strict mode: the refusal is an error, not a warning.
+      const conn = await db.pool.getConnection();
+      let error: unknown;
+      try {
+        await conn.query("SET SESSION sql_mode = ''");
+        error = await failureOf(() => conn.query(`UPDATE ${checked} SET n = n - 1 WHERE id = 1`));
+      } finally {
+        await conn.query('SET SESSION sql_mode = DEFAULT');
+        conn.release();
+      }
+      expect(isCheckViolationOf(error, `${checked}_floor`)).toBe(true);
+      expect(isCheckViolationOf(error, 'another_floor')).toBe(false);
+      expect(isRetryableTxError(error)).toBe(false);
+    } finally {
+      await db.pool.query(`DROP TABLE ${checked}`);
+    }
+    // MySQL 8.0's shape (ER_CHECK_CONSTRAINT_VIOLATED), which this machine's MariaDB cannot produce.
+    const mysql = Object.assign(new Error("Check constraint 'Item_floor' is violated."), {
+      errno: 3819,
+      sqlMessage: "Check constraint 'Item_floor' is violated.",
+    });
+    expect(isCheckViolationOf(mysql, 'Item_floor')).toBe(true);
+    expect(isCheckViolationOf(mysql, 'Item')).toBe(false);
   });
 });

@@ -3,9 +3,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type BatchFailure,
   batchingConnection,
+  CommittedThenFailedError,
+  commitWith,
   createDatabase,
   createPool,
   dropDatabase,
+  isCheckViolationOf,
   isUniqueViolationOf,
   type Pool,
   type PoolConnection,
@@ -25,7 +28,8 @@ beforeAll(async () => {
   await createDatabase(url, { recreate: true });
   pool = createPool(location, { connectionLimit: 2 });
   await pool.query(
-    'CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, UNIQUE KEY item_name_key (name)) ENGINE=InnoDB',
+    `CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, qty INT NOT NULL DEFAULT 0,
+       UNIQUE KEY item_name_key (name), CONSTRAINT item_qty_floor CHECK (qty >= 0)) ENGINE=InnoDB`,
   );
 });
 
@@ -152,5 +156,90 @@ describe('withBatchedTransaction', () => {
     });
     await expect(run).rejects.toThrow('refused after the write');
     expect(await names()).toEqual([]);
+  });
+});
+
+describe('commitWith', () => {
+  /** A pool that hands out one counted connection (what reaches the driver). */
+  async function countedPool() {
+    const counted = await countedConnection();
+    const fake = { getConnection: async () => counted.conn } as unknown as Pool;
+    return { pool: fake, sent: counted.sent };
+  }
+
+  it('when the use-case commits with its writes, then the opening, the writes and the COMMIT reach the server as one query', async () => {
+    const { pool: one, sent } = await countedPool();
+    await withBatchedTransaction(one, (conn) =>
+      commitWith(conn, [
+        conn.query('INSERT INTO item (id, name) VALUES (?, ?)', [1, 'one']),
+        conn.query('INSERT INTO item (id, name) VALUES (?, ?)', [2, 'two']),
+      ]),
+    );
+    expect(sent()).toBe(1);
+    expect(await names()).toEqual(['one', 'two']);
+  });
+
+  it('when a CHECK constraint refuses a write, then the COMMIT of its batch never runs and nothing stays', async () => {
+    await pool.query('INSERT INTO item (id, name, qty) VALUES (1, ?, 5)', ['stock']);
+    const run = withBatchedTransaction(pool, (conn) =>
+      commitWith(conn, [
+        conn.query('INSERT INTO item (id, name) VALUES (?, ?)', [2, 'two']),
+        conn.query('UPDATE item SET qty = qty - ? WHERE id = 1', [6]),
+        conn.query('INSERT INTO item (id, name) VALUES (?, ?)', [3, 'three']),
+      ]),
+    );
+    const error = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isCheckViolationOf(error, 'item_qty_floor')).toBe(true);
+    expect(isCheckViolationOf(error, 'other_floor')).toBe(false);
+    expect(await names()).toEqual(['stock']);
+    const [row] = await pool.query('SELECT qty FROM item WHERE id = 1');
+    expect(row.qty).toBe(5);
+  });
+
+  it('when commitWith comes after its writes were sent, then it refuses and the transaction rolls back', async () => {
+    const run = withBatchedTransaction(pool, async (conn) => {
+      const write = conn.query('INSERT INTO item (id, name) VALUES (?, ?)', [1, 'one']);
+      await write;
+      await commitWith(conn, [write]);
+    });
+    await expect(run).rejects.toThrow('commitWith must be called in the tick its writes were sent');
+    expect(await names()).toEqual([]);
+  });
+
+  it('when the batch failed, then a statement after it runs in the open transaction and is rolled back with it', async () => {
+    let explained: unknown;
+    const run = withBatchedTransaction(pool, async (conn) => {
+      try {
+        await commitWith(conn, [
+          conn.query('INSERT INTO item (id, name) VALUES (?, ?)', [1, 'one']),
+          conn.query('INSERT INTO item (id, name) VALUES (?, ?)', [2, 'one']),
+        ]);
+      } catch (error) {
+        // The first INSERT ran (the batch stopped at the second): this transaction sees it.
+        explained = await conn.query('SELECT COUNT(*) AS n FROM item');
+        throw error;
+      }
+    });
+    await expect(run).rejects.toMatchObject({ errno: 1062 });
+    expect(Number((explained as { n: bigint }[])[0]!.n)).toBe(1);
+    expect(await names()).toEqual([]);
+  });
+
+  it('when the use-case sends a statement after its commit went through, then it is refused and the error says the writes committed', async () => {
+    const run = withBatchedTransaction(pool, async (conn) => {
+      await commitWith(conn, [conn.query('INSERT INTO item (id, name) VALUES (?, ?)', [1, 'one'])]);
+      await conn.query('INSERT INTO item (id, name) VALUES (?, ?)', [2, 'two']);
+    });
+    const error = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CommittedThenFailedError);
+    expect(String((error as Error).cause)).toContain('a statement sent after commitWith committed');
+    // The write before the commit is in; the one after it was never sent.
+    expect(await names()).toEqual(['one']);
   });
 });
