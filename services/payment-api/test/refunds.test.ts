@@ -141,6 +141,31 @@ describe('POST /refunds — amounts', () => {
     await expectBalance(m.merchantId, -AMOUNT);
   });
 
+  it('when a refund took available below zero, then a smaller payment still completes and its credit lands', async () => {
+    const { m, c, txnId } = await paidWith();
+    await withSqlTransaction(api.db.pool, (conn) =>
+      changeBalance(conn, { merchantId: m.merchantId, type: 'ADJUSTMENT', amount: -AMOUNT, description: 'paid out' }),
+    );
+    expect((await c.post('/refunds', { transactionId: txnId })).status).toBe(201);
+    await expectBalance(m.merchantId, -AMOUNT);
+    // A credit only raises the balance: it lands even when the balance stays below zero.
+    const checkout = await openCheckout(api.app, m.key, { amount: 1_000 });
+    const pay = await c.post('/payment/complete', {
+      checkoutId: checkout.id,
+      provider: 'JAZZCASH',
+      mobile: '03000000001',
+    });
+    expect(pay.status).toBe(201);
+    expect(pay.body.status).toBe('SUCCEEDED');
+    await expectBalance(m.merchantId, -AMOUNT + 1_000);
+    // A debit is still refused below zero.
+    const adjust = withSqlTransaction(api.db.pool, (conn) =>
+      changeBalance(conn, { merchantId: m.merchantId, type: 'ADJUSTMENT', amount: -1, description: 'more' }),
+    );
+    await expect(adjust).rejects.toMatchObject({ code: 'INSUFFICIENT_BALANCE' });
+    await expectBalance(m.merchantId, -AMOUNT + 1_000);
+  });
+
   it('when 20 partial refunds of one payment race, then they never add up to more than its amount', async () => {
     const { m, c, checkout, txnId } = await paidWith();
     const answers = await Promise.all(

@@ -1,10 +1,9 @@
-import type { PoolConnection } from '@mypay/db';
+import { isCheckViolationOf, type PoolConnection } from '@mypay/db';
 import { AppError } from '../errors.ts';
 import {
   type BalanceMove,
   insertLedgerEntry,
-  moveBalanceAboveZero,
-  moveBalanceAllowingNegative,
+  moveBalance,
   readAvailable,
   readLastBalanceAfter,
 } from './ledger-repository.ts';
@@ -38,11 +37,12 @@ export interface BalanceChange {
 }
 
 /**
- * The only way `available` changes: one conditional UPDATE (it never takes the balance below
- * zero — except for a refund, `allowNegative` — and it never loses a concurrent update because the row lock serialises
- * writers without a read-then-write race) followed by the ledger entry, both on the
- * caller's transaction. 0 rows matched → INSUFFICIENT_BALANCE (the caller's transaction
- * is then rolled back, so nothing else it wrote survives).
+ * The only way `available` changes: one UPDATE of the balance row (the row lock serialises
+ * writers without a read-then-write race; the row's CHECK constraints are the floors: `available`
+ * never goes below zero — except for a refund, `allowNegative`, or a credit, which only raises
+ * it — and `pending` never does) followed by the ledger entry, both on the caller's transaction.
+ * A debit the balance does not cover → INSUFFICIENT_BALANCE (the caller's transaction is then
+ * rolled back, so nothing else it wrote survives).
  *
  * Returns the balance after the change.
  */
@@ -69,16 +69,28 @@ export async function updateBalance(
     amount: change.amount,
     pendingDelta: change.pendingDelta ?? 0,
     reserveEventSequences: options.reserveEventSequences ?? 0,
+    // A credit may land on a balance a refund took below zero (and leave it there); a refund or
+    // reversal must complete. Everything else is refused below zero.
+    belowZeroAllowed: change.amount >= 0 || change.allowNegative === true,
   };
-  // The floor is 0, or none for a refund (one statement each: no SQL assembled from flags).
-  const lastSequence = change.allowNegative
-    ? await moveBalanceAllowingNegative(conn, move)
-    : await moveBalanceAboveZero(conn, move);
-  if (lastSequence === null) {
-    if (change.amount < 0) throw insufficientBalance();
-    throw new Error(`balance row missing or pending would go negative for merchant ${change.merchantId}`);
+  let lastSequence: number | null;
+  try {
+    lastSequence = await moveBalance(conn, move);
+  } catch (error) {
+    throw balanceRefusal(error) ?? error;
   }
+  if (lastSequence === null) throw new Error(`no balance row for merchant ${change.merchantId}`);
   return move.reserveEventSequences > 0 ? lastSequence : 0;
+}
+
+/**
+ * What a failure of a balance UPDATE means to the caller: INSUFFICIENT_BALANCE when the floor of
+ * `available` refused it; undefined for any other error. Also for the statements of a batch that
+ * failed at the balance UPDATE (each carries its error).
+ */
+export function balanceRefusal(error: unknown): AppError | undefined {
+  if (isCheckViolationOf(error, 'MerchantBalance_available_floor')) return insufficientBalance();
+  return undefined;
 }
 
 /** 422 INSUFFICIENT_BALANCE: a debit the available balance does not cover. */

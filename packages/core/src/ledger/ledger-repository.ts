@@ -2,8 +2,8 @@ import type { Db, PoolConnection } from '@mypay/db';
 import type { LedgerEntryType } from './change-balance.ts';
 
 /**
- * The ledger's and the balance's data access: the MerchantBalance row (the conditional UPDATE
- * every money movement goes through, its reads and its version lock) and the LedgerEntry rows
+ * The ledger's and the balance's data access: the MerchantBalance row (the UPDATE every money
+ * movement goes through, whose floors are the row's CHECK constraints, its reads and its version lock) and the LedgerEntry rows
  * (the entry of a movement, the reads behind reconciliation). Plain SQL on the caller's pool or
  * transaction: money paths are hot. The rule — when a change is refused, which floor applies —
  * lives in change-balance.ts (changeBalance, updateBalance), the one way money moves.
@@ -18,33 +18,26 @@ export interface BalanceMove {
   pendingDelta: number;
   /** How many event sequence numbers the same statement takes (0: none). */
   reserveEventSequences: number;
+  /** May the move leave `available` below zero (credits, refunds, reversals)? */
+  belowZeroAllowed: boolean;
 }
 
 /**
- * Applies the move unless it takes `available` or `pending` below zero. The row lock serialises
- * writers, so there is no read-then-write race. LAST_INSERT_ID(expr) hands back the merchant's
- * last event sequence after the reservation in the same round trip. Null when no row matched
- * (no balance row, or a floor would be crossed).
+ * Applies the move: one UPDATE of the balance row, whose lock serialises writers, so there is no
+ * read-then-write race. The floors are the row's CHECK constraints (migration 20261207100000):
+ * the statement itself fails with MerchantBalance_available_floor when `available` would go below
+ * zero and the move does not allow it, and with MerchantBalance_pending_floor when `pending`
+ * would — an error, not a count of rows, so a batch that commits with its writes stops there.
+ * LAST_INSERT_ID(expr) hands back the merchant's last event sequence after the reservation in the
+ * same round trip. Null when the merchant has no balance row.
  */
-export async function moveBalanceAboveZero(conn: Runner, move: BalanceMove): Promise<number | null> {
+export async function moveBalance(conn: Runner, move: BalanceMove): Promise<number | null> {
   const result = (await conn.query(
     `UPDATE MerchantBalance
-              SET available = available + ?, pending = pending + ?, version = version + 1, updatedAt = NOW(3),
-                  lastEventSequence = LAST_INSERT_ID(lastEventSequence + ?)
-            WHERE merchantId = ? AND available + ? >= 0 AND pending + ? >= 0`,
-    [move.amount, move.pendingDelta, move.reserveEventSequences, move.merchantId, move.amount, move.pendingDelta],
-  )) as { affectedRows: number; insertId: number | bigint };
-  return result.affectedRows === 0 ? null : Number(result.insertId);
-}
-
-/** The same move with no floor on `available` (refunds and reversals); `pending` still never goes below zero. */
-export async function moveBalanceAllowingNegative(conn: Runner, move: BalanceMove): Promise<number | null> {
-  const result = (await conn.query(
-    `UPDATE MerchantBalance
-              SET available = available + ?, pending = pending + ?, version = version + 1, updatedAt = NOW(3),
-                  lastEventSequence = LAST_INSERT_ID(lastEventSequence + ?)
-            WHERE merchantId = ? AND pending + ? >= 0`,
-    [move.amount, move.pendingDelta, move.reserveEventSequences, move.merchantId, move.pendingDelta],
+              SET available = available + ?, pending = pending + ?, belowZeroAllowed = ?, version = version + 1,
+                  updatedAt = NOW(3), lastEventSequence = LAST_INSERT_ID(lastEventSequence + ?)
+            WHERE merchantId = ?`,
+    [move.amount, move.pendingDelta, move.belowZeroAllowed, move.reserveEventSequences, move.merchantId],
   )) as { affectedRows: number; insertId: number | bigint };
   return result.affectedRows === 0 ? null : Number(result.insertId);
 }
