@@ -106,12 +106,19 @@ export async function takeOverRecord(
   return taken.affectedRows === 1;
 }
 
-const SETTLE_SQL = `UPDATE IdempotencyRecord SET state = 'COMPLETED', responseStatus = ?, responseBody = ?
-  WHERE id = ? AND owner = ? AND state = 'IN_PROGRESS'`;
+// The fence is the row's CHECK IdempotencyRecord_settled_by_owner (migration 20261207100000):
+// `settledBy` must be the record's owner, so a record a retry has taken over (or completed)
+// refuses this statement with an error — which stops a batch that commits with its writes.
+const SETTLE_SQL = `UPDATE IdempotencyRecord SET state = 'COMPLETED', responseStatus = ?, responseBody = ?, settledBy = ?
+  WHERE id = ?`;
+
+/** The CHECK a settle by a request that no longer owns its record fails on. */
+export const SETTLE_FENCE = 'IdempotencyRecord_settled_by_owner';
 
 /**
- * Completes the owner's IN_PROGRESS record with the response, on the caller's transaction. The
- * rows changed: 1, or 0 when the record is no longer this owner's.
+ * Completes the owner's record with the response, on the caller's transaction. The rows changed:
+ * 1, or 0 when the record is gone; a record that is no longer this owner's fails the statement
+ * (SETTLE_FENCE).
  */
 export function completeRecord(
   tx: TransactionRunner | Pool,
@@ -120,7 +127,7 @@ export function completeRecord(
   responseStatus: number,
   responseBody: string,
 ): Promise<number> {
-  return execute(tx, SETTLE_SQL, [responseStatus, responseBody, recordId, owner]);
+  return execute(tx, SETTLE_SQL, [responseStatus, responseBody, owner, recordId]);
 }
 
 /** Deletes the owner's record while it is IN_PROGRESS. The rows deleted: 1 or 0. */

@@ -1,4 +1,4 @@
-import type { Pool } from '@mypay/db';
+import { isCheckViolationOf, type Pool } from '@mypay/db';
 import { sha256Hex } from '../crypto.ts';
 import { AppError } from '../errors.ts';
 import { randomHex } from '../ids.ts';
@@ -9,6 +9,7 @@ import {
   deleteInProgressRecord,
   findRecord,
   insertInProgressRecord,
+  SETTLE_FENCE,
   type TransactionRunner,
   takeOverRecord,
 } from './idempotency-repository.ts';
@@ -161,18 +162,32 @@ export async function settleIdempotentRequest(
   claim: IdempotencyClaim,
   response: { status: number; body: unknown },
 ): Promise<void> {
-  const settled = await completeRecord(
-    tx,
-    claim.recordId,
-    claim.owner,
-    response.status,
-    JSON.stringify(response.body ?? null),
-  );
-  if (settled !== 1) {
-    throw inProgress(
-      'a retry with this Idempotency-Key took this request over; this attempt changed nothing, the retry answers for the key',
+  let settled: number;
+  try {
+    settled = await completeRecord(
+      tx,
+      claim.recordId,
+      claim.owner,
+      response.status,
+      JSON.stringify(response.body ?? null),
     );
+  } catch (error) {
+    throw settleRefusal(error) ?? error;
   }
+  // The record is gone (it cannot expire while its request runs; nothing else deletes a held one).
+  if (settled !== 1) throw inProgress('this request no longer holds its Idempotency-Key; this attempt changed nothing');
+}
+
+/**
+ * IDEMPOTENCY_IN_PROGRESS when the error is the settle's fence (a retry with the key took this
+ * request over); undefined for any other error. Also for the statements of a batch that failed at
+ * the settle (each carries its error).
+ */
+export function settleRefusal(error: unknown): AppError | undefined {
+  if (!isCheckViolationOf(error, SETTLE_FENCE)) return undefined;
+  return inProgress(
+    'a retry with this Idempotency-Key took this request over; this attempt changed nothing, the retry answers for the key',
+  );
 }
 
 /** A hold for one claim: what the middleware hands to the use-case. */
