@@ -1,5 +1,6 @@
 import { MOBILE_PROBLEM, normalizeMobile, OTP_PATTERN } from '@mypay/contracts';
 import { type Db, type PoolConnection, withBatchedTransaction } from '@mypay/db';
+import { commitWithWrites } from '../batched-commit.ts';
 import { assertCheckoutPayable, assertNoPendingAttempt } from '../checkouts/cancel-checkout.ts';
 import { insertTransaction, lockCheckout, markCheckoutCompleted } from '../checkouts/checkout-repository.ts';
 import { type CheckoutRow, toCheckoutResource } from '../checkouts/checkout-resource.ts';
@@ -13,7 +14,6 @@ import { domainMetrics } from '../metrics/domain-metrics.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { clockTimeOf } from '../test-clocks/test-clock-resource.ts';
 import {
-  allInOrder,
   type EventSpec,
   enqueueEvent,
   insertEventsWithDeliveries,
@@ -82,11 +82,12 @@ export async function completePayment(
   const plan = planPayment(scenario.key);
   const delayMs = await deps.scenarios.delayOf(scenario.key);
 
-  // Round trips (each a batch, one query): the transaction's opening and the checks' reads (the
-  // checkout's lock first, so the pending-attempt read runs under it), then every write — the payment, the
-  // checkout, the balance update that reserves the event numbers, the ledger entry, the events
-  // with their deliveries and the idempotency settle — then COMMIT. Delivery workers are woken
-  // after the commit.
+  // Two round trips (each a batch, one query): the transaction's opening and the checks' reads
+  // (the checkout's lock first, so the pending-attempt read runs under it), then every write —
+  // the payment, the checkout, the balance update that reserves the event numbers, the ledger
+  // entry, the events with their deliveries, the idempotency settle — and COMMIT with them
+  // (commitWithWrites: every refusal there is a statement's error, which stops the batch before
+  // the COMMIT). Delivery workers are woken after the commit.
   let deliveries = 0;
   const payment = await withBatchedTransaction(deps.db.pool, async (conn) => {
     // Each of these sends its statement when called: three pipelined reads, one round trip.
@@ -167,7 +168,7 @@ export async function completePayment(
       }),
     );
     if (options.idempotency) writes.push(options.idempotency.settle(conn, 201, payment));
-    await allInOrder(writes);
+    await commitWithWrites(conn, writes);
     return payment;
   });
   if (deliveries > 0) setImmediate(notifyWebhookWorkers);

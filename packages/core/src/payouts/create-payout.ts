@@ -1,20 +1,16 @@
 import type { DestinationType } from '@mypay/contracts';
 import { type Db, isUniqueViolationOf, type PoolConnection, withBatchedTransaction } from '@mypay/db';
+import { commitWithWrites } from '../batched-commit.ts';
 import type { Directory } from '../directory/directory.ts';
 import { AppError } from '../errors.ts';
 import type { EffectOptions } from '../idempotency/idempotent-request.ts';
 import { newId } from '../ids.ts';
-import { type BalanceChange, insertLedgerEntry, insufficientBalance, updateBalance } from '../ledger/change-balance.ts';
+import { type BalanceChange, insertLedgerEntry, updateBalance } from '../ledger/change-balance.ts';
 import { domainMetrics } from '../metrics/domain-metrics.ts';
 import { CURRENCY, MAX_AMOUNT } from '../money.ts';
 import type { ScenarioCatalog } from '../scenarios/scenario-catalog.ts';
 import { clockTimeForBinding } from '../test-clocks/test-clock-resource.ts';
-import {
-  allInOrder,
-  type EventSpec,
-  insertEventsWithDeliveries,
-  isUnreservedSequence,
-} from '../webhooks/enqueue-event.ts';
+import { type EventSpec, insertEventsWithDeliveries } from '../webhooks/enqueue-event.ts';
 import { notifyWebhookWorkers } from '../webhooks/worker-signal.ts';
 import { resolveDestination } from './destination.ts';
 import { assertWithinLimit, DEFAULT_PAYOUT_LIMITS, type PayoutLimits } from './payout-limits.ts';
@@ -58,16 +54,17 @@ export function referenceProblem(reference: string): string | null {
 }
 
 /**
- * Creates a payout and takes its amount from the balance in one plain-SQL transaction of two
- * round trips (withBatchedTransaction: what is sent in one tick goes as one multi-statement query):
- *  1. START TRANSACTION and, without waiting for it, every write: the payout row, its status
- *     history (one multi-row INSERT), the conditional balance update, which also reserves the
- *     event sequence numbers, the ledger entry (balanceAfter read from the row just locked),
- *     every outbox event in one INSERT (their numbers read from the same row) and their
- *     deliveries in one fan-out INSERT … SELECT, and the idempotency settle. Awaited together;
- *     the first failure in that order (INSUFFICIENT_BALANCE, DUPLICATE_REFERENCE, …) rolls all back;
- *  2. COMMIT. Wake-ups of the delivery workers come after the commit, off the response's path.
- * Outcomes decided at once by the scenario (completed, rejected) are part of the same transaction.
+ * Creates a payout and takes its amount from the balance in one plain-SQL transaction of one
+ * round trip (withBatchedTransaction: what is sent in one tick goes as one multi-statement query):
+ * START TRANSACTION, every write — the payout row, its status history (one multi-row INSERT),
+ * the balance update, which also reserves the event sequence numbers, the ledger entry
+ * (balanceAfter read from the row just locked), every outbox event in one INSERT (their numbers
+ * read from the same row) and their deliveries in one fan-out INSERT … SELECT, the idempotency
+ * settle — and COMMIT (commitWithWrites). Every refusal is an error of a statement, which stops
+ * the batch before its COMMIT: the balance floor (INSUFFICIENT_BALANCE), the reference's unique
+ * key (DUPLICATE_REFERENCE), the settle's fence. Wake-ups of the delivery workers come after the
+ * commit, off the response's path. Outcomes decided at once by the scenario (completed, rejected)
+ * are part of the same transaction.
  */
 export async function createPayout(
   deps: PayoutDeps,
@@ -154,9 +151,9 @@ export async function createPayout(
   });
   const [debit, ...others] = balanceChanges(row, plan.path);
   let deliveries = 0;
-  // One batch, sent with START TRANSACTION and awaited once; the balance row is locked from the
-  // debit to the COMMIT only.
-  const writeAll = async (conn: PoolConnection) => {
+  // One batch, from START TRANSACTION to COMMIT, awaited once: the balance row is locked from the
+  // debit to the COMMIT of the same query only.
+  const writeAll = (conn: PoolConnection) => {
     const writes: Promise<unknown>[] = [
       recordPayout(conn, row, events),
       updateBalance(conn, debit!, { reserveEventSequences: specs.length }),
@@ -169,13 +166,7 @@ export async function createPayout(
       }),
     );
     if (options.idempotency) writes.push(options.idempotency.settle(conn, 201, created));
-    try {
-      await allInOrder(writes);
-    } catch (error) {
-      // The debit was refused (and the merchant has events): the batch stopped at the events' INSERT.
-      if (isUnreservedSequence(error)) throw insufficientBalance();
-      throw error;
-    }
+    return commitWithWrites(conn, writes);
   };
   await withBatchedTransaction(deps.db.pool, writeAll);
   // Lets a delivery worker in this process start at once rather than at its next poll.

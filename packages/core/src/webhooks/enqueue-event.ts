@@ -1,5 +1,5 @@
 import type { EventType } from '@mypay/contracts';
-import { isUniqueViolationOf, type PoolConnection } from '@mypay/db';
+import type { PoolConnection } from '@mypay/db';
 import { newId } from '../ids.ts';
 import { currentRequestScope } from '../request-logs/request-scope.ts';
 import {
@@ -155,19 +155,4 @@ export async function insertEventsWithDeliveries(
   if (inserted.status === 'rejected') throw inserted.reason;
   if (fannedOut.status === 'rejected') throw fannedOut.reason;
   return { deliveries: fannedOut.value };
-}
-
-/**
- * True when the events' INSERT of a batch failed because their numbers were not reserved: the
- * reserving UPDATE matched no row (a debit the balance refused), so the INSERT took the numbers
- * of the merchant's last events and their unique index refused it — in a statement batch that
- * failure stops the batch, and every statement of it carries this error instead of its own.
- */
-export const isUnreservedSequence = (error: unknown): boolean =>
-  isUniqueViolationOf(error, 'WebhookEvent_merchantId_sequence_key');
-
-/** Awaits statements sent together on one connection; throws the first failure in the order they were sent. */
-export async function allInOrder(writes: Promise<unknown>[]): Promise<void> {
-  const results = await Promise.allSettled(writes);
-  for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
