@@ -481,7 +481,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 
 // --- as a section of `pnpm bench` (bench/run-all.ts) ----------------------------------------------
 
-const SECTION_MERCHANTS = 20;
+const SECTION_MERCHANTS = 100;
 
 export const bench: Bench<PayoutBenchResult[]> = {
   name: 'payouts',
