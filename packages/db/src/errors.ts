@@ -36,6 +36,11 @@ function hasSqlError(error: unknown, errnos: number[], prismaCodes: string[], de
   return hasSqlError(e.cause, errnos, prismaCodes, depth + 1);
 }
 
+/** The server's own message (the driver's `sqlMessage`), else the error's. */
+function serverMessage(error: unknown): string {
+  return String((error as { sqlMessage?: unknown; message?: unknown })?.sqlMessage ?? (error as Error)?.message ?? '');
+}
+
 /** A unique index refused the row (duplicate entry; Prisma P2002). */
 export const isUniqueViolation = (error: unknown): boolean =>
   hasSqlError(error, [SQL_ERRNO.DUPLICATE_ENTRY], ['P2002']);
@@ -47,9 +52,7 @@ export const isUniqueViolation = (error: unknown): boolean =>
  */
 export function isUniqueViolationOf(error: unknown, indexName: string): boolean {
   if (!isUniqueViolation(error)) return false;
-  const message = String(
-    (error as { sqlMessage?: unknown; message?: unknown })?.sqlMessage ?? (error as Error)?.message ?? '',
-  );
+  const message = serverMessage(error);
   return message.includes(`.${indexName}'`) || message.includes(`'${indexName}'`);
 }
 
@@ -61,9 +64,7 @@ export function isUniqueViolationOf(error: unknown, indexName: string): boolean 
  */
 export function isCheckViolationOf(error: unknown, constraintName: string): boolean {
   if (!hasSqlError(error, [SQL_ERRNO.CHECK_VIOLATION_MARIADB, SQL_ERRNO.CHECK_VIOLATION_MYSQL], [])) return false;
-  const message = String(
-    (error as { sqlMessage?: unknown; message?: unknown })?.sqlMessage ?? (error as Error)?.message ?? '',
-  );
+  const message = serverMessage(error);
   return message.includes(`\`${constraintName}\``) || message.includes(`'${constraintName}'`);
 }
 

@@ -71,7 +71,7 @@ export async function adjustMerchantBalance(
       return withSqlTransaction(db.pool, async (conn) => {
         const lockedVersion = await lockBalanceVersion(conn, input.merchantId);
         if (lockedVersion !== before.version) throw new VersionConflictError();
-        // changeBalance's conditional UPDATE still refuses to go below zero, and bumps version.
+        // changeBalance's UPDATE still refuses a debit below zero (the balance floor), and bumps version.
         const available = await changeBalance(conn, {
           merchantId: input.merchantId,
           type: 'ADJUSTMENT',

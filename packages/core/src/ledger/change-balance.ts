@@ -30,8 +30,8 @@ export interface BalanceChange {
   description?: string | null;
   /**
    * Refunds and reversals of money the merchant received must always complete, even when it
-   * has been paid out since: they may take `available` below zero. Everything else (payouts,
-   * adjustments) is refused with INSUFFICIENT_BALANCE instead.
+   * has been paid out since: they may take `available` below zero. Any other debit (payouts,
+   * debit adjustments) is refused with INSUFFICIENT_BALANCE instead; a credit always lands.
    */
   allowNegative?: boolean;
 }
@@ -54,7 +54,7 @@ export async function changeBalance(conn: PoolConnection, change: BalanceChange)
 }
 
 /**
- * The conditional UPDATE of changeBalance alone (the caller then writes the ledger entry with
+ * The UPDATE of changeBalance alone (the caller then writes the ledger entry with
  * insertLedgerEntry, on the same transaction). With `reserveEventSequences: n` the same statement
  * also takes the merchant's next n event sequence numbers (the row it locks is the one
  * nextEventSequence locks) and returns the last of them; else it returns 0.
