@@ -67,6 +67,7 @@ export interface RateLimitBackendOptions {
 }
 
 const WARN_EVERY_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 2_000;
 
 /**
  * Rate limits shared by every replica, counted in Redis (rate-limit-redis: one EVALSHA per
@@ -80,7 +81,7 @@ export function createRateLimitBackend(options: RateLimitBackendOptions): RateLi
   const client = new Redis(options.redisUrl, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    connectTimeout: 2_000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     commandTimeout: options.commandTimeoutMs ?? 500,
     // Reconnect forever, backing off to 2 s between tries.
     retryStrategy: (times) => Math.min(times * 100, 2_000),
@@ -97,6 +98,21 @@ export function createRateLimitBackend(options: RateLimitBackendOptions): RateLi
       'rate limit store (Redis) unreachable: counting in this process until it answers (the limit holds per replica meanwhile)',
     );
   };
+  // A replica that has just started waits for its first connection (at most the connect timeout)
+  // before it counts anything, rather than granting each key a fresh local limit meanwhile: with
+  // the offline queue off, a command sent while connecting would fail at once and count locally.
+  const firstConnection = new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      client.off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, CONNECT_TIMEOUT_MS);
+    timer.unref();
+    client.once('ready', done);
+    client.once('error', done);
+  });
   client.on('error', degrade);
   client.on('ready', () => {
     if (!healthy) options.logger?.info('rate limit store (Redis) reachable again: limits are shared across replicas');
@@ -108,6 +124,7 @@ export function createRateLimitBackend(options: RateLimitBackendOptions): RateLi
       return new FallbackStore(
         new RedisStore({ sendCommand, prefix: `${options.prefix}${name}:` }),
         new MemoryStore(),
+        firstConnection,
         degrade,
         () => {
           healthy = true;
@@ -125,7 +142,8 @@ export function createRateLimitBackend(options: RateLimitBackendOptions): RateLi
 
 /**
  * The shared store, with the in-process one standing in while the shared one fails. Its script is
- * loaded again after a failed start (rate-limit-redis loads it once, at init).
+ * loaded once the first connection is up (or has failed), and again after a failed load
+ * (rate-limit-redis loads it once, at init).
  */
 class FallbackStore implements Store {
   localKeys = false;
@@ -135,6 +153,7 @@ class FallbackStore implements Store {
   constructor(
     private readonly shared: RedisStore,
     private readonly local: MemoryStore,
+    private readonly firstConnection: Promise<void>,
     private readonly onError: (error: unknown) => void,
     private readonly onSuccess: () => void,
   ) {}
@@ -146,7 +165,7 @@ class FallbackStore implements Store {
   init(options: Options): void {
     this.options = options;
     this.local.init(options);
-    this.initialised = this.initShared();
+    this.initialised = this.firstConnection.then(() => this.initShared());
   }
 
   private initShared(): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createRateLimitBackend } from '@mypay/http';
+import type { Options } from 'express-rate-limit';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +63,23 @@ describe('rate limits shared across replicas', () => {
     const keys = await redis.keys(`${PREFIX}shared:payout-api:*`);
     expect(keys.length).toBe(1);
     expect(Number(await redis.get(keys[0]!))).toBe(7);
+  });
+
+  it('when a replica has just started, then its first requests are counted in Redis, not alone in the process', async () => {
+    const backend = createRateLimitBackend({ redisUrl: REDIS_URL, prefix: `${PREFIX}start:` });
+    try {
+      // No wait for the connection: the store is used the moment it exists, as a request
+      // arriving right after start-up would.
+      const store = backend.store('api');
+      store.init?.({ windowMs: 60_000 } as Options);
+      const counts = [];
+      for (let i = 0; i < 3; i++) counts.push((await store.increment('k')).totalHits);
+      expect(counts).toEqual([1, 2, 3]);
+      expect(Number(await redis.get(`${PREFIX}start:api:k`))).toBe(3);
+      expect(backend.healthy).toBe(true);
+    } finally {
+      await backend.close();
+    }
   });
 
   it('when REDIS_URL is unset, then each replica counts alone (the old per-process limit)', async () => {
