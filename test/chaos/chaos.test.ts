@@ -317,7 +317,16 @@ describe('chaos run', () => {
     };
     process.stdout.write(`\nchaos run invariants:\n${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(`${LOG_DIR}/report.json`, `${JSON.stringify(summary, null, 2)}\n`);
-    for (const note of report.duplicateNotes) process.stdout.write(`duplicate: ${note}\n`);
+    for (const note of report.duplicateNotes) {
+      process.stdout.write(`duplicate: ${note}\n`);
+      // What the services logged for the key's requests (their ids are `<key>.<n>`).
+      const key = /^\S+ ([0-9a-f-]{36}):/.exec(note)?.[1];
+      for (const service of key ? services : []) {
+        for (const line of service.lines.filter((l) => l.includes(key!)).slice(0, 20)) {
+          process.stdout.write(`  ${service.name}: ${line}\n`);
+        }
+      }
+    }
     for (const note of report.badStateNotes) process.stdout.write(`bad end state: ${note}\n`);
     for (const finding of logFindings.slice(0, 10)) {
       process.stdout.write(`log finding (${finding.source}, ${finding.what}): ${finding.line}\n`);

@@ -1,3 +1,4 @@
+import { hashRequestBody } from '@mypay/core';
 import type { Pool } from '@mypay/db';
 import { type Call, CREATE_KINDS, type CreateKind, type CreateOp, type DriverResult } from './driver.ts';
 import type { Received } from './receiver.ts';
@@ -221,8 +222,27 @@ export async function checkInvariants(input: {
   const byKind = Object.fromEntries(
     CREATE_KINDS.map((kind) => [kind, { keys: 0, ambiguous: 0, aborted: 0, withTwoEffects: 0 }]),
   ) as Report['byKind'];
-  const tries = (op: CreateOp) =>
-    JSON.stringify((op.tries ?? []).map((t) => [t.status, t.code, t.aborted ? 'aborted' : '']));
+  const tries = (op: CreateOp) => {
+    const first = op.tries?.[0]?.startedAt ?? 0;
+    return JSON.stringify(
+      (op.tries ?? []).map((t) => [
+        t.status,
+        t.code,
+        t.aborted ? 'aborted' : '',
+        t.startedAt - first,
+        t.endedAt - first,
+      ]),
+    );
+  };
+  // What the key's record holds, next to what every try sent: for a disagreement's note.
+  const keyRecord = async (op: CreateOp) => {
+    const [record] = await q(
+      `SELECT r.endpoint, r.requestHash, r.state, r.owner, r.settledBy, r.responseStatus, r.createdAt
+         FROM IdempotencyRecord r WHERE r.\`key\` = ?`,
+      [op.idempotencyKey],
+    );
+    return `record ${JSON.stringify(record ?? null)}, sent hash ${hashRequestBody(op.body)}${op.target ? `, target ${op.target}` : ''}`;
+  };
   for (const op of driver.ops) {
     const summary = byKind[op.kind];
     summary.keys++;
@@ -256,7 +276,7 @@ export async function checkInvariants(input: {
       if (disagrees) {
         effectsDisagreeingWithAnswer++;
         duplicateNotes.push(
-          `${op.kind} ${op.idempotencyKey}: answered ${op.finalStatus} ${op.finalCode ?? ''}, ${effects} effects; tries ${tries(op)}`,
+          `${op.kind} ${op.idempotencyKey}: answered ${op.finalStatus} ${op.finalCode ?? ''}, ${effects} effects; tries ${tries(op)}; ${await keyRecord(op)}`,
         );
       }
     }
