@@ -1,4 +1,5 @@
 import type { Logger } from '@mypay/core';
+import pino from 'pino';
 
 let loggingProcessErrors = false;
 
@@ -17,28 +18,39 @@ export function logProcessErrors(logger: Logger, options: { exitOnRejection?: bo
       logger.error({ err: reason }, 'unhandled promise rejection');
       return;
     }
-    logger.fatal({ err: reason }, 'unhandled promise rejection; exiting');
-    exitAfterFlush(logger);
+    fatalThenExit(logger, () => logger.fatal({ err: reason }, 'unhandled promise rejection; exiting'));
   });
   process.on('uncaughtException', (error, origin) => {
-    logger.fatal({ err: error, origin }, 'uncaught exception; exiting');
-    exitAfterFlush(logger);
+    fatalThenExit(logger, () => logger.fatal({ err: error, origin }, 'uncaught exception; exiting'));
   });
 }
 
 /**
- * Exits 1 once the fatal line has left the process. pino writes stdout asynchronously: a line
- * queued behind a write still in flight was dropped by an immediate `process.exit` (seen under CI
- * load: a crashed process's last line was the one before its fatal line). At most a second; the
- * timer is kept referenced and the exit code set first, so the process never ends with 0 meanwhile.
+ * Logs the fatal line once the lines before it are written, then exits 1. pino's default
+ * destination (sonic-boom) writes stdout asynchronously, and `fatal` writes its line synchronously
+ * at once (flushSync) — past a write still in flight, so under CI load the line before landed
+ * after the fatal one, or was dropped by the exit. So the fatal line waits for the stream's
+ * `drain` (at most a second; then it is written anyway), and the exit follows it, the line being
+ * written by then. The exit code is set first, so the process never ends with 0 meanwhile.
  */
-function exitAfterFlush(logger: Logger): void {
+function fatalThenExit(logger: Logger, logFatal: () => void): void {
   process.exitCode = 1;
-  const exit = () => process.exit(1);
-  setTimeout(exit, 1000);
-  try {
-    logger.flush(() => exit());
-  } catch {
-    exit();
-  }
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    try {
+      logFatal();
+    } finally {
+      process.exit(1);
+    }
+  };
+  const timer = setTimeout(finish, 1000);
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    | { _writing?: boolean; once?: (event: 'drain', listener: () => void) => void }
+    | undefined;
+  // `_writing` is sonic-boom's own flag (it has no public one): true while a write is in flight.
+  if (stream?._writing === true && typeof stream.once === 'function') stream.once('drain', finish);
+  else finish();
 }

@@ -11,9 +11,9 @@ interface Run {
   kill: (signal: NodeJS.Signals) => void;
 }
 
-function start(mode: string, child = lifecycleChild): Run {
+function start(mode: string, child = lifecycleChild, env: Record<string, string> = {}): Run {
   const proc = spawn(process.execPath, ['--import', 'tsx', child], {
-    env: { ...process.env, LIFECYCLE_MODE: mode },
+    env: { ...process.env, LIFECYCLE_MODE: mode, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const run: Run = {
@@ -84,5 +84,11 @@ describe('logProcessErrors with exitOnRejection: false (the portals)', () => {
       msg: 'uncaught exception; exiting',
       err: { message: 'boom-thrown' },
     });
+  });
+
+  it('when the line before the exception is still being written, then both reach the log, the fatal one last', async () => {
+    const run = start('', processErrorsChild, { UV_THREADPOOL_SIZE: '1', PROCESS_ERRORS_BUSY_POOL: '1' });
+    expect(await run.exitCode).toBe(1);
+    expect(messages(run).slice(-2)).toEqual(['still running', 'uncaught exception; exiting']);
   });
 });
