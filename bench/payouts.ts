@@ -1,9 +1,13 @@
 /**
- * Payout create through the API next to two ceilings, in one sitting:
+ * Payout create through the API next to its ceilings, in one sitting:
  *
  *  - **API**: `POST /api/v1/payouts` (autocannon, keep-alive) against the Payout API started as the
  *    image starts it (`node --max-old-space-size=96 dist/server.js`, NODE_ENV=production); with
  *    `--replicas 2` also two API processes on the one database, the load split between them;
+ *  - **the use-case**: the API's own create (`createPayout` of @mypay/core, the same rows, driver and
+ *    batching) called in this process with the API's pool size — no HTTP, no authentication, no
+ *    request log: the API's write set at its fewest round trips, so API / use-case is what the HTTP
+ *    layer costs and use-case / minimal what the API's rows cost;
  *  - **the API's statements**: the statements the API's create transaction runs for a payout that
  *    completes at once (SUCCESS), replayed with the same driver (mariadb) and the same round
  *    trips, no HTTP, no validation — what the API would do with no framework at all;
@@ -19,7 +23,8 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createDb, createPool, type DatabaseLocation, type Pool, parseDatabaseUrl } from '@mypay/db';
+import { createDirectory, createPayout, createScenarioCatalog } from '@mypay/core';
+import { createDb, createPool, type DatabaseLocation, type Db, type Pool, parseDatabaseUrl } from '@mypay/db';
 import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
 import { dbUrl, dropDatabase, median, startApi, stop } from './lib.ts';
@@ -38,7 +43,7 @@ import {
 
 const AMOUNT = 100;
 
-export type RunKind = 'api' | 'api ×2' | 'statements' | 'minimal';
+export type RunKind = 'api' | 'api ×2' | 'use-case' | 'statements' | 'minimal';
 
 export interface RunResult {
   shape: string;
@@ -186,6 +191,15 @@ async function statementsOnce(pool: Pool, merchantId: string, reference: string)
   } finally {
     conn.release();
   }
+}
+
+/** The API's create use-case, in this process: what a `POST /api/v1/payouts` runs after its middleware. */
+function useCase(db: Db) {
+  const deps = { db, scenarios: createScenarioCatalog(db, { delayScale: 1 }), directory: createDirectory(db) };
+  const destination = { type: 'wallet' as const, provider: 'JAZZCASH', accountNumber: '03001234567' };
+  return async (merchantId: string, reference: string) => {
+    await createPayout(deps, { merchantId, amount: AMOUNT, currency: 'PKR', destination, reference });
+  };
 }
 
 /** An event body of the API's shape and size (the payout resource as the API renders it). */
@@ -388,8 +402,12 @@ export async function run(options: PayoutBenchOptions): Promise<PayoutBenchResul
   if (!options.apiOnly) {
     const pool = createPool(location, { connectionLimit: connections });
     const pool2 = mysql2Pool(location, connections);
+    const useCaseDb = createDb(databaseUrl, { connectionLimit: connections });
+    const createOnce = useCase(useCaseDb);
     try {
       for (const [shape, set] of shapes) {
+        log(`the API's use-case, ${shape}`);
+        results.push(await closedLoop(shape, 'use-case', [...set], durationS, connections, createOnce));
         log(`the API's statements, ${shape}`);
         results.push(
           await closedLoop(shape, 'statements', [...set], durationS, connections, (m, r) => statementsOnce(pool, m, r)),
@@ -400,6 +418,7 @@ export async function run(options: PayoutBenchOptions): Promise<PayoutBenchResul
         );
       }
     } finally {
+      await useCaseDb.close();
       await pool.end();
       await pool2.end();
     }
@@ -416,7 +435,7 @@ export async function run(options: PayoutBenchOptions): Promise<PayoutBenchResul
 const pct = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${Math.round((100 * a) / b)} %` : 'n/a');
 const times = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
-/** The markdown of one run: every row, then the API against both ceilings (throughput and p99). */
+/** The markdown of one run: every row, then the API against the ceilings (throughput and p99). */
 export function report(result: PayoutBenchResult): string[] {
   const rows = [
     '| shape | run | req/s | p50 ms | p99 ms | errors | API RSS MB (max) | API CPU ms per request | client CPU ms per payout | database CPU ms per payout |',
@@ -429,8 +448,8 @@ export function report(result: PayoutBenchResult): string[] {
   }
   rows.push(
     '',
-    '| shape | API / minimal write set | API / API’s statements | p99 API / minimal | p99 API / statements | two processes / one |',
-    '|---|---|---|---|---|---|',
+    '| shape | API / minimal write set | API / use-case | use-case / minimal | API / API’s statements | p99 API / minimal | p99 API / statements | two processes / one |',
+    '|---|---|---|---|---|---|---|---|',
   );
   const shapes = [...new Set(result.results.map((r) => r.shape))];
   for (const shape of shapes) {
@@ -439,9 +458,10 @@ export function report(result: PayoutBenchResult): string[] {
     if (!a) continue;
     const minimal = find('minimal');
     const statements = find('statements');
+    const direct = find('use-case');
     const two = find('api ×2');
     rows.push(
-      `| ${shape} | ${pct(a.reqPerSec, minimal?.reqPerSec ?? Number.NaN)} | ${pct(a.reqPerSec, statements?.reqPerSec ?? Number.NaN)} | ${times(a.p99, minimal?.p99 ?? Number.NaN)} | ${times(a.p99, statements?.p99 ?? Number.NaN)} | ${two ? `${pct(two.reqPerSec, a.reqPerSec)} (p99 ${two.p99} ms)` : 'not run'} |`,
+      `| ${shape} | ${pct(a.reqPerSec, minimal?.reqPerSec ?? Number.NaN)} | ${pct(a.reqPerSec, direct?.reqPerSec ?? Number.NaN)} | ${pct(direct?.reqPerSec ?? Number.NaN, minimal?.reqPerSec ?? Number.NaN)} | ${pct(a.reqPerSec, statements?.reqPerSec ?? Number.NaN)} | ${times(a.p99, minimal?.p99 ?? Number.NaN)} | ${times(a.p99, statements?.p99 ?? Number.NaN)} | ${two ? `${pct(two.reqPerSec, a.reqPerSec)} (p99 ${two.p99} ms)` : 'not run'} |`,
     );
   }
   rows.push('', `balances that disagree with their ledger: ${result.drift}`);
@@ -505,11 +525,12 @@ export const bench: Bench<PayoutBenchResult[]> = {
   report(runs, ctx) {
     const merged = mergeRuns(runs);
     return [
-      `### Payout create vs its two ceilings (bench/payouts.ts, 32 connections, ${ctx.quick ? 3 : 8} s per shape, ${SECTION_MERCHANTS} merchants; medians of ${runs.length})`,
+      `### Payout create vs its ceilings (bench/payouts.ts, 32 connections, ${ctx.quick ? 3 : 8} s per shape, ${SECTION_MERCHANTS} merchants; medians of ${runs.length})`,
       '',
-      '**minimal** is the physical limit: the rows a SUCCESS payout needs, fewest round trips, no HTTP; **statements** replays',
-      'the statements the create path ran before it was made lean (each its own round trip); **api ×2** is two Payout API',
-      'processes on the one database, the load split between them.',
+      '**minimal** is the physical limit: the rows a SUCCESS payout needs, fewest round trips, no HTTP; **use-case** is the',
+      'API’s own create (`createPayout`: its rows, driver and batching) called in the bench process, no HTTP, authentication or',
+      'request log; **statements** replays the statements the create path ran before it was made lean (each its own round',
+      'trip); **api ×2** is two Payout API processes on the one database, the load split between them.',
       '',
       ...report(merged),
     ];
@@ -524,6 +545,7 @@ export const bench: Bench<PayoutBenchResult[]> = {
         bars: ['one merchant', `${SECTION_MERCHANTS} merchants`].flatMap((shape) => [
           { label: `API — ${shape}`, value: value(shape, 'api'), color: COLORS.api },
           { label: `API ×2 — ${shape}`, value: value(shape, 'api ×2'), color: COLORS.api },
+          { label: `use-case — ${shape}`, value: value(shape, 'use-case'), color: COLORS.ceiling },
           { label: `statements — ${shape}`, value: value(shape, 'statements'), color: COLORS.ceiling },
           { label: `minimal — ${shape}`, value: value(shape, 'minimal'), color: COLORS.minimal },
         ]),
